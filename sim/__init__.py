@@ -1,0 +1,8 @@
+"""ceasefire-sim: an agent-based simulator of multi-party ceasefire negotiations."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("ceasefire-sim")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0+source"

@@ -1,0 +1,120 @@
+"""The actors at the table, one Mesa agent each.
+
+An agent owns one index on the actor axis and acts on every replicate at once: its
+decisions are columns of the model's (replicate, actor, ...) arrays. Agents read the state
+as it was at the start of the round and write only their own column of the model's
+buffers, so the order in which Mesa calls them cannot change anything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim import rng, rules
+
+if TYPE_CHECKING:
+    from sim.model import CeasefireModel
+
+REJECT, ACCEPT, CONDITIONAL = 0, 1, 2
+
+
+class Negotiator(mesa.Agent):
+    """Any actor: evaluates proposals, names conditions, concedes, is influenced."""
+
+    role = "actor"
+
+    def __init__(self, model: CeasefireModel, index: int, actor_id: str, name: str):
+        super().__init__(model)
+        self.index = index
+        self.actor_id = actor_id
+        self.name = name
+
+    @property
+    def _cols(self) -> slice:
+        return slice(self.index, self.index + 1)
+
+    def respond(self) -> None:
+        """Accept when u_i(p) + sigma_i e_it >= rho_i(t) and no red line is crossed.
+
+        A rejecting actor names its conditions (rules.named_conditions). An actor whose
+        acceptance depends on others (``accepts_only_with``, P5) answers CONDITIONAL.
+        """
+        m, p, i = self.model, self.model.params, self.index
+        cols = self._cols
+        x, s = m.position[:, cols], m.salience[:, cols]
+        u = rules.utility(m.proposal, x, s)[:, 0]
+        draw = rng.normal(p.seed, p.replicate, m.round, "accept", i)
+        perceived = u + p.noise[:, i] * draw
+        rho = m.effective_reservation()[:, i]
+        breaches = rules.red_line_breaches(m.proposal, p.red_low[:, cols], p.red_high[:, cols])
+        yes = (perceived >= rho) & ~breaches[:, 0].any(axis=-1)
+        losses = rules.shortfall(m.proposal, x, s)
+        m.conditions[:, i] = rules.named_conditions(
+            losses, (rho - perceived)[:, None], breaches, ~yes[:, None]
+        )[:, 0]
+        conditional = p.accepts_only_with[i].any()
+        m.answers[:, i] = np.where(yes, CONDITIONAL if conditional else ACCEPT, REJECT)
+        m.utilities[:, i] = u
+
+    def plan_move(self) -> None:
+        """Concession toward the proposal plus influence from tied actors (sections 3.3-3.4)."""
+        m, p, i = self.model, self.model.params, self.index
+        cols = self._cols
+        rate = rules.concession_rate(
+            p.concession_rate[:, cols],
+            p.concession_style[:, cols],
+            m.round,
+            p.rounds,
+            p.pressure_sensitivity[:, cols],
+            m.pressure()[:, cols],
+        )
+        concede = rules.concession_step(m.position[:, cols], m.proposal, m.salience[:, cols], rate)
+        pulled = rules.influence_step(
+            m.position[:, cols], m.position, p.ties[:, cols], p.capability, p.influence_rate
+        )
+        m.moves[:, i] = (concede + pulled)[:, 0]
+
+
+class Party(Negotiator):
+    """A veto player (Russia, Ukraine): a deal needs its acceptance."""
+
+    role = "party"
+
+
+class Supporter(Negotiator):
+    """No veto; moves the actors tied to it and adds monitoring and guarantees."""
+
+    role = "supporter"
+
+
+class Mediator(Negotiator):
+    """Makes the proposals (the US): moves the package toward its target each round."""
+
+    role = "mediator"
+
+    def propose(self) -> np.ndarray:
+        """p(t+1) = p(t) + lambda (g(t) - p(t)); round 0 presents the opening proposal."""
+        m, p = self.model, self.model.params
+        if m.round == 0:
+            return p.opening.copy()
+        holdout = m.holdouts()
+        if p.proposal_rule == "nash":
+            low, high = rules.feasible_box(p.red_low, p.red_high, p.parties)
+            include = np.zeros(holdout.shape, dtype=bool)
+            include[:, p.parties] = True
+            target = rules.nash_target(
+                m.proposal, m.position, m.salience, m.effective_reservation(), include, low, high
+            )
+        else:
+            weight = np.zeros(holdout.shape)
+            weight[:, p.parties] = 1.0
+            weight += holdout * p.holdout_focus[:, None]
+            weight[:, self.index] = p.mediator_bias
+            target = rules.compromise_target(m.position, m.salience, p.capability, weight)
+            low, high = rules.feasible_box(p.red_low, p.red_high, p.parties)
+            target = np.clip(target, low, high)
+        step = p.step_size[:, None] * (target - m.proposal)
+        return np.where(m.negotiating[:, None], m.proposal + step, m.proposal)

@@ -1,0 +1,167 @@
+"""Outcome tables and summaries: what a run produced, as plain columns.
+
+The model hands over arrays; this module names them (one column per quantity, one row per
+replicate), summarises them and computes the intervals users quote. It never runs the
+model and never draws plots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import CeasefireModel
+
+OUTCOME_LABELS = ("none", "partial", "comprehensive")
+
+
+def outcome_columns(m: CeasefireModel) -> dict[str, np.ndarray]:
+    """One row per replicate; columns documented in docs/model.md ('Outputs')."""
+    from sim.rules import outcome_class
+
+    p = m.params
+    c = m.ceasefire
+    agreed = m.agreed
+    issues = list(p.issue_ids)
+    scope = np.where(agreed, m.terms[:, issues.index("scope")], 0.0)
+    cols: dict[str, np.ndarray] = {
+        "replicate": p.replicate.copy(),
+        "agreed": agreed.copy(),
+        "agreement_round": m.agreement_round.copy(),
+        "outcome": outcome_class(agreed, scope, p.comprehensive_min, p.partial_min),
+    }
+    for k, issue in enumerate(issues):
+        cols[f"terms_{issue}"] = m.terms[:, k].copy()
+    for h, threat in enumerate(p.threat_ids):
+        cols[f"threat_{threat}_called"] = m.threat_called[:, h].copy()
+        cols[f"threat_{threat}_carried_out"] = m.threat_executed[:, h].copy()
+    cols["days_survived"] = np.where(agreed, c.days_survived, -1)
+    cols["collapsed"] = c.collapsed & agreed
+    cols["survived"] = agreed & ~c.collapsed
+    cols["first_violation_day"] = np.where(agreed, c.first_violation_day, -1)
+    cols["first_violator"] = np.where(agreed, c.first_violator, -1)
+    for j, party in enumerate(p.parties):
+        cols[f"violations_{p.actor_ids[party]}"] = np.where(agreed, c.violations[:, j], 0)
+    cols["extended"] = c.extended & agreed
+    cols["monitoring"] = np.where(agreed, c.monitoring, np.nan)
+    for j, party in enumerate(p.parties):
+        cols[f"satisfaction_{p.actor_ids[party]}"] = np.where(agreed, c.satisfaction[:, j], np.nan)
+    return cols
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (Wilson 1927): sound at 0 and n."""
+    if n == 0:
+        return (math.nan, math.nan)
+    phat = successes / n
+    denom = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denom
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def kaplan_meier(
+    durations: np.ndarray, events: np.ndarray, horizon: int, z: float = 1.959964
+) -> dict[str, np.ndarray]:
+    """Kaplan-Meier survival over days 0..horizon with Greenwood's log-log 95% band.
+
+    ``durations`` are days survived, ``events`` True where the ceasefire collapsed (False:
+    still holding at the horizon, i.e. censored).
+    """
+    days = np.arange(horizon + 1)
+    durations = np.asarray(durations, dtype=np.int64)
+    events = np.asarray(events, dtype=bool)
+    # a ceasefire that survived d days and then collapsed fails on day d + 1
+    fail_day = np.where(events, durations + 1, horizon + 1)
+    deaths = np.bincount(fail_day[events], minlength=horizon + 2)[: horizon + 1]
+    at_risk = np.array([(np.where(events, fail_day, durations + 1) >= d).sum() for d in days])
+    hazard = np.divide(deaths, at_risk, out=np.zeros(len(days)), where=at_risk > 0)
+    survival = np.cumprod(1.0 - hazard)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gw = np.cumsum(
+            np.divide(
+                deaths,
+                at_risk * (at_risk - deaths),
+                out=np.zeros(len(days)),
+                where=(at_risk - deaths) > 0,
+            )
+        )
+        log_s = np.log(survival)
+        se = np.sqrt(gw) / np.abs(log_s)
+        lower = np.exp(-np.exp(np.log(-log_s) + z * se))
+        upper = np.exp(-np.exp(np.log(-log_s) - z * se))
+    lower = np.where(np.isfinite(lower), lower, survival)
+    upper = np.where(np.isfinite(upper), upper, survival)
+    return {"day": days, "survival": survival, "lower": lower, "upper": upper, "at_risk": at_risk}
+
+
+def summarise(
+    outcomes: dict[str, np.ndarray],
+    start_date: dt.date,
+    duration_days: int,
+    issue_ids: tuple[str, ...],
+    threat_ids: tuple[str, ...],
+) -> dict:
+    """The headline numbers of an ensemble, with Wilson intervals (summary.json)."""
+    n = int(len(outcomes["agreed"]))
+    agreed = outcomes["agreed"]
+    n_agreed = int(agreed.sum())
+
+    def share(mask: np.ndarray, of: int) -> dict:
+        k = int(mask.sum())
+        lo, hi = wilson_interval(k, of)
+        return {"share": k / of if of else math.nan, "count": k, "n": of, "ci95": [lo, hi]}
+
+    rounds = outcomes["agreement_round"][agreed]
+    summary: dict = {
+        "replicates": n,
+        "agreement": share(agreed, n),
+        "comprehensive": share(outcomes["outcome"] == 2, n),
+        "partial": share(outcomes["outcome"] == 1, n),
+        "median_agreement_round": float(np.median(rounds)) if n_agreed else None,
+        "median_agreement_date": (
+            (start_date + dt.timedelta(days=int(np.median(rounds)))).isoformat()
+            if n_agreed
+            else None
+        ),
+        "median_terms": {
+            k: float(np.median(outcomes[f"terms_{k}"][agreed])) if n_agreed else None
+            for k in issue_ids
+        },
+        "survives_duration": share(outcomes["survived"][agreed], n_agreed),
+        "extended": share(outcomes["extended"][agreed], n_agreed),
+        "mean_days_survived": float(outcomes["days_survived"][agreed].mean()) if n_agreed else None,
+        "duration_days": duration_days,
+        "threats": {
+            t: {
+                "called": share(outcomes[f"threat_{t}_called"], n),
+                "carried_out": share(outcomes[f"threat_{t}_carried_out"], n),
+            }
+            for t in threat_ids
+        },
+    }
+    return summary
+
+
+def headline(summary: dict) -> str:
+    """One line for the terminal, e.g. 'Agreement in 34.1% of 1000 runs (median 2025-03-23)...'."""
+    a = summary["agreement"]
+    text = f"Agreement in {100 * a['share']:.1f}% of {summary['replicates']} runs"
+    if summary["median_agreement_date"]:
+        text += f" (median {summary['median_agreement_date']})"
+    text += (
+        f"; comprehensive {100 * summary['comprehensive']['share']:.1f}%,"
+        f" partial {100 * summary['partial']['share']:.1f}%"
+    )
+    if a["count"]:
+        text += (
+            f"; of agreed ceasefires {100 * summary['survives_duration']['share']:.0f}%"
+            f" survive {summary['duration_days']} days."
+        )
+    else:
+        text += "."
+    return text
