@@ -8,6 +8,7 @@ run:
 
 test:
 	scripts/bootstrap test
+	scripts/install-chromium
 	.venv/bin/python -m pytest
 
 lint:
