@@ -44,17 +44,22 @@ class Negotiator(mesa.Agent):
         """
         m, p, i = self.model, self.model.params, self.index
         cols = self._cols
-        x, s = m.position[:, cols], m.salience[:, cols]
-        u = rules.utility(m.proposal, x, s)[:, 0]
+        losses = rules.shortfall(m.proposal, m.position[:, cols], m.salience[:, cols])
+        u = 1.0 - losses.sum(axis=-1)[:, 0]
         draw = rng.normal(p.seed, p.replicate, m.round, "accept", i)
         perceived = u + p.noise[:, i] * draw
-        rho = m.effective_reservation()[:, i]
-        breaches = rules.red_line_breaches(m.proposal, p.red_low[:, cols], p.red_high[:, cols])
-        yes = (perceived >= rho) & ~breaches[:, 0].any(axis=-1)
-        losses = rules.shortfall(m.proposal, x, s)
-        m.conditions[:, i] = rules.named_conditions(
-            losses, (rho - perceived)[:, None], breaches, ~yes[:, None]
-        )[:, 0]
+        rho = m.reservation_now[:, i]
+        yes = perceived >= rho
+        breaches = None
+        if m.has_red_lines[i]:
+            breaches = rules.red_line_breaches(m.proposal, p.red_low[:, cols], p.red_high[:, cols])
+            yes &= ~breaches[:, 0].any(axis=-1)
+        if m.name_conditions:
+            if breaches is None:
+                breaches = np.zeros(losses.shape, dtype=bool)
+            m.conditions[:, i] = rules.named_conditions(
+                losses, (rho - perceived)[:, None], breaches, ~yes[:, None]
+            )[:, 0]
         conditional = p.accepts_only_with[i].any()
         m.answers[:, i] = np.where(yes, CONDITIONAL if conditional else ACCEPT, REJECT)
         m.utilities[:, i] = u
@@ -69,13 +74,10 @@ class Negotiator(mesa.Agent):
             m.round,
             p.rounds,
             p.pressure_sensitivity[:, cols],
-            m.pressure()[:, cols],
+            m.pressure_now[:, cols],
         )
         concede = rules.concession_step(m.position[:, cols], m.proposal, m.salience[:, cols], rate)
-        pulled = rules.influence_step(
-            m.position[:, cols], m.position, p.ties[:, cols], p.capability, p.influence_rate
-        )
-        m.moves[:, i] = (concede + pulled)[:, 0]
+        m.moves[:, i] = concede[:, 0] + m.influence_now[:, i]
 
 
 class Party(Negotiator):
@@ -100,13 +102,13 @@ class Mediator(Negotiator):
         m, p = self.model, self.model.params
         if m.round == 0:
             return p.opening.copy()
-        holdout = m.holdouts()
+        holdout = m.holdout_now
         if p.proposal_rule == "nash":
             low, high = rules.feasible_box(p.red_low, p.red_high, p.parties)
             include = np.zeros(holdout.shape, dtype=bool)
             include[:, p.parties] = True
             target = rules.nash_target(
-                m.proposal, m.position, m.salience, m.effective_reservation(), include, low, high
+                m.proposal, m.position, m.salience, m.reservation_now, include, low, high
             )
         else:
             weight = np.zeros(holdout.shape)

@@ -17,7 +17,7 @@ import numpy as np
 from sim import rng, rules
 from sim.agents import ACCEPT, CONDITIONAL, REJECT, Mediator, Negotiator, Party, Supporter
 from sim.implementation import CeasefireState, ceasefire_day, start_ceasefire
-from sim.parameters import Parameters, build_parameters
+from sim.parameters import Parameters, build_parameters, path_bounds
 from sim.recorder import RoundRecorder
 from sim.schema import Scenario
 
@@ -84,6 +84,15 @@ class CeasefireModel(mesa.Model):
         self.threat_called = np.zeros((R, H), dtype=bool)  # deadline passed, target refused
         self.threat_executed = np.zeros((R, H), dtype=bool)
 
+        # A shift may not push a parameter outside the bounds the schema gives it.
+        self.event_bounds = {e.path: path_bounds(scenario, e.path) for e in p.events}
+        # Which actors have any red line (the check is skipped for the others).
+        self.has_red_lines = ((p.red_low > 0) | (p.red_high < 1)).any(axis=(0, 2))
+        for change in p.events:  # an event may draw a red line later
+            if change.array in ("red_low", "red_high"):
+                self.has_red_lines[change.index[0]] = True
+        self.name_conditions = record != "none"  # conditions are outputs, not inputs
+
         self.round = 0
         self.phase = "negotiation"
         self.ceasefire: CeasefireState | None = None
@@ -101,6 +110,7 @@ class CeasefireModel(mesa.Model):
         """One day of talks (MODEL.md section 3), all replicates at once."""
         self.apply_events()
         self.update_threats()
+        self.observe_round_start()
         self.proposal = self.mediator.propose()  # 1. proposal
         self.agents.shuffle_do("respond")  # 2. responses (any order: own columns only)
         self.settle()  #    deals where every party says yes
@@ -132,19 +142,34 @@ class CeasefireModel(mesa.Model):
         """Scheduled changes dated today: set or shift any parameter or stance."""
         p = self.params
         salience_changed = False
-        for round_, array, index, op, value, _ in p.events:
-            if round_ != self.round:
+        for change in p.events:
+            if change.round != self.round:
                 continue
-            target = {"position": self.position, "reservation": self.reservation}.get(
-                array, p.array(array)
-            )
-            where = (self.negotiating, *index)
-            target[where] = value if op == "set" else target[where] + value
-            salience_changed |= array == "salience"
+            state = {"position": self.position, "reservation": self.reservation}
+            target = state.get(change.array, p.array(change.array))
+            where = (self.negotiating, *change.index)
+            new = change.value if change.op == "set" else target[where] + change.value
+            target[where] = np.clip(new, *self.event_bounds[change.path])
+            salience_changed |= change.array == "salience"
         if salience_changed:
             renormalised = rules.normalise_salience(p.salience)
             self.salience = np.where(self.negotiating[:, None, None], renormalised, self.salience)
         self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
+
+    def observe_round_start(self) -> None:
+        """Quantities every agent reads this round, computed once from the state at its
+        start: reservation values net of pending threats, the holdout, the mediator's
+        pressure on it, and influence pulls.
+
+        pressure_i(t) is the mediator's push on the holdout only: threats act through the
+        reservation value (their expected cost), so that a threat is not counted twice."""
+        p = self.params
+        self.reservation_now = self.effective_reservation()
+        self.holdout_now = self.holdouts()
+        self.pressure_now = self.holdout_now * p.holdout_pressure[:, None]
+        self.influence_now = rules.influence_step(
+            self.position, self.position, p.ties, p.capability, p.influence_rate
+        )
 
     def update_threats(self) -> None:
         p = self.params
@@ -216,13 +241,6 @@ class CeasefireModel(mesa.Model):
     def effective_reservation(self) -> np.ndarray:
         """rho_i(t) less the expected cost of pending threats: cred * severity * pi  (R, N)."""
         return np.clip(self.reservation - self._threat_load(), 0.0, 1.0)
-
-    def pressure(self) -> np.ndarray:
-        """pressure_i(t): the mediator's push on the holdout  (R, N).
-
-        Threats act through the reservation value (their expected cost), not here, so
-        that a threat is not counted twice."""
-        return self.holdouts() * self.params.holdout_pressure[:, None]
 
     def _threat_load(self) -> np.ndarray:
         """Expected cost of pending threats to each target: cred * severity * pi  (R, N)."""

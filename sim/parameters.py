@@ -201,6 +201,19 @@ def _metadata(annotation: typing.Any) -> list[typing.Any]:
     return out
 
 
+@dataclass(frozen=True)
+class ScheduledChange:
+    """One parameter change of a dated event, resolved to its array and index."""
+
+    round: int
+    array: str
+    index: tuple[int, ...]
+    op: str  # "set" or "shift"
+    value: float
+    path: str  # the dotted path as written
+    event: str  # the event's id
+
+
 @dataclass
 class Parameters:
     """All inputs of one model instance, each with the replicate axis first.
@@ -257,8 +270,7 @@ class Parameters:
     # outcome thresholds (R,)
     comprehensive_min: np.ndarray
     partial_min: np.ndarray
-    # events: (round, array, index, op, value, path) in file order
-    events: list[tuple[int, str, tuple[int, ...], str, float, str]] = field(default_factory=list)
+    events: list[ScheduledChange] = field(default_factory=list)  # by round, then file order
 
     @property
     def replicates(self) -> int:
@@ -383,8 +395,10 @@ def build_parameters(
         for op in ("set", "shift"):
             for path, value in getattr(event, op).items():
                 loc = locate(s, path)
-                p.events.append((r, loc.array, loc.index, op, float(value), f"events.{eid}"))
-    p.events.sort(key=lambda e: e[0])  # stable: file order within a day
+                p.events.append(
+                    ScheduledChange(r, loc.array, loc.index, op, float(value), path, eid)
+                )
+    p.events.sort(key=lambda e: e.round)  # stable: file order within a day
     return p
 
 

@@ -178,8 +178,9 @@ def influence_step(
 
 
 def clip_to_red_lines(position: np.ndarray, red_low: np.ndarray, red_high: np.ndarray):
-    """Positions stay inside [0, 1] and never cross a red line."""
-    return np.clip(position, np.maximum(red_low, 0.0), np.minimum(red_high, 1.0))
+    """Positions never cross a red line (nor leave [0, 1], the default red lines)."""
+    # red_low >= 0 and red_high <= 1 by the schema's bounds
+    return np.minimum(np.maximum(position, red_low), red_high)
 
 
 def feasible_box(red_low: np.ndarray, red_high: np.ndarray, parties: np.ndarray):

@@ -63,6 +63,22 @@ def parse_scenario(data: dict[str, Any], label: str) -> Scenario:
     return scenario
 
 
+def modified(scenario: Scenario, changes: dict[str, Any], label: str = "(modified)") -> Scenario:
+    """A copy of ``scenario`` with dotted-path fields replaced, validated like a file.
+
+    For structural what-ifs that per-replicate overrides cannot express (another proposal
+    rule, another partner list, a later deadline). Raises :class:`ScenarioError`.
+    """
+    data = scenario.model_dump(mode="python", exclude_none=True)
+    for path, value in changes.items():
+        node = data
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return parse_scenario(data, label)
+
+
 # --- schema errors -------------------------------------------------------------------------
 
 
@@ -147,7 +163,7 @@ def _allowed_fields(root: type[BaseModel], loc: list[str]) -> list[str]:
 
 def cross_check(s: Scenario) -> list[tuple[str, str]]:
     """Problems that span fields: unknown ids, missing stances, dates out of order."""
-    from sim.parameters import UnknownPath, locate  # local: parameters imports this module
+    from sim.parameters import UnknownPath, locate, path_bounds  # local: imports this module
 
     problems: list[tuple[str, str]] = []
     actors, issues = list(s.actors), list(s.issues)
@@ -212,11 +228,19 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
     for eid, event in s.events.items():
         problems += _date_problems(f"events.{eid}.date", event.date, start)
         for op in ("set", "shift"):
-            for path in getattr(event, op):
+            for path, value in getattr(event, op).items():
+                where = f"events.{eid}.{op}.{path}"
                 try:
-                    locate(s, path)
+                    location = locate(s, path)
                 except UnknownPath as err:
-                    problems.append((f"events.{eid}.{op}.{path}", str(err)))
+                    problems.append((where, str(err)))
+                    continue
+                if location.array.startswith("spread:"):
+                    problems.append((where, "an event cannot change a spread (it is drawn once)"))
+                elif op == "set":
+                    lo, hi = path_bounds(s, path)
+                    if not lo <= value <= hi:
+                        problems.append((where, f"must be in [{lo:g}, {hi:g}] (got {value!r})"))
     return problems
 
 
