@@ -173,8 +173,10 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
         problems.append(("actors", f"need exactly one mediator (found {roles.count('mediator')})"))
     if roles.count("party") < 1:
         problems.append(("actors", "need at least one party (role = 'party')"))
-    if not issues:
-        problems.append(("issues", "need at least one issue"))
+    if "scope" not in s.issues:
+        problems.append(
+            ("issues", "need an issue with id 'scope' (how much fighting the ceasefire halts)")
+        )
 
     for aid, actor in s.actors.items():
         for k in actor.stances:

@@ -177,17 +177,17 @@ class Negotiation(_Strict):
         "compromise", description="How the mediator sets its target package."
     )
     step_size: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
-        0.25, description="lambda: share of the way the proposal moves to the target each round."
+        0.15, description="lambda: share of the way the proposal moves to the target each round."
     )
     mediator_bias: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         1.0, description="mu: weight of the mediator's own positions in the compromise target."
     )
-    influence_rate: Unit = Field(0.1, description="eta: speed of moving toward tied actors.")
+    influence_rate: Unit = Field(0.01, description="eta: speed of moving toward tied actors.")
     holdout_focus: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         1.0, description="Extra weight on the holdout once the other party has accepted."
     )
     holdout_pressure: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        0.05, description="Mediator pressure on the holdout per round (adds to its concession)."
+        0.01, description="Mediator pressure on the holdout per round (adds to its concession)."
     )
 
 
