@@ -63,13 +63,6 @@ def uniform(
     return ((h >> _S11).astype(np.float64) + 0.5) * _TWO_POW_MINUS_53
 
 
-def normal(
-    seed: int,
-    replicate: np.ndarray,
-    step: int | np.ndarray,
-    stream: str,
-    actor: int | np.ndarray = 0,
-    issue: int | np.ndarray = 0,
-) -> np.ndarray:
-    """Standard normal draws by the inverse normal CDF of :func:`uniform`."""
+def normal(seed: int, replicate: np.ndarray, step, stream: str, actor=0, issue=0) -> np.ndarray:
+    """Standard normal draws by the inverse normal CDF of :func:`uniform` (same counters)."""
     return ndtri(uniform(seed, replicate, step, stream, actor, issue))
