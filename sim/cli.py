@@ -9,6 +9,8 @@ import typer
 
 from sim.scenario import DEFAULT_SCENARIO, ScenarioError
 
+MAX_REPLICATES = 10_000_000
+
 app = typer.Typer(
     name="ceasefire",
     help="Agent-based simulator of multi-party ceasefire negotiations.",
@@ -23,6 +25,18 @@ def fail(lines: list[str] | str, code: int = 2) -> None:
     for line in [lines] if isinstance(lines, str) else lines:
         typer.echo(f"error: {line}", err=True)
     raise typer.Exit(code)
+
+
+def check_range(option: str, value: int, lo: int, hi: int) -> None:
+    """Fail with ``error: --option: must be >= lo (got v)`` when ``value`` is out of range.
+
+    Checked in the command rather than by typer's ``min=``/``max=`` so that bad options
+    give the same one-line ``error:`` form as bad scenario files.
+    """
+    if value < lo:
+        fail(f"{option}: must be >= {lo:_} (got {value:_})")
+    if value > hi:
+        fail(f"{option}: must be <= {hi:_} (got {value:_})")
 
 
 @app.command()
@@ -52,11 +66,9 @@ def run(
         1000,
         "--replicates",
         "-n",
-        min=1,
-        max=10_000_000,
-        help="Monte Carlo replicates (one run is 1).",
+        help=f"Monte Carlo replicates, 1 to {MAX_REPLICATES:_} (one run is 1).",
     ),
-    seed: int = typer.Option(1, "--seed", "-s", min=0, max=2**63 - 1, help="Seed of all draws."),
+    seed: int = typer.Option(1, "--seed", "-s", help="Seed of all draws, 0 to 2**63 - 1."),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Output directory (default: runs/<scenario>[-N])."
     ),
@@ -64,6 +76,14 @@ def run(
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write the charts."),
 ) -> None:
     """Run a scenario and write its results, summary and charts to a new directory."""
+    check_range("--replicates", replicates, 1, MAX_REPLICATES)
+    check_range("--seed", seed, 0, 2**63 - 1)
+    from sim.scenario import load_scenario_text
+
+    try:  # before importing the engine, so a bad file is reported at once
+        loaded = load_scenario_text(scenario)
+    except ScenarioError as err:
+        fail(err.lines)
     from sim.runner import default_out_dir, execute_run
     from sim.store import OutputExists
 
@@ -77,15 +97,31 @@ def run(
             replace=replace,
             command=" ".join(["ceasefire", *sys.argv[1:]]),
             charts=charts,
+            loaded=loaded,
         )
     except ScenarioError as err:
         fail(err.lines)
     except OutputExists as err:
         fail(str(err))
+    except OSError as err:  # e.g. --out under a file or a read-only folder
+        fail(f"{out_dir}: cannot write the run directory ({_os_reason(err)})")
+    except KeyboardInterrupt:  # the temporary directory is already removed
+        fail(f"interrupted; nothing was written to {out_dir}", code=130)
     from sim.results import headline
 
     typer.echo(headline(result.summary))
-    typer.echo(f"Results in {out_dir}/ (summary.json, outcomes.csv, series.csv, charts/)")
+    written = "summary.json, outcomes.csv, series.csv" + (", charts/" if charts else "")
+    typer.echo(f"Results in {out_dir}/ ({written})")
+
+
+def _os_reason(err: OSError) -> str:
+    """``runs/x is a file, not a directory`` or ``runs: Permission denied``."""
+    name = err.filename
+    if name is None:
+        return str(err.strerror or err)
+    if isinstance(err, FileExistsError) and not Path(name).is_dir():
+        return f"{name} is a file, not a directory"
+    return f"{name}: {err.strerror}"
 
 
 # --- further commands are registered below, one block per capability ----------------------

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.model import CeasefireModel
 from sim.results import summarise
-from sim.scenario import load_scenario
+from sim.scenario import load_scenario_text
 from sim.schema import Scenario
 from sim.store import (
     RunResult,
@@ -79,11 +79,15 @@ def execute_run(
     replace: bool = False,
     command: str = "",
     charts: bool = True,
+    loaded: tuple[Scenario, str] | None = None,
 ) -> RunResult:
-    """Run a scenario and write its directory; returns the stored result."""
+    """Run a scenario and write its directory; returns the stored result.
+
+    ``loaded`` is ``load_scenario_text(scenario_path)`` when the caller has already read
+    and validated the file (the CLI does, to report a bad file before importing the engine).
+    """
     scenario_path = Path(scenario_path)
-    scenario = load_scenario(scenario_path)
-    text = scenario_path.read_text(encoding="utf-8")
+    scenario, text = loaded if loaded is not None else load_scenario_text(scenario_path)
     if out.exists() and not replace:
         from sim.store import OutputExists
 
@@ -96,7 +100,7 @@ def execute_run(
     meta, outcomes, banded, summary = result.meta, result.outcomes, result.series, result.summary
 
     def build(tmp: Path) -> None:
-        (tmp / "scenario.toml").write_text(text, encoding="utf-8")
+        (tmp / "scenario.toml").write_bytes(text.encode("utf-8"))  # byte-identical copy
         (tmp / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         np.savez_compressed(tmp / "outcomes.npz", **outcomes)

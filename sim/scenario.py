@@ -7,6 +7,9 @@ a user can find the field in the file without reading a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import json
+import re
 import tomllib
 import typing
 from pathlib import Path
@@ -15,7 +18,7 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel
 
-from sim.schema import Scenario
+from sim.schema import Scenario, number_text
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "march-2025.toml"
@@ -31,22 +34,71 @@ class ScenarioError(ValueError):
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file, raising :class:`ScenarioError` on any problem."""
+    return load_scenario_text(path)[0]
+
+
+def load_scenario_text(path: str | Path) -> tuple[Scenario, str]:
+    """The validated scenario and the exact text it was parsed from.
+
+    A run directory keeps a byte-identical copy of the file as run; reading it once here
+    (not again later) means the copy is the text that was validated, line endings included.
+    """
     path = Path(path)
-    return parse_scenario(read_toml(path), str(path))
+    text = read_text(path)
+    return parse_scenario(parse_toml(text, str(path)), str(path)), text
+
+
+def read_text(path: Path) -> str:
+    """The file's text as stored (no newline translation), or a one-line ScenarioError."""
+    label = str(path)
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"{label}: file not found"]) from None
+    except IsADirectoryError:
+        raise ScenarioError([f"{label}: is a directory, not a scenario file"]) from None
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            [f"{label}: not UTF-8 text ({err.reason} at byte {err.start})"]
+        ) from None
+    except OSError as err:
+        raise ScenarioError([f"{label}: cannot read file ({err.strerror or err})"]) from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"{label}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError([f"{label}: cannot read file ({err})"]) from None
+    return parse_toml(read_text(Path(path)), str(path))
+
+
+def parse_toml(text: str, label: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError([f"{label}: TOML syntax error: {err}"]) from None
+        raise ScenarioError([f"{label}: {toml_error_message(err, text)}"]) from None
+
+
+_TOML_AT = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$", re.S)
+_TOML_KEY = re.compile(r"\(((?:'[^']*'(?:, )?)+),?\)")
+
+
+def toml_error_message(err: tomllib.TOMLDecodeError, text: str) -> str:
+    """``line N, column C: TOML syntax error: ... (line reads: ...)``.
+
+    tomllib puts the position at the end of its message and spells table names as Python
+    tuples; a user looks for the line first, and writes ``actors.russia``. A table or key
+    declared twice (two actors with the same id) is a TOML error of this kind.
+    """
+    raw = str(err)
+    msg = _TOML_KEY.sub(lambda m: ".".join(re.findall(r"'([^']*)'", m.group(1))), raw)
+    at = _TOML_AT.match(msg)
+    if at is None:  # e.g. "(at end of document)"
+        return f"TOML syntax error: {msg}"
+    n = int(at["line"])
+    lines = text.splitlines()
+    source = lines[n - 1].strip() if 0 < n <= len(lines) else ""
+    if len(source) > 60:
+        source = source[:57] + "..."
+    reads = f" (line reads: {source})" if source else ""
+    return f"line {n}, column {at['col']}: TOML syntax error: {at['msg']}{reads}"
 
 
 def parse_scenario(data: dict[str, Any], label: str) -> Scenario:
@@ -83,44 +135,108 @@ def modified(scenario: Scenario, changes: dict[str, Any], label: str = "(modifie
 
 
 def format_validation_error(err: pydantic.ValidationError, root: type[BaseModel]) -> list[str]:
-    """Turn pydantic's errors into ``dotted.path: message (got value)`` lines."""
+    """Turn pydantic's errors into ``dotted.path: message (got value)`` lines.
+
+    Values are shown as they are spelled in TOML (``true``, ``"high"``), numbers without
+    trailing zeros (``must be >= 0``), unknown fields with the allowed ones and the
+    closest match, so a user can fix the file from the line alone.
+    """
     lines = []
     for e in err.errors(include_url=False):
         loc = [str(p) for p in e["loc"]]
-        where = ".".join(loc) or "(top level)"
-        got = e.get("input")
+        got = shown(e.get("input"))
         ctx = e.get("ctx") or {}
         kind = e["type"]
-        bounds = {
-            "greater_than_equal": (">=", "ge"),
-            "less_than_equal": ("<=", "le"),
-            "greater_than": (">", "gt"),
-            "less_than": ("<", "lt"),
-        }
-        if kind in bounds:
-            op, key = bounds[kind]
-            msg = f"must be {op} {ctx[key]} (got {got!r})"
+        if loc and loc[-1] == "[key]":  # a dict key outside its allowed set (threat spread)
+            loc = loc[:-1]
+            kind = "unknown_key"
+        where = ".".join(loc) or "(top level)"
+        if kind in _BOUNDS:
+            op, key = _BOUNDS[kind]
+            msg = f"must be {op} {shown(ctx[key])} (got {got})"
         elif kind == "missing":
-            msg = "required field is missing"
+            about = _description(root, loc)
+            msg = "required field is missing" + (f" ({about})" if about else "")
         elif kind == "extra_forbidden":
-            allowed = _allowed_fields(root, loc[:-1])
-            where = ".".join(loc)
-            msg = "unknown field" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+            msg = unknown_name_message(loc[-1], _allowed_fields(root, loc[:-1]), "field")
+        elif kind == "unknown_key":
+            allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            msg = unknown_name_message(loc[-1], allowed, "field")
         elif kind == "literal_error":
-            msg = f"must be one of {ctx.get('expected')} (got {got!r})"
-        elif kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
-            want = "a whole number" if kind.startswith("int") else "a number"
-            msg = f"must be {want} (got {got!r})"
+            msg = f"must be one of {ctx.get('expected')} (got {got})"
+        elif kind in _TYPES:
+            msg = f"must be {_TYPES[kind]} (got {got})"
         elif kind.startswith("date") or kind.startswith("datetime"):
-            msg = f"must be a date like 2025-03-11 (got {got!r})"
-        elif kind == "value_error":
+            msg = f"must be a date like 2025-03-11 (got {got})"
+        elif kind == "value_error":  # our validators; a field's own value is worth showing
             msg = str(ctx.get("error", e["msg"]))
-        elif kind in {"dict_type", "model_type"}:
-            msg = f"must be a table (got {got!r})"
+            if not isinstance(e.get("input"), dict):
+                msg += f" (got {got})"
         else:
-            msg = f"{e['msg']} (got {got!r})"
+            msg = f"{e['msg']} (got {got})"
         lines.append(f"{where}: {msg}")
     return lines
+
+
+_BOUNDS = {
+    "greater_than_equal": (">=", "ge"),
+    "less_than_equal": ("<=", "le"),
+    "greater_than": (">", "gt"),
+    "less_than": ("<", "lt"),
+}
+_TYPES = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": 'text in quotes, like "..."',
+    "list_type": 'a list, like ["a", "b"]',
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "bool_type": "true or false",
+}
+
+
+def shown(value: Any) -> str:
+    """A value as it would be written in a TOML file, shortened to stay on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return number_text(value)
+    if isinstance(value, int | dt.date):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_string(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list | tuple):
+        text = "[" + ", ".join(shown(v) for v in value) + "]"
+        return text if len(text) <= 60 else text[:56] + "...]"
+    return repr(value)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, except that TOML also forbids DEL."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def unknown_name_message(name: str, allowed: list[str], what: str) -> str:
+    """``unknown field; did you mean 'salience'? (allowed: ...)``."""
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    listed = f" (allowed: {', '.join(allowed)})" if allowed else ""
+    return f"unknown {what}{hint}{listed}"
+
+
+def _description(root: type[BaseModel], loc: list[str]) -> str:
+    parent = schema_node(root, loc[:-1])
+    if isinstance(parent, type) and issubclass(parent, BaseModel) and loc:
+        field = parent.model_fields.get(loc[-1])
+        if field is not None and field.description:
+            return field.description.rstrip(".")
+    return ""
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -163,14 +279,17 @@ def _allowed_fields(root: type[BaseModel], loc: list[str]) -> list[str]:
 
 def cross_check(s: Scenario) -> list[tuple[str, str]]:
     """Problems that span fields: unknown ids, missing stances, dates out of order."""
-    from sim.parameters import UnknownPath, locate, path_bounds  # local: imports this module
+    # imported here: sim.parameters imports this module
+    from sim.parameters import UnknownPath, locate, path_bounds
 
     problems: list[tuple[str, str]] = []
     actors, issues = list(s.actors), list(s.issues)
     known_actors = f"(known: {', '.join(actors)})"
     roles = [a.role for a in s.actors.values()]
-    if roles.count("mediator") != 1:
-        problems.append(("actors", f"need exactly one mediator (found {roles.count('mediator')})"))
+    mediators = [aid for aid, a in s.actors.items() if a.role == "mediator"]
+    if len(mediators) != 1:
+        found = f"found {len(mediators)}" + (f": {', '.join(mediators)}" if mediators else "")
+        problems.append(("actors", f"need exactly one actor with role = 'mediator' ({found})"))
     if roles.count("party") < 1:
         problems.append(("actors", "need at least one party (role = 'party')"))
     if "scope" not in s.issues:
@@ -189,7 +308,9 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
                 )
         for k in issues:
             if k not in actor.stances:
-                problems.append((f"actors.{aid}.stances", f"no stance on issue '{k}'"))
+                problems.append(
+                    (f"actors.{aid}.stances", f"no stance on issue '{k}' (every actor needs one)")
+                )
         for other in actor.ties:
             if other not in s.actors:
                 problems.append(
@@ -199,7 +320,9 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
                 problems.append((f"actors.{aid}.ties.{other}", "an actor cannot be tied to itself"))
         for i, other in enumerate(actor.accepts_only_with):
             where = f"actors.{aid}.accepts_only_with[{i}]"
-            if other not in s.actors:
+            if other in actor.accepts_only_with[:i]:
+                problems.append((where, f"'{other}' is listed twice"))
+            elif other not in s.actors:
                 problems.append((where, f"unknown actor '{other}' {known_actors}"))
             elif other == aid:
                 problems.append(
@@ -231,7 +354,7 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
         problems += _date_problems(f"events.{eid}.date", event.date, start)
         for op in ("set", "shift"):
             for path, value in getattr(event, op).items():
-                where = f"events.{eid}.{op}.{path}"
+                where = f'events.{eid}.{op}."{path}"'  # TOML spelling of a dotted key
                 try:
                     location = locate(s, path)
                 except UnknownPath as err:
@@ -239,10 +362,11 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
                     continue
                 if location.array.startswith("spread:"):
                     problems.append((where, "an event cannot change a spread (it is drawn once)"))
-                elif op == "set":
-                    lo, hi = path_bounds(s, path)
-                    if not lo <= value <= hi:
-                        problems.append((where, f"must be in [{lo:g}, {hi:g}] (got {value!r})"))
+                    continue
+                lo, hi = path_bounds(s, path)
+                if op == "set" and not lo <= value <= hi:
+                    op_, bound = (">=", lo) if value < lo else ("<=", hi)
+                    problems.append((where, f"must be {op_} {shown(bound)} (got {shown(value)})"))
     return problems
 
 

@@ -13,20 +13,42 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 _PARAGRAPH = re.compile(r"\bP\d+\b")
 
 
+def number_text(x: float) -> str:
+    """A number as a user writes it in TOML: shortest exact form, no trailing ``.0``."""
+    return repr(float(x)).removesuffix(".0")
+
+
+def _cites_paragraph(text: str) -> str:
+    if not _PARAGRAPH.search(text):
+        raise ValueError("must cite a paragraph of the source, such as 'P6: ...'")
+    return text
+
+
+# Evidence is a paragraph reference and a paraphrase ("P6: Putin named Kursk").
+Evidence = Annotated[str, AfterValidator(_cites_paragraph)]
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown fields are errors (a typo must not be silently ignored), and values are not
+    coerced between types: ``position = true`` or ``position = "0.5"`` is an error rather
+    than 1.0 or 0.5. Dates (``Date``) still accept ISO strings as well as TOML dates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+Date = Annotated[dt.date, Field(strict=False)]
 
 
 class _Sourced(_Strict):
     """A statement backed either by a paragraph of a source or by a stated assumption."""
 
-    evidence: str | None = Field(
+    evidence: Evidence | None = Field(
         None,
         description="Paragraph reference and paraphrase, e.g. 'P6: Putin named Kursk'.",
     )
@@ -36,11 +58,15 @@ class _Sourced(_Strict):
 
     @model_validator(mode="after")
     def _exactly_one_basis(self):
-        if (self.evidence is None) == (self.assumption is None):
-            raise ValueError("give exactly one of 'evidence' (a paragraph) or 'assumption' (why)")
-        if self.evidence is not None and not _PARAGRAPH.search(self.evidence):
+        if self.evidence is not None and self.assumption is not None:
             raise ValueError(
-                f"evidence must cite a paragraph such as 'P6: ...' (got {self.evidence!r})"
+                "has both 'evidence' and 'assumption': keep exactly one "
+                "(a paragraph reference such as 'P6: ...', or why the value is assumed)"
+            )
+        if self.evidence is None and self.assumption is None:
+            raise ValueError(
+                "has neither 'evidence' nor 'assumption': give exactly one "
+                "(a paragraph reference such as 'P6: ...', or why the value is assumed)"
             )
         return self
 
@@ -48,13 +74,13 @@ class _Sourced(_Strict):
 class Source(_Strict):
     title: str = Field(description="Title of the source.")
     file: str | None = Field(None, description="Path of the source text, if shipped.")
-    date: dt.date | None = Field(None, description="Publication date.")
+    date: Date | None = Field(None, description="Publication date.")
 
 
 class Meta(_Strict):
     name: str = Field(description="Short name shown on charts.")
     description: str = Field("", description="What the scenario represents.")
-    start_date: dt.date = Field(description="Calendar date of round 0 (one round is one day).")
+    start_date: Date = Field(description="Calendar date of round 0 (one round is one day).")
     sources: dict[str, Source] = Field(default_factory=dict, description="Sources by id.")
 
 
@@ -96,20 +122,24 @@ class Stance(_Sourced):
     @model_validator(mode="after")
     def _position_inside_red_line(self):
         if self.spread.red_line > 0 and self.red_line is None:
-            raise ValueError("spread.red_line is set but the stance has no red_line")
+            raise ValueError(
+                "spread.red_line is set but the stance has no red_line to spread "
+                "(add red_line = { never_below = ... } or never_above, or drop the spread)"
+            )
         rl = self.red_line
-        if rl is not None:
-            if rl.never_below is not None and self.position < rl.never_below:
-                raise ValueError(
-                    f"red_line.never_below ({rl.never_below}) is above the position "
-                    f"({self.position}): the red line is on the wrong side"
-                )
-            if rl.never_above is not None and self.position > rl.never_above:
-                raise ValueError(
-                    f"red_line.never_above ({rl.never_above}) is below the position "
-                    f"({self.position}): the red line is on the wrong side"
-                )
-        return self
+        if rl is None:
+            return self
+        if rl.never_below is not None and self.position < rl.never_below:
+            side, bound, cmp = "never_below", rl.never_below, ("below", ">=")
+        elif rl.never_above is not None and self.position > rl.never_above:
+            side, bound, cmp = "never_above", rl.never_above, ("above", "<=")
+        else:
+            return self
+        raise ValueError(
+            f"position {number_text(self.position)} is {cmp[0]} its red line {side} = "
+            f"{number_text(bound)}: the red line is on the wrong side of the position "
+            f"(position must be {cmp[1]} {number_text(bound)})"
+        )
 
 
 class ActorSpread(_Strict):
@@ -155,7 +185,9 @@ class Actor(_Strict):
     guarantee: Unit = Field(
         0.0, description="Strength of the security guarantee this actor offers (supporters)."
     )
-    evidence: str | None = Field(None, description="Source of the behavioural parameters.")
+    evidence: Evidence | None = Field(
+        None, description="Source of the behavioural parameters ('P5: ...')."
+    )
     assumption: str | None = Field(None, description="Why the behavioural parameters are assumed.")
     stances: dict[str, Stance] = Field(description="Stance per issue id.")
     spread: ActorSpread = Field(default_factory=ActorSpread)
@@ -165,7 +197,10 @@ class Actor(_Strict):
         if self.evidence is None and self.assumption is None:
             raise ValueError("give 'evidence' or 'assumption' for the behavioural parameters")
         if sum(s.salience for s in self.stances.values()) <= 0:
-            raise ValueError("salience is zero on every issue: the actor would care about nothing")
+            raise ValueError(
+                "salience is 0 on every issue: at least one stance needs salience > 0 "
+                "(saliences are weights, normalised to sum 1 over issues)"
+            )
         return self
 
 
@@ -194,8 +229,8 @@ class Negotiation(_Strict):
 class Threat(_Sourced):
     by: str = Field(description="Actor id that threatens (usually the mediator).")
     target: str = Field(description="Actor id threatened.")
-    issued: dt.date = Field(description="Date the threat is made; it is pending from then.")
-    deadline: dt.date = Field(description="Date by which the target must accept.")
+    issued: Date = Field(description="Date the threat is made; it is pending from then.")
+    deadline: Date = Field(description="Date by which the target must accept.")
     severity: Unit = Field(description="Cost to the target's reservation value if carried out.")
     credibility: Unit = Field(description="Probability that it is carried out at the deadline.")
     resolve: Unit = Field(
@@ -207,7 +242,7 @@ class Threat(_Sourced):
 
 
 class Event(_Sourced):
-    date: dt.date = Field(description="Date on which the change takes effect.")
+    date: Date = Field(description="Date on which the change takes effect.")
     description: str = Field(description="What happens.")
     set: dict[str, float] = Field(
         default_factory=dict, description="Dotted parameter path -> new value."

@@ -14,8 +14,8 @@ import hashlib
 import json
 import os
 import platform
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,11 +39,11 @@ def write_atomically(out: Path, build: Callable[[Path], None], replace: bool = F
     if out.exists() and not replace:
         raise OutputExists(f"{out}: already exists (use --replace to overwrite it, or --out)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = _fresh_dir(out.parent, f".{out.name}.tmp-")
     try:
         build(tmp)
         if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            old = _fresh_dir(out.parent, f".{out.name}.old-")
             os.replace(out, old / "run")
             os.replace(tmp, out)
             shutil.rmtree(old, ignore_errors=True)
@@ -53,6 +53,22 @@ def write_atomically(out: Path, build: Callable[[Path], None], replace: bool = F
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _fresh_dir(parent: Path, prefix: str) -> Path:
+    """A new hidden directory ``parent/prefix<random>``.
+
+    Made with ``os.mkdir`` rather than ``tempfile.mkdtemp`` so that it gets the user's
+    usual permissions (umask), not mkdtemp's owner-only 0700: the run directory is this
+    directory renamed, and others sharing the results must be able to read it.
+    """
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
 
 
 def run_metadata(
