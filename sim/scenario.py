@@ -159,6 +159,14 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
         problems.append(("actors", "need at least one party (role = 'party')"))
     if not issues:
         problems.append(("issues", "need at least one issue"))
+    elif "scope" not in s.issues:
+        problems.append(
+            (
+                "issues",
+                "need an issue with id 'scope' (the ceasefire's scope decides the outcome "
+                "class and how many violations it invites)",
+            )
+        )
 
     for aid, actor in s.actors.items():
         for k in actor.stances:
