@@ -11,8 +11,10 @@ dynamics. Three such forecasts are computed here for each issue, from the scenar
   where this simple model forecasts as well as far richer ones);
 - the **capability-weighted median**: the position no coalition holding more than half the
   capability would move away from, Black's median voter with weighted votes (Black, *The
-  Theory of Committees and Elections*, 1958; the base of Bueno de Mesquita's expected-utility
-  model, *Predicting Politics*, 2002);
+  Theory of Committees and Elections*, 1958). Bueno de Mesquita's expected-utility model
+  (*Predicting Politics*, 2002) starts from a median weighted by capability times salience;
+  here the weights are capabilities alone, so this column shows where the votes lie when
+  how much each actor cares is left out;
 - the **Nash bargaining solution**: the package maximising the product of the parties' gains
   over their disagreement values (Nash, 'The Bargaining Problem', Econometrica, 1950).
 
@@ -29,7 +31,7 @@ is what the dynamics do.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -37,6 +39,9 @@ from sim import rules
 from sim.model import CeasefireModel
 from sim.parameters import Parameters, build_parameters
 from sim.schema import Scenario
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 Disagreement = Literal["reservation", "status-quo"]
 _HALF_TOLERANCE = 1e-12  # relative: a cumulative weight this close to half counts as a tie
@@ -105,7 +110,7 @@ def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     return float(v[j])
 
 
-def median_forecast(position: np.ndarray, capability: np.ndarray, weight: np.ndarray):
+def median_forecast(position: np.ndarray, capability: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Per issue, the weighted median of positions with weights w_i c_i  -> (K,)."""
     votes = weight * capability
     return np.array([weighted_median(position[:, k], votes) for k in range(position.shape[1])])
@@ -229,7 +234,7 @@ FORECAST_COLUMNS = {
 }
 
 
-def render(f: Forecast, scenario_name: str):
+def render(f: Forecast, scenario_name: str) -> Table:
     """The forecasts as a rich table, with the notes a reader needs under it."""
     from rich import box
     from rich.table import Table
