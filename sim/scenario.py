@@ -292,9 +292,15 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
         problems.append(("actors", f"need exactly one actor with role = 'mediator' ({found})"))
     if roles.count("party") < 1:
         problems.append(("actors", "need at least one party (role = 'party')"))
-    if "scope" not in s.issues:
+    if not issues:
+        problems.append(("issues", "need at least one issue"))
+    elif "scope" not in s.issues:
         problems.append(
-            ("issues", "need an issue with id 'scope' (how much fighting the ceasefire halts)")
+            (
+                "issues",
+                "need an issue with id 'scope' (the ceasefire's scope decides the outcome "
+                "class and how many violations it invites)",
+            )
         )
 
     for aid, actor in s.actors.items():

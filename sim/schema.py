@@ -50,10 +50,13 @@ class _Sourced(_Strict):
 
     evidence: Evidence | None = Field(
         None,
-        description="Paragraph reference and paraphrase, e.g. 'P6: Putin named Kursk'.",
+        description="The source: a paragraph of the article and a paraphrase, e.g. "
+        "'P6: Putin raised the Kursk question'. Give this or `assumption`, not both.",
     )
     assumption: str | None = Field(
-        None, description="Why this value is assumed when no source states it."
+        None,
+        description="Why the value is assumed when no paragraph states it, in one line. "
+        "Give this or `evidence`, not both.",
     )
 
     @model_validator(mode="after")
@@ -72,29 +75,48 @@ class _Sourced(_Strict):
 
 
 class Source(_Strict):
+    """A source the scenario's evidence cites."""
+
     title: str = Field(description="Title of the source.")
     file: str | None = Field(None, description="Path of the source text, if shipped.")
     date: Date | None = Field(None, description="Publication date.")
 
 
 class Meta(_Strict):
-    name: str = Field(description="Short name shown on charts.")
-    description: str = Field("", description="What the scenario represents.")
-    start_date: Date = Field(description="Calendar date of round 0 (one round is one day).")
+    """What the scenario is: its name, its first day and its sources."""
+
+    name: str = Field(description="Short name shown on charts and in reports.")
+    description: str = Field("", description="What the scenario represents, in a sentence or two.")
+    start_date: Date = Field(
+        description="Calendar date of round 0; one round is one day, so events and threats "
+        "are dated and charts show dates."
+    )
     sources: dict[str, Source] = Field(default_factory=dict, description="Sources by id.")
 
 
 class Issue(_Sourced):
-    label: str = Field(description="Human name of the issue.")
-    zero: str = Field(description="What a value of 0 means.")
-    one: str = Field(description="What a value of 1 means.")
+    """One dimension of the negotiation, on [0, 1] between two described poles."""
+
+    label: str = Field(description="Human name of the issue, shown on charts.")
+    zero: str = Field(description="What a value of 0 means (one pole).")
+    one: str = Field(description="What a value of 1 means (the other pole).")
     status_quo: Unit = Field(description="Value that holds if there is no agreement.")
-    opening: Unit = Field(description="Value in the opening proposal (round 0).")
+    opening: Unit = Field(description="Value in the mediator's opening proposal (round 0).")
 
 
 class RedLine(_Strict):
-    never_below: Unit | None = Field(None, description="The position never goes below this.")
-    never_above: Unit | None = Field(None, description="The position never goes above this.")
+    """A bound on one side of the position: give exactly one of the two fields."""
+
+    never_below: Unit | None = Field(
+        None,
+        description="The actor rejects any proposal below this value, and its position "
+        "never concedes below it.",
+    )
+    never_above: Unit | None = Field(
+        None,
+        description="The actor rejects any proposal above this value, and its position "
+        "never concedes above it.",
+    )
 
     @model_validator(mode="after")
     def _one_side(self):
@@ -104,20 +126,35 @@ class RedLine(_Strict):
 
 
 class StanceSpread(_Strict):
-    """Standard deviations of a truncated normal around the stated value, per replicate."""
+    """Uncertainty of a stance: each replicate draws its own value from a normal with this
+    standard deviation around the stated value, truncated to the field's bounds."""
 
-    position: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
-    salience: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
-    red_line: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    position: Unit = Field(
+        0.0, description="Standard deviation of the position (the draw never crosses the red line)."
+    )
+    salience: Unit = Field(
+        0.0, description="Standard deviation of the salience (before normalisation)."
+    )
+    red_line: Unit = Field(
+        0.0, description="Standard deviation of the red line's value (needs a `red_line`)."
+    )
 
 
 class Stance(_Sourced):
-    position: Unit = Field(description="Ideal point on the issue, in [0, 1].")
+    """An actor's stance on one issue."""
+
+    position: Unit = Field(description="Ideal point: the value the actor would choose.")
     salience: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
-        description="How much the issue matters; normalised to sum 1 over issues."
+        description="How much the issue matters to the actor, relative to its other issues "
+        "(normalised to sum 1 over its issues)."
     )
-    red_line: RedLine | None = Field(None, description="A bound the position never crosses.")
-    spread: StanceSpread = Field(default_factory=StanceSpread)
+    red_line: RedLine | None = Field(
+        None,
+        description="A bound no acceptable proposal crosses and the position never concedes past.",
+    )
+    spread: StanceSpread = Field(
+        default_factory=StanceSpread, description="Uncertainty of the stance across replicates."
+    )
 
     @model_validator(mode="after")
     def _position_inside_red_line(self):
@@ -143,54 +180,92 @@ class Stance(_Sourced):
 
 
 class ActorSpread(_Strict):
-    """Standard deviations of behavioural parameters across replicates."""
+    """Uncertainty of an actor's behaviour: each replicate draws its own value from a normal
+    with this standard deviation around the stated value, truncated to the field's bounds."""
 
-    reservation: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
-    war_cost: Annotated[float, Field(ge=0.0, le=0.1)] = 0.0
-    concession_rate: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
-    concession_style: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
-    pressure_sensitivity: Annotated[float, Field(ge=0.0, le=5.0)] = 0.0
-    noise: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    reservation: Unit = Field(0.0, description="Standard deviation of `reservation`.")
+    war_cost: Annotated[float, Field(ge=0.0, le=0.1)] = Field(
+        0.0, description="Standard deviation of `war_cost`."
+    )
+    concession_rate: Unit = Field(0.0, description="Standard deviation of `concession_rate`.")
+    concession_style: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        0.0, description="Standard deviation of `concession_style`."
+    )
+    pressure_sensitivity: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.0, description="Standard deviation of `pressure_sensitivity`."
+    )
+    noise: Unit = Field(0.0, description="Standard deviation of `noise`.")
 
 
 class Actor(_Strict):
-    name: str = Field(description="Display name.")
+    """A state at the table: its role, its behaviour and its stance on every issue."""
+
+    name: str = Field(description="Display name on charts and tables.")
     role: Literal["mediator", "party", "supporter"] = Field(
-        description="mediator proposes; parties hold a veto; supporters influence and guarantee."
+        description="`mediator` makes the proposals (exactly one); a `party` holds a veto (at "
+        "least one); a `supporter` has no veto, pulls the actors tied to it and adds "
+        "monitoring and guarantees to an agreed ceasefire."
     )
     capability: Annotated[float, Field(gt=0.0, le=100.0)] = Field(
-        description="Weight at the table (relative)."
+        description="Weight at the table relative to the others (in the compromise target and "
+        "in influence), not military power."
     )
-    reservation: Unit = Field(0.5, description="Utility of no deal now (rho).")
+    reservation: Unit = Field(
+        0.5,
+        description="rho: utility of no deal now. The actor accepts a proposal p when "
+        "u(p) + noise >= rho and p crosses none of its red lines.",
+    )
     war_cost: Annotated[float, Field(ge=0.0, le=0.1)] = Field(
-        0.0, description="Fall of the reservation value per round (war weariness)."
+        0.0, description="delta: fall of the reservation value per round (war weariness)."
     )
     concession_style: Annotated[float, Field(ge=0.05, le=20.0)] = Field(
-        1.0, description="beta: < 1 Boulware (concedes late), > 1 Conceder (concedes early)."
+        1.0,
+        description="beta in k(t) = kappa (t/T)^(1/beta): < 1 Boulware (holds out, concedes "
+        "late), > 1 Conceder (concedes early).",
     )
-    concession_rate: Unit = Field(0.0, description="kappa: base concession rate.")
+    concession_rate: Unit = Field(
+        0.0,
+        description="kappa: share of the distance to the proposal conceded per round by the "
+        "last round (scaled down on issues the actor cares about).",
+    )
     pressure_sensitivity: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        0.0, description="pi: how much pressure and threats move this actor."
+        0.0,
+        description="pi: how much pressure moves the actor: adds pi x pressure to its "
+        "concession rate and scales what a threat costs it.",
     )
-    noise: Unit = Field(0.0, description="sigma: perception noise on utilities.")
+    noise: Unit = Field(
+        0.0, description="sigma: standard deviation of the noise on the utility it perceives."
+    )
     ties: dict[str, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
-        default_factory=dict, description="Influence ties w_ij: how much actor j moves this one."
+        default_factory=dict,
+        description="w_ij: actor id = how strongly that actor pulls this one's positions "
+        "each round (weighted by its capability).",
     )
     accepts_only_with: list[str] = Field(
-        default_factory=list, description="Acceptance counts only if these actors accept too."
+        default_factory=list,
+        description="Actor ids: a yes from this actor is conditional and counts only if all "
+        "of them say yes in the same round (P5).",
     )
     monitoring_capacity: Unit = Field(
-        0.0, description="Monitoring this actor adds to an agreed ceasefire (supporters)."
+        0.0,
+        description="Monitoring the actor adds to an agreed ceasefire on top of the agreed "
+        "level. Counts for supporters only; the total is capped at 1.",
     )
     guarantee: Unit = Field(
-        0.0, description="Strength of the security guarantee this actor offers (supporters)."
+        0.0,
+        description="Security guarantee the actor gives an agreed ceasefire. Counts for "
+        "supporters only; their guarantees add up, capped at 1.",
     )
     evidence: Evidence | None = Field(
-        None, description="Source of the behavioural parameters ('P5: ...')."
+        None, description="Source of the behavioural parameters (cites a paragraph, 'P5: ...')."
     )
-    assumption: str | None = Field(None, description="Why the behavioural parameters are assumed.")
-    stances: dict[str, Stance] = Field(description="Stance per issue id.")
-    spread: ActorSpread = Field(default_factory=ActorSpread)
+    assumption: str | None = Field(
+        None, description="Why the behavioural parameters are assumed (give this or evidence)."
+    )
+    stances: dict[str, Stance] = Field(description="Stance per issue id; every issue needs one.")
+    spread: ActorSpread = Field(
+        default_factory=ActorSpread, description="Uncertainty of the behaviour across replicates."
+    )
 
     @model_validator(mode="after")
     def _has_basis(self):
@@ -205,21 +280,34 @@ class Actor(_Strict):
 
 
 class Negotiation(_Strict):
+    """The talks: how long they last and how the mediator proposes (docs/model.md)."""
+
     rounds: Annotated[int, Field(ge=1, le=1000)] = Field(
         60, description="T: rounds before talks end without agreement (one round = one day)."
     )
     proposal_rule: Literal["compromise", "nash"] = Field(
-        "compromise", description="How the mediator sets its target package."
+        "compromise",
+        description="How the mediator sets its target package: `compromise`, the "
+        "capability-and-salience weighted mean of the parties' and its own positions, or "
+        "`nash`, the Nash bargaining solution over the parties.",
     )
     step_size: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
         0.15, description="lambda: share of the way the proposal moves to the target each round."
     )
     mediator_bias: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
-        1.0, description="mu: weight of the mediator's own positions in the compromise target."
+        1.0,
+        description="mu: weight of the mediator's own positions in the compromise target "
+        "(each party has weight 1).",
     )
-    influence_rate: Unit = Field(0.01, description="eta: speed of moving toward tied actors.")
+    influence_rate: Unit = Field(
+        0.01,
+        description="eta: share of the way each actor moves toward its ties' weighted "
+        "positions each round.",
+    )
     holdout_focus: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
-        1.0, description="Extra weight on the holdout once the other party has accepted."
+        1.0,
+        description="Extra weight the compromise target gives a party that said no while "
+        "another said yes (the holdout).",
     )
     holdout_pressure: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.01, description="Mediator pressure on the holdout per round (adds to its concession)."
@@ -227,28 +315,46 @@ class Negotiation(_Strict):
 
 
 class Threat(_Sourced):
+    """A dated threat by one actor against a party, like the US warning to Moscow of P7."""
+
     by: str = Field(description="Actor id that threatens (usually the mediator).")
     target: str = Field(description="Actor id threatened.")
     issued: Date = Field(description="Date the threat is made; it is pending from then.")
     deadline: Date = Field(description="Date by which the target must accept.")
-    severity: Unit = Field(description="Cost to the target's reservation value if carried out.")
-    credibility: Unit = Field(description="Probability that it is carried out at the deadline.")
+    severity: Unit = Field(
+        description="Cost to the target's reservation value if carried out (times its "
+        "pressure sensitivity); while pending, the expected cost credibility x severity x "
+        "pressure sensitivity lowers it."
+    )
+    credibility: Unit = Field(
+        description="Probability that the threat is carried out at the deadline if the target "
+        "still refuses."
+    )
     resolve: Unit = Field(
-        0.0, description="Backlash: share by which an executed threat hardens the target."
+        0.0,
+        description="Backlash: share by which a carried-out threat cuts the target's "
+        "concession rate and pressure sensitivity.",
     )
     spread: dict[Literal["severity", "credibility"], Annotated[float, Field(ge=0.0, le=1.0)]] = (
-        Field(default_factory=dict, description="Uncertainty of severity and credibility.")
+        Field(
+            default_factory=dict,
+            description="Standard deviations of severity and credibility across replicates.",
+        )
     )
 
 
 class Event(_Sourced):
-    date: Date = Field(description="Date on which the change takes effect.")
-    description: str = Field(description="What happens.")
+    """A dated change of parameters, written as data (paths and values), never code."""
+
+    date: Date = Field(description="Date on which the change takes effect (start of that day).")
+    description: str = Field(description="What happens, in a sentence (kept in run.json).")
     set: dict[str, float] = Field(
-        default_factory=dict, description="Dotted parameter path -> new value."
+        default_factory=dict,
+        description='Parameter path = new value, e.g. "actors.russia.reservation" = 0.7.',
     )
     shift: dict[str, float] = Field(
-        default_factory=dict, description="Dotted parameter path -> amount added."
+        default_factory=dict,
+        description='Parameter path = amount added, e.g. "actors.russia.ties.united_states" = 0.5.',
     )
 
     @model_validator(mode="after")
@@ -259,7 +365,7 @@ class Event(_Sourced):
 
 
 class Implementation(_Strict):
-    """The day-by-day ceasefire (MODEL.md section 5)."""
+    """The agreed ceasefire, day by day: violations, collapse and extension (docs/model.md)."""
 
     duration_days: Annotated[int, Field(ge=1, le=365)] = Field(
         30, description="Length of the agreed ceasefire in days (P5: 30)."
@@ -277,19 +383,27 @@ class Implementation(_Strict):
     retaliation_weight: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         0.6, description="r: how much accumulated grievance raises the violation rate."
     )
-    forgiveness: Unit = Field(0.2, description="Daily decay of grievance.")
+    forgiveness: Unit = Field(0.2, description="Share of accumulated grievance forgotten each day.")
     attribution_base: Unit = Field(
         0.3, description="a0: probability a violation is attributed correctly with no monitoring."
     )
     suspicion: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        0.5, description="Grievance each side adds after an unattributed incident."
+        0.5,
+        description="Blame each side adds against the others after an incident no one can "
+        "attribute (the security dilemma of unmonitored ceasefires).",
     )
     tolerance: Annotated[int, Field(ge=0, le=1000)] = Field(
-        3, description="A party walks out when the violations it blames on the other exceed this."
+        3,
+        description="A party walks out (collapse) when the violations it blames on the others "
+        "exceed this.",
     )
-    major_probability: Unit = Field(0.1, description="Probability a violation is major (collapse).")
+    major_probability: Unit = Field(
+        0.1, description="Probability that a violation is major: the ceasefire collapses at once."
+    )
     monitoring_capacity: Unit = Field(
-        0.0, description="Monitoring capacity added on top of the agreed level (all sources)."
+        0.0,
+        description="Monitoring added to every agreed ceasefire on top of the agreed level and "
+        "the supporters' capacity (the total is capped at 1).",
     )
     extension_base: Annotated[float, Field(ge=-10.0, le=10.0)] = Field(
         -1.0, description="Log-odds of extension for an unsatisfied, violation-free ceasefire."
@@ -303,8 +417,14 @@ class Implementation(_Strict):
 
 
 class Outcomes(_Strict):
+    """How an agreement is classed by its scope."""
+
     comprehensive_min: Unit = Field(0.9, description="Scope at or above this is comprehensive.")
-    partial_min: Unit = Field(0.2, description="Scope at or above this (and below) is partial.")
+    partial_min: Unit = Field(
+        0.2,
+        description="Scope at or above this and below `comprehensive_min` is partial; below "
+        "it, an agreement counts as none.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -314,11 +434,21 @@ class Outcomes(_Strict):
 
 
 class Scenario(_Strict):
-    scenario: Meta
-    negotiation: Negotiation = Field(default_factory=Negotiation)
-    implementation: Implementation = Field(default_factory=Implementation)
-    outcomes: Outcomes = Field(default_factory=Outcomes)
+    """A whole scenario file."""
+
+    scenario: Meta = Field(description="Name, start date and sources.")
+    negotiation: Negotiation = Field(
+        default_factory=Negotiation, description="The talks and the mediator's rule."
+    )
+    implementation: Implementation = Field(
+        default_factory=Implementation, description="The agreed ceasefire, day by day."
+    )
+    outcomes: Outcomes = Field(
+        default_factory=Outcomes, description="Scope thresholds of the outcome classes."
+    )
     issues: dict[str, Issue] = Field(description="Issues by id, in the order given.")
     actors: dict[str, Actor] = Field(description="Actors by id, in the order given.")
-    threats: dict[str, Threat] = Field(default_factory=dict)
-    events: dict[str, Event] = Field(default_factory=dict)
+    threats: dict[str, Threat] = Field(default_factory=dict, description="Threats by id.")
+    events: dict[str, Event] = Field(
+        default_factory=dict, description="Dated parameter changes by id."
+    )

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.scenario import DEFAULT_SCENARIO, load_scenario
-from sim.schema import Actor, Scenario
+from sim.schema import Actor, Meta, Scenario, Stance
+
+
+def _described(model, field: str) -> str:
+    """The schema's description of a field as the error shows it (without a final stop)."""
+    return model.model_fields[field].description.rstrip(".")
+
 
 DEFAULT_TEXT = DEFAULT_SCENARIO.read_text(encoding="utf-8")
 _DEFAULT = load_scenario(DEFAULT_SCENARIO)
@@ -193,8 +199,7 @@ CASES = [
         "typo-of-a-required-field",
         lambda t: set_key(set_key(t, KURSK, "salience", None), KURSK, "salence", "0.22"),
         [
-            f"{KURSK}.salience: required field is missing "
-            "(How much the issue matters; normalised to sum 1 over issues)",
+            f"{KURSK}.salience: required field is missing ({_described(Stance, 'salience')})",
             f"{KURSK}.salence: unknown field; did you mean 'salience'? "
             "(allowed: evidence, assumption, position, salience, red_line, spread)",
         ],
@@ -215,12 +220,12 @@ CASES = [
     Case(
         "missing-position",
         lambda t: set_key(t, KURSK, "position", None),
-        [f"{KURSK}.position: required field is missing (Ideal point on the issue, in [0, 1])"],
+        [f"{KURSK}.position: required field is missing ({_described(Stance, 'position')})"],
     ),
     Case(
         "missing-scenario-name",
         lambda t: set_key(t, "scenario", "name", None),
-        ["scenario.name: required field is missing (Short name shown on charts)"],
+        [f"scenario.name: required field is missing ({_described(Meta, 'name')})"],
     ),
     # --- wrong types: no silent coercion
     Case(
