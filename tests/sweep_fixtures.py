@@ -31,9 +31,9 @@ BOUNDS = {
 }
 
 
-def _design(kind: str, parameters: list[str], points: int, rng) -> np.ndarray:
+def _design(kind: str, parameters: list[str], points: int, rng, grid: dict) -> np.ndarray:
     if kind == "grid":
-        return np.array(list(itertools.product(*(GRID[p] for p in parameters))), dtype=float)
+        return np.array(list(itertools.product(*(grid[p] for p in parameters))), dtype=float)
     lo = np.array([BOUNDS[p][0] for p in parameters])
     hi = np.array([BOUNDS[p][1] for p in parameters])
     return lo + rng.random((points, len(parameters))) * (hi - lo)
@@ -47,16 +47,19 @@ def make_sweep_dir(
     replicates: int = 200,
     seed: int = 11,
     agreement: float | None = None,
+    grid: dict[str, list[float]] | None = None,
 ) -> Path:
-    """Write a summarised sweep directory; ``agreement`` fixes P(agreement) everywhere."""
-    parameters = parameters or list(GRID)[:2]
+    """Write a summarised sweep directory; ``agreement`` fixes P(agreement) everywhere and
+    ``grid`` replaces the values of grid axes."""
+    grid = GRID | (grid or {})
+    parameters = parameters or list(grid)[:2]
     rng = np.random.default_rng(seed)
-    x = _design(kind, parameters, points, rng)
+    x = _design(kind, parameters, points, rng, grid)
     path.mkdir(parents=True)
     shutil.copy(DEFAULT_SCENARIO, path / "scenario.toml")
     (path / "experiment.toml").write_text(f'name = "synthetic {kind} sweep"\n')
     design_params = [
-        {"path": p, "values": GRID[p]} if kind == "grid" else {"path": p, "bounds": BOUNDS[p]}
+        {"path": p, "values": grid[p]} if kind == "grid" else {"path": p, "bounds": BOUNDS[p]}
         for p in parameters
     ]
     manifest = {

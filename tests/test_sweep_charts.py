@@ -187,3 +187,17 @@ def test_parquet_summary_is_preferred_when_pyarrow_is_installed(tmp_path):
     changed = {k: (v * 0 + 0.5 if k == "p_agreement" else v) for k, v in table.items()}
     pq.write_table(pa.table(changed), d / "summary.parquet")
     assert (load_sweep(d).table["p_agreement"] == 0.5).all()
+
+
+def test_a_fine_grid_stays_slide_sized_with_thinned_ticks_and_no_cell_numbers(tmp_path):
+    fine = {
+        "actors.russia.reservation": list(np.linspace(0.6, 0.95, 40)),
+        "threats.waltz.credibility": list(np.linspace(0, 1, 30)),
+    }
+    sweep = load_sweep(make_sweep_dir(tmp_path / "fine", kind="grid", replicates=20, grid=fine))
+    assert sweep.points == 1200
+    fig = SWEEP_CHARTS["heatmap_agreement"](sweep)
+    assert fig.get_figwidth() <= 11 and fig.get_figheight() <= 8
+    ax = fig.axes[0]
+    assert 3 <= len(ax.get_xticks()) <= 12 and 3 <= len(ax.get_yticks()) <= 12
+    assert len(ax.texts) == 0

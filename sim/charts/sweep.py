@@ -128,7 +128,9 @@ def _ticks(values: np.ndarray, most: int = 12) -> tuple[np.ndarray, list[str]]:
 def _heatmap(sweep: SweepResult, column: str) -> Figure:
     px, py = sweep.parameters[:2]
     xs, ys, cells = _grid(sweep, column)
-    fig, ax = figure(figsize=(max(6.5, 2.5 + 0.55 * len(xs)), max(4.8, 2.2 + 0.42 * len(ys))))
+    width = min(max(6.5, 2.5 + 0.55 * len(xs)), 11.0)  # grows with the grid, up to a slide
+    height = min(max(4.8, 2.2 + 0.42 * len(ys)), 8.0)
+    fig, ax = figure(figsize=(width, height))
     cmap = matplotlib.colormaps[SEQUENTIAL].with_extremes(bad="#DDDDDD")  # grey: no data
     mesh = ax.imshow(cells, origin="lower", aspect="auto", cmap=cmap, vmin=0, vmax=100)
     ax.set_xticks(*_ticks(xs))
