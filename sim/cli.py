@@ -101,8 +101,11 @@ def report(
         None, "--out", "-o", help="Write here instead of DIR/report.html."
     ),
 ) -> None:
-    """Write DIR/report.html: one self-contained page (opens offline) with the scenario, the
-    evidence for every stance, the timeline, all charts and how to reproduce them."""
+    """Write DIR/report.html, one self-contained page that opens offline.
+
+    It holds the scenario, the evidence for every stance, the timeline, all charts and how to
+    reproduce them; for a summarised sweep, the design and the sweep charts.
+    """
     from sim.report import ReportError, write_report
 
     try:
@@ -120,8 +123,10 @@ def plot(
     only: str | None = typer.Option(None, "--only", help="Write only the chart of this name."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Folder (default: DIR/charts/)."),
 ) -> None:
-    """Write the charts of a run or sweep as separate files, for slides. The charts are
-    drawn again from the stored results, replacing files of the same name."""
+    """Write the charts of a run or sweep as separate PNG or SVG files, for slides.
+
+    The charts are drawn again from the stored results, replacing files of the same name.
+    """
     from sim.report import ReportError, plot_directory
 
     try:
@@ -142,8 +147,11 @@ def compare(
     ),
     replace: bool = typer.Option(False, "--replace", help="Overwrite --out if it exists."),
 ) -> None:
-    """Compare runs: outcome shares, survival and agreement dates side by side, and a table
-    of differences from the first run with 95% intervals (compare.html, PNGs, CSV)."""
+    """Compare runs side by side, with differences from the first run and 95% intervals.
+
+    Writes a new directory with compare.html, the charts (outcome shares, survival, agreement
+    dates) and differences.csv, and prints the table of differences.
+    """
     from sim.compare import CompareError, write_comparison
     from sim.runner import default_out_dir
     from sim.store import OutputExists
