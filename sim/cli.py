@@ -160,5 +160,79 @@ def forecast(
     Console().print(forecasts.render(result, s.scenario.name))
 
 
+# --- reading results: report, plot, compare (sim/report.py, sim/compare.py) ---------------
+
+
+@app.command()
+def report(
+    directory: Path = typer.Argument(..., help="A run directory or a summarised sweep directory."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write here instead of DIR/report.html."
+    ),
+) -> None:
+    """Write DIR/report.html, one self-contained page that opens offline.
+
+    It holds the scenario, the evidence for every stance, the timeline, all charts and how to
+    reproduce them; for a summarised sweep, the design and the sweep charts.
+    """
+    from sim.report import ReportError, write_report
+
+    try:
+        path = write_report(directory, out)
+    except ReportError as err:
+        fail(str(err))
+    size = path.stat().st_size / 1e6
+    typer.echo(f"Report in {path} ({size:.1f} MB, self-contained)")
+
+
+@app.command()
+def plot(
+    directory: Path = typer.Argument(..., help="A run directory or a summarised sweep directory."),
+    fmt: str = typer.Option("png", "--format", "-f", help="png or svg."),
+    only: str | None = typer.Option(None, "--only", help="Write only the chart of this name."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Folder (default: DIR/charts/)."),
+) -> None:
+    """Write the charts of a run or sweep as separate PNG or SVG files, for slides.
+
+    The charts are drawn again from the stored results, replacing files of the same name.
+    """
+    from sim.report import ReportError, plot_directory
+
+    try:
+        written = plot_directory(directory, out, fmt, only)
+    except ReportError as err:
+        fail(str(err))
+    for path in written:
+        typer.echo(str(path))
+
+
+@app.command()
+def compare(
+    directories: list[Path] = typer.Argument(
+        ..., help="Two or more run directories; the first is the baseline."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Output directory (default: runs/compare[-N])."
+    ),
+    replace: bool = typer.Option(False, "--replace", help="Overwrite --out if it exists."),
+) -> None:
+    """Compare runs side by side, with differences from the first run and 95% intervals.
+
+    Writes a new directory with compare.html, the charts (outcome shares, survival, agreement
+    dates) and differences.csv, and prints the table of differences.
+    """
+    from sim.compare import CompareError, write_comparison
+    from sim.runner import default_out_dir
+    from sim.store import OutputExists
+
+    target = out if out is not None else default_out_dir(Path("compare"))
+    try:
+        text = write_comparison(directories, target, replace=replace)
+    except (CompareError, OutputExists) as err:
+        fail(str(err))
+    typer.echo(text)
+    typer.echo(f"Comparison in {target}/ (compare.html, differences.csv, charts)")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

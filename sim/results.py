@@ -64,6 +64,39 @@ def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float,
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def newcombe_difference(
+    k1: int, n1: int, k2: int, n2: int, z: float = 1.959964
+) -> tuple[float, float, float]:
+    """Difference of two proportions p1 - p2 with Newcombe's hybrid score 95% interval.
+
+    Newcombe (1998), 'Interval estimation for the difference between independent
+    proportions', Stat. Med. 17, method 10: it combines the two Wilson intervals, so it
+    stays inside [-1, 1] and behaves at 0 and n, where the Wald interval fails.
+    """
+    if n1 == 0 or n2 == 0:
+        return (math.nan, math.nan, math.nan)
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson_interval(k1, n1, z)
+    l2, u2 = wilson_interval(k2, n2, z)
+    d = p1 - p2
+    lower = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    upper = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return (d, max(-1.0, lower), min(1.0, upper))
+
+
+def welch_difference(
+    a: np.ndarray, b: np.ndarray, z: float = 1.959964
+) -> tuple[float, float, float]:
+    """Difference of means mean(a) - mean(b) with a normal-approximation (Welch) 95%
+    interval: unequal variances, large samples (each side needs two or more values)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if len(a) < 2 or len(b) < 2:
+        return (math.nan, math.nan, math.nan)
+    d = float(a.mean() - b.mean())
+    se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    return (d, d - z * se, d + z * se)
+
+
 def kaplan_meier(
     durations: np.ndarray, events: np.ndarray, horizon: int, z: float = 1.959964
 ) -> dict[str, np.ndarray]:

@@ -145,18 +145,8 @@ def simulate(
 
 
 def write_charts(result: RunResult, folder: Path, fmt: str = "png", only: str | None = None):
-    import matplotlib.pyplot as plt
+    """Write the run's charts (all, or the one named ``only``) as files in ``folder``."""
+    from sim.charts import CHARTS, save_charts
 
-    from sim.charts import CHARTS
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, chart in CHARTS.items():
-        if only and name != only:
-            continue
-        fig = chart(result)
-        path = folder / f"{name}.{fmt}"
-        fig.savefig(path)
-        plt.close(fig)
-        written.append(path)
-    return written
+    charts = {name: chart for name, chart in CHARTS.items() if only in (None, name)}
+    return save_charts(charts, result, folder, fmt)

@@ -1,5 +1,44 @@
-"""Charts drawn from stored results (never from a running model)."""
+"""Charts drawn from stored results (never from a running model).
+
+``CHARTS`` (one run) and ``SWEEP_CHARTS`` (a summarised sweep) map a chart name to a
+function ``chart(result) -> matplotlib Figure``; ``save_charts`` writes any of them to files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from sim.charts.figures import CHARTS
 
-__all__ = ["CHARTS"]
+__all__ = ["CHARTS", "save_charts", "save_figure"]
+
+FORMATS = ("png", "svg")
+
+
+def save_figure(fig, path: Path, dpi: int | None = None) -> Path:
+    """Save a figure atomically (temp file + rename).
+
+    Metadata is dropped: no creation date (same results, same bytes) and no tool URL
+    (a report built from these files references nothing online).
+    """
+    path = Path(path)
+    fmt = path.suffix.lstrip(".")
+    metadata = {"Software": None} if fmt == "png" else {"Creator": None, "Date": None}
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def save_charts(
+    charts: Mapping[str, Callable], result, folder: Path, fmt: str = "png"
+) -> list[Path]:
+    """Draw each chart from ``result`` and write it as ``folder/<name>.<fmt>``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [save_figure(chart(result), folder / f"{name}.{fmt}") for name, chart in charts.items()]

@@ -1,131 +1,362 @@
-"""Chart functions: result tables in, a matplotlib Figure out. They never run the model."""
+"""Chart functions for one run: result tables in, a matplotlib Figure out.
+
+Every function takes a :class:`~sim.store.RunResult` (read from a run directory, or made
+in memory by ``sim.runner.simulate``) and never runs the model. ``CHARTS`` lists them in
+the order a reader meets them in the report; the CLI, the report and the dashboard all draw
+from this one registry, so a chart is defined in exactly one place.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.charts.style import OUTCOME_COLOURS, PROPOSAL, actor_colours, date_axis, figure
+from sim.charts.style import (
+    MUTED,
+    OUTCOME_COLOURS,
+    PROPOSAL,
+    SEQUENTIAL,
+    actor_colours,
+    as_date,
+    band_handles,
+    date_axis,
+    figure,
+    legend_below,
+    no_data,
+    pad_dates,
+    title,
+    wrap,
+)
 from sim.results import OUTCOME_LABELS, kaplan_meier, wilson_interval
 from sim.store import RunResult
 
-MEDIAN, Q25, Q75, Q05, Q95 = 2, 1, 3, 0, 4  # indices into recorder.QUANTILES
+Q05, Q25, MEDIAN, Q75, Q95 = 0, 1, 2, 3, 4  # indices into recorder.QUANTILES
+OUTCOME_NAMES = {
+    "none": "no agreement",
+    "partial": "partial ceasefire",
+    "comprehensive": "comprehensive ceasefire",
+}
 
 
-def _subtitle(run: RunResult) -> str:
+def subtitle(run: RunResult) -> str:
+    """What a chart is drawn from: scenario, ensemble size and seed."""
     n, seed = run.meta["replicates"], run.meta["seed"]
     plural = "s" if n != 1 else ""
     return f"{run.meta['scenario_name']} — {n:,} replicate{plural}, seed {seed}"
 
 
+def _parties(run: RunResult) -> list[int]:
+    return [i for i, role in enumerate(run.meta["roles"]) if role == "party"]
+
+
+def _bands(ax, dates, q: np.ndarray, colour: str, label: str, **line) -> None:
+    """Median line with its 50% (25-75) and 90% (5-95) bands across replicates."""
+    ax.fill_between(dates, q[:, Q05], q[:, Q95], color=colour, alpha=0.10, lw=0)
+    ax.fill_between(dates, q[:, Q25], q[:, Q75], color=colour, alpha=0.25, lw=0)
+    marker = "o" if len(dates) == 1 else None  # a single round is a point, not a line
+    ax.plot(dates, q[:, MEDIAN], color=colour, label=label, marker=marker, **line)
+
+
 def _agreement_line(ax, run: RunResult) -> None:
+    """The (median) agreement date as a vertical line; nothing when no replicate agreed."""
     date = run.summary.get("median_agreement_date")
     if date:
-        ax.axvline(np.datetime64(date), color="#444444", lw=1, ls=":", label="median agreement")
+        share = run.summary["agreement"]["share"]
+        what = "agreement" if run.meta["replicates"] == 1 else "median agreement date"
+        label = f"{what} ({100 * share:.0f}% agree)" if run.meta["replicates"] > 1 else what
+        ax.axvline(as_date(date), color=MUTED, lw=1.2, ls=":", label=label)
+
+
+def _band_note(run: RunResult) -> str:
+    if run.meta["replicates"] == 1:
+        return "one replicate"
+    return "median, 50% and 90% bands across replicates"
+
+
+def _band_legend(run: RunResult) -> list[tuple]:
+    return band_handles() if run.meta["replicates"] > 1 else []
 
 
 def positions_chart(run: RunResult) -> Figure:
-    """Positions by issue over dates: median and 25-75% band per actor, with the proposal."""
+    """Positions by issue over dates for the mediator and the parties, with the proposal.
+
+    Bands are across all replicates; a replicate that has agreed keeps its final values,
+    so the bands after the agreement date mix settled and still-negotiating replicates.
+    """
     s, meta = run.series, run.meta
     issues, actors = meta["issue_ids"], meta["actor_ids"]
     colours = actor_colours(actors)
     dates = run.dates(s["round"])
-    ncols = 3 if len(issues) > 4 else 2
+    ncols = 3 if len(issues) > 4 else min(2, len(issues))
     nrows = int(np.ceil(len(issues) / ncols))
     fig, axes = figure(
-        nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows + 0.8), sharex=True, squeeze=False
+        nrows, ncols, figsize=(4.6 * ncols, 3.3 * nrows + 1.2), sharex=True, squeeze=False
     )
     for k in range(len(issues)):
         ax = axes.flat[k]
         for i, actor in enumerate(actors):
             if meta["roles"][i] == "supporter":
                 continue
-            q = s["position_q"][:, :, i, k]
-            ax.fill_between(dates, q[:, Q25], q[:, Q75], color=colours[actor], alpha=0.18, lw=0)
-            ax.plot(dates, q[:, MEDIAN], color=colours[actor], lw=1.6, label=meta["names"][i])
-        q = s["proposal_q"][:, :, k]
-        ax.fill_between(dates, q[:, Q25], q[:, Q75], color=PROPOSAL, alpha=0.12, lw=0)
-        ax.plot(dates, q[:, MEDIAN], color=PROPOSAL, lw=2.0, ls="--", label="proposal")
+            _bands(ax, dates, s["position_q"][:, :, i, k], colours[actor], meta["names"][i], lw=1.6)
+        _bands(ax, dates, s["proposal_q"][:, :, k], PROPOSAL, "proposal", lw=2.0, ls="--")
         _agreement_line(ax, run)
         ax.set_ylim(-0.03, 1.03)
-        ax.set_title(meta["issue_labels"][k], fontsize=10)
-        ax.set_ylabel(
-            f"position (0 = {_short(meta['issue_zero'][k])},\n1 = {_short(meta['issue_one'][k])})",
-            fontsize=7.5,
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+        poles = wrap(f"0 = {meta['issue_zero'][k]}\n1 = {meta['issue_one'][k]}", 66)
+        ax.set_title(
+            meta["issue_labels"][k], fontsize=10, loc="left", pad=8 + 9.5 * (poles.count("\n") + 1)
         )
-        date_axis(ax)
+        ax.annotate(
+            poles,
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 4),
+            textcoords="offset points",
+            fontsize=7.5,
+            color=MUTED,
+            va="bottom",
+            ha="left",
+        )
+        if k % ncols == 0:
+            ax.set_ylabel("position (0–1)")
+        pad_dates(ax, dates)
+        date_axis(ax, label=k >= len(issues) - ncols)
     for ax in list(axes.flat)[len(issues) :]:
         ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 6))
-    fig.suptitle(f"Positions by issue, median and 25–75% band\n{_subtitle(run)}", fontsize=12)
+    legend_below(fig, axes.flat[0], ncol=4, extra=_band_legend(run))
+    title(fig, f"Positions by issue ({_band_note(run)})", subtitle(run))
     return fig
 
 
-def _short(text: str, n: int = 28) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _threat_spans(ax, run: RunResult, target: str, dates: np.ndarray) -> None:
+    """Shade the days a threat against ``target`` is pending (issued to deadline)."""
+    for tid, t in run.meta.get("threats", {}).items():
+        if t["target"] == target and as_date(t["issued"]) <= dates.max():
+            ax.axvspan(
+                as_date(t["issued"]),
+                as_date(t["deadline"]),
+                color="#CC79A7",
+                alpha=0.10,
+                lw=0,
+                label=f"threat '{tid}' pending",
+            )
 
 
 def utility_chart(run: RunResult) -> Figure:
-    """Each party's utility of the proposal against its reservation value, over dates."""
+    """Each party's utility of the proposal against its reservation value, over dates.
+
+    A party accepts when the utility (plus perception noise) reaches the reservation value
+    (MODEL.md section 2); the reservation shown is net of pending threats, which is why it
+    dips while a threat is pending.
+    """
     s, meta = run.series, run.meta
     actors = meta["actor_ids"]
-    parties = [i for i, r in enumerate(meta["roles"]) if r == "party"]
+    parties = _parties(run)
     colours = actor_colours(actors)
     dates = run.dates(s["round"])
     fig, axes = figure(
-        1, len(parties), figsize=(5.0 * len(parties), 3.8), sharey=True, squeeze=False
+        1, len(parties), figsize=(5.2 * len(parties), 4.4), sharey=True, squeeze=False
     )
     for ax, i in zip(axes.flat, parties, strict=True):
-        c = colours[actors[i]]
-        u, rho = s["utility_q"][:, :, i], s["reservation_q"][:, :, i]
-        ax.fill_between(dates, u[:, Q25], u[:, Q75], color=c, alpha=0.2, lw=0)
-        ax.plot(dates, u[:, MEDIAN], color=c, lw=2, label="utility of the proposal")
-        ax.fill_between(dates, rho[:, Q25], rho[:, Q75], color="#555555", alpha=0.15, lw=0)
-        ax.plot(
+        _threat_spans(ax, run, actors[i], dates)
+        _bands(
+            ax,
             dates,
-            rho[:, MEDIAN],
-            color="#555555",
+            s["reservation_q"][:, :, i],
+            MUTED,
+            "reservation value (net of pending threats)",
             lw=1.6,
             ls="--",
-            label="reservation value (less pending threats)",
         )
+        _bands(ax, dates, s["utility_q"][:, :, i], colours[actors[i]], "utility of the proposal")
         _agreement_line(ax, run)
         ax.set_title(meta["names"][i])
-        ax.set_ylabel("utility (0–1)")
         ax.set_ylim(0, 1.02)
+        pad_dates(ax, dates)
         date_axis(ax)
-    axes.flat[0].legend(loc="lower left")
-    fig.suptitle(
-        f"Would they accept? Utility against reservation value (median, 25–75%)\n{_subtitle(run)}",
-        fontsize=12,
+    axes.flat[0].set_ylabel("utility (0 = worst, 1 = ideal package)")
+    legend_below(fig, axes, ncol=3, extra=_band_legend(run))
+    title(
+        fig,
+        "Would they accept? Utility of the proposal against the reservation value",
+        f"{_band_note(run)}; a party accepts once its utility reaches the reservation value\n"
+        + subtitle(run),
     )
     return fig
+
+
+def conditions_chart(run: RunResult) -> Figure:
+    """Heatmap per party: share of still-negotiating replicates naming each condition.
+
+    The top panel shows how many replicates are still negotiating, because the shares
+    below are of those replicates only and grow noisy as they dwindle.
+    """
+    s, meta = run.series, run.meta
+    parties = _parties(run)
+    dates = run.dates(s["round"])
+    edges = np.append(dates, dates[-1] + np.timedelta64(1, "D")) - np.timedelta64(12, "h")
+    K = len(meta["issue_ids"])
+    fig, axes = figure(
+        len(parties) + 1,
+        1,
+        figsize=(9.0, 2.4 + (0.32 * K + 0.7) * len(parties)),
+        sharex=True,
+        squeeze=False,
+        height_ratios=[0.8] + [K / 3 + 0.3] * len(parties),
+    )
+    top = axes[0, 0]
+    negotiating = 100 * s["negotiating"] / run.meta["replicates"]
+    top.step(
+        dates,
+        negotiating,
+        where="mid",
+        color=MUTED,
+        lw=1.5,
+        marker="o" if len(dates) == 1 else None,
+    )
+    top.set_ylim(0, 105)
+    top.set_ylabel("still\nnegotiating (%)", fontsize=8)
+    top.set_title("Replicates still negotiating at the start of each day", fontsize=9, loc="left")
+    mesh = None
+    labels = [wrap(lab, 24) for lab in meta["issue_labels"]]
+    for ax, i in zip(axes[1:, 0], parties, strict=True):
+        share = 100 * s["condition_share"][:, i, :].T  # (issue, round)
+        mesh = ax.pcolormesh(
+            edges, np.arange(K + 1), share, cmap=SEQUENTIAL, vmin=0, vmax=100, shading="flat"
+        )
+        ax.set_yticks(np.arange(K) + 0.5, labels, fontsize=7.5)
+        ax.invert_yaxis()
+        ax.set_title(f"{meta['names'][i]}: conditions named when rejecting", fontsize=9, loc="left")
+        ax.grid(False)
+    for ax in axes[:, 0]:
+        date_axis(ax, label=ax is axes[-1, 0])
+    if mesh is not None:
+        fig.colorbar(mesh, ax=list(axes[1:, 0]), label="of replicates still negotiating (%)")
+    title(fig, "Which conditions each party names, by date", subtitle(run))
+    return fig
+
+
+def share_bar(ax, x: float, k: int, n: int, colour: str, width: float = 0.7, **bar) -> tuple:
+    """A bar at ``k / n`` (in %) with its Wilson 95% interval; returns (share, lo, hi)."""
+    lo, hi = wilson_interval(k, n)
+    share = k / n
+    ax.bar(x, 100 * share, color=colour, width=width, **bar)
+    below, above = max(share - lo, 0.0), max(hi - share, 0.0)  # rounding can cross the bar
+    ax.errorbar(x, 100 * share, yerr=[[100 * below], [100 * above]], color="black", capsize=4, lw=1)
+    return share, lo, hi
 
 
 def outcome_chart(run: RunResult) -> Figure:
     """Share of replicates in each outcome class, with Wilson 95% intervals."""
     codes = run.outcomes["outcome"]
     n = len(codes)
-    fig, ax = figure(figsize=(6.0, 3.8))
+    fig, ax = figure(figsize=(7.2, 4.6))
     for j, label in enumerate(OUTCOME_LABELS):
-        k = int((codes == j).sum())
-        lo, hi = wilson_interval(k, n)
-        share = k / n
-        ax.bar(j, 100 * share, color=OUTCOME_COLOURS[label], label=f"{label}: {100 * share:.1f}%")
-        ax.errorbar(
-            j,
-            100 * share,
-            yerr=[[100 * (share - lo)], [100 * (hi - share)]],
-            color="black",
-            capsize=4,
-            lw=1,
+        share, lo, hi = share_bar(ax, j, int((codes == j).sum()), n, OUTCOME_COLOURS[label])
+        ax.annotate(
+            f"{100 * share:.1f}%\n({100 * lo:.1f}–{100 * hi:.1f})",
+            (j, 100 * hi),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
         )
-    ax.set_xticks(range(3), ["no agreement", "partial ceasefire", "comprehensive"])
+    ax.set_xticks(range(3), [wrap(OUTCOME_NAMES[lab], 14) for lab in OUTCOME_LABELS])
+    ax.set_xlabel("outcome class (partial or comprehensive by the agreed scope)")
     ax.set_ylabel("share of replicates (%)")
-    ax.set_ylim(0, 100)
-    ax.legend(loc="upper right", title="outcome (95% Wilson interval)")
-    ax.set_title(f"Outcome of the talks\n{_subtitle(run)}", fontsize=11)
+    ax.set_ylim(0, 118)
+    ax.set_yticks(range(0, 101, 20))
+    ax.set_xlim(-0.6, 2.6)
+    title(fig, "Outcome of the talks (bars: share; whiskers: 95% Wilson interval)", subtitle(run))
+    return fig
+
+
+def agreement_dates_chart(run: RunResult) -> Figure:
+    """When agreements were reached: share agreeing each day, and agreed by each date."""
+    o, meta = run.outcomes, run.meta
+    n = len(o["agreed"])
+    rounds = o["agreement_round"][o["agreed"]]
+    fig, ax = figure(figsize=(8.0, 4.4))
+    days = run.dates(np.arange(int(meta["rounds"]) + 1))
+    if len(rounds):
+        counts = np.bincount(rounds, minlength=len(days))
+        ax.bar(days, 100 * counts / n, width=0.9, color="#56B4E9", label="agreed that day (left)")
+        ax.set_ylim(0, 100 * counts.max() / n * 1.15)
+        cum = ax.twinx()
+        cum.spines["right"].set_visible(True)
+        cum.grid(False)
+        reached = np.cumsum(counts)
+        bounds = np.array([wilson_interval(int(k), n) for k in reached])
+        cum.fill_between(
+            days, 100 * bounds[:, 0], 100 * bounds[:, 1], step="post", color="#0072B2", alpha=0.2
+        )
+        cum.step(
+            days,
+            100 * reached / n,
+            where="post",
+            color="#0072B2",
+            lw=2,
+            label="agreed by that date, with 95% interval (right)",
+        )
+        cum.set_ylim(0, 102)
+        cum.set_ylabel("agreed by that date (% of replicates)")
+        _agreement_line(ax, run)
+        for tid, t in meta.get("threats", {}).items():
+            ax.axvline(
+                as_date(t["deadline"]),
+                color="#CC79A7",
+                lw=1.2,
+                ls="--",
+                label=f"deadline of threat '{tid}'",
+            )
+        legend_below(fig, [ax, cum], ncol=2)
+    else:
+        no_data(ax, f"no agreement in any of {n:,} replicates")
+    ax.set_ylabel("agreed that day (% of replicates)")
+    pad_dates(ax, days, days=1.0)
+    date_axis(ax)
+    title(fig, "When agreement was reached", subtitle(run))
+    return fig
+
+
+def agreed_terms_chart(run: RunResult) -> Figure:
+    """Distribution of the agreed package, issue by issue, over agreed replicates."""
+    o, meta = run.outcomes, run.meta
+    agreed = o["agreed"]
+    K = len(meta["issue_ids"])
+    fig, axes = figure(K, 1, figsize=(8.0, 1.2 + 1.25 * K), sharex=True, squeeze=False)
+    bins = np.linspace(0, 1, 21)
+    for k, issue in enumerate(meta["issue_ids"]):
+        ax = axes[k, 0]
+        terms = o[f"terms_{issue}"][agreed]
+        ax.set_title(meta["issue_labels"][k], fontsize=9.5, loc="left", pad=2)
+        ax.text(
+            1.0,
+            1.02,
+            wrap(f"0 = {meta['issue_zero'][k]};  1 = {meta['issue_one'][k]}", 70),
+            transform=ax.transAxes,
+            fontsize=7,
+            color=MUTED,
+            ha="right",
+            va="bottom",
+        )
+        if len(terms):
+            ax.hist(
+                terms, bins=bins, weights=np.full(len(terms), 100 / len(terms)), color="#0072B2"
+            )
+            med = float(np.median(terms))
+            ax.axvline(med, color="black", lw=1.5, label="median of agreed terms")
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(0, 105)
+        ax.set_yticks([0, 50, 100])
+    if not agreed.any():
+        no_data(axes[0, 0], f"no agreement in any of {len(agreed):,} replicates")
+    axes[-1, 0].set_xlabel("agreed value on the issue (0–1)")
+    fig.supylabel("share of agreed replicates (%)", fontsize=10)
+    legend_below(fig, axes[:, 0])
+    n_agreed = int(agreed.sum())
+    title(fig, f"What was agreed: terms per issue ({n_agreed:,} agreed replicates)", subtitle(run))
     return fig
 
 
@@ -134,17 +365,9 @@ def survival_chart(run: RunResult) -> Figure:
     o = run.outcomes
     agreed = o["agreed"]
     horizon = int(run.meta["duration_days"])
-    fig, ax = figure(figsize=(6.5, 4.0))
+    fig, ax = figure(figsize=(7.2, 4.6))
     if agreed.any():
         km = kaplan_meier(o["days_survived"][agreed], o["collapsed"][agreed], horizon)
-        ax.step(
-            km["day"],
-            100 * km["survival"],
-            where="post",
-            color="#0072B2",
-            lw=2,
-            label=f"holding (n = {int(agreed.sum()):,} agreed)",
-        )
         ax.fill_between(
             km["day"],
             100 * km["lower"],
@@ -153,96 +376,80 @@ def survival_chart(run: RunResult) -> Figure:
             color="#0072B2",
             alpha=0.2,
             lw=0,
-            label="95% interval (Greenwood)",
+            label="95% interval (Greenwood, log-log)",
+        )
+        ax.step(
+            km["day"],
+            100 * km["survival"],
+            where="post",
+            color="#0072B2",
+            lw=2,
+            label=f"still holding (Kaplan–Meier, {int(agreed.sum()):,} agreed ceasefires)",
         )
         ax.axhline(50, color="#999999", lw=0.8, ls=":")
+        legend_below(fig, ax, ncol=1)
     else:
-        ax.text(
-            0.5,
-            0.5,
-            "no ceasefire was agreed in any replicate",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-        )
+        no_data(ax, f"no ceasefire was agreed in any of {len(agreed):,} replicates")
     ax.set_xlim(0, horizon)
-    ax.set_ylim(0, 101)
+    ax.set_ylim(0, 102)
     ax.set_xlabel("days since the ceasefire began")
     ax.set_ylabel("ceasefires still holding (%)")
-    ax.legend(loc="lower left")
-    ax.set_title(f"Survival of agreed ceasefires (Kaplan–Meier)\n{_subtitle(run)}", fontsize=11)
+    title(fig, "How long agreed ceasefires hold", subtitle(run))
     return fig
 
 
-def agreement_dates_chart(run: RunResult) -> Figure:
-    """When agreements were reached: replicates agreeing per day."""
-    o = run.outcomes
-    rounds = o["agreement_round"][o["agreed"]]
-    fig, ax = figure(figsize=(7.0, 3.8))
-    if len(rounds):
-        counts = np.bincount(rounds, minlength=int(run.meta["rounds"]) + 1)
-        days = run.dates(np.arange(len(counts)))
-        ax.bar(
-            days,
-            100 * counts / len(o["agreed"]),
-            width=1.0,
-            color="#0072B2",
-            label="agreements that day",
-        )
-        _agreement_line(ax, run)
-        ax.legend(loc="upper right")
-    else:
-        ax.text(
-            0.5,
-            0.5,
-            "no agreement in any replicate",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-        )
-    ax.set_ylabel("share of all replicates (%)")
-    ax.set_xlabel("date")
-    date_axis(ax)
-    ax.set_title(f"Agreement dates\n{_subtitle(run)}", fontsize=11)
-    return fig
-
-
-def conditions_chart(run: RunResult) -> Figure:
-    """Heatmap per party: share of negotiating replicates naming each condition, by date."""
-    s, meta = run.series, run.meta
-    parties = [i for i, r in enumerate(meta["roles"]) if r == "party"]
-    dates = run.dates(s["round"])
-    fig, axes = figure(
-        len(parties), 1, figsize=(8.0, 1.0 + 1.9 * len(parties)), sharex=True, squeeze=False
-    )
-    edges = np.append(dates, dates[-1] + np.timedelta64(1, "D")) if len(dates) else dates
-    mesh = None
-    for ax, i in zip(axes.flat, parties, strict=True):
-        share = 100 * s["condition_share"][:, i, :].T  # (issue, round)
-        mesh = ax.pcolormesh(
-            edges,
-            np.arange(len(meta["issue_ids"]) + 1),
+def violations_chart(run: RunResult) -> Figure:
+    """Violations by side in agreed ceasefires, and which side violated first."""
+    o, meta = run.outcomes, run.meta
+    agreed = o["agreed"]
+    n_agreed = int(agreed.sum())
+    parties = _parties(run)
+    colours = actor_colours(meta["actor_ids"])
+    fig, (left, right) = figure(1, 2, figsize=(10.0, 4.4), width_ratios=[1.3, 1])
+    if n_agreed == 0:
+        for ax in (left, right):
+            no_data(ax, f"no ceasefire was agreed in any of {len(agreed):,} replicates")
+    cap = 5  # counts at or above this share one bar
+    width = 0.8 / max(len(parties), 1)
+    for j, i in enumerate(parties):
+        if n_agreed == 0:
+            break
+        v = np.minimum(o[f"violations_{meta['actor_ids'][i]}"][agreed], cap)
+        share = 100 * np.bincount(v, minlength=cap + 1) / n_agreed
+        left.bar(
+            np.arange(cap + 1) + (j - (len(parties) - 1) / 2) * width,
             share,
-            cmap="viridis",
-            vmin=0,
-            vmax=100,
-            shading="flat",
+            width=width,
+            color=colours[meta["actor_ids"][i]],
+            label=meta["names"][i],
         )
-        ax.set_yticks(np.arange(len(meta["issue_ids"])) + 0.5, meta["issue_ids"], fontsize=8)
-        ax.set_title(f"{meta['names'][i]}: conditions named when rejecting", fontsize=10)
-        ax.grid(False)
-        date_axis(ax)
-    if mesh is not None:
-        fig.colorbar(mesh, ax=list(axes.flat), label="replicates naming it (%)")
-    fig.suptitle(f"Conditions by date\n{_subtitle(run)}", fontsize=12)
+    left.set_xticks(range(cap + 1), [*map(str, range(cap)), f"{cap}+"])
+    left.set_xlabel("violations committed during the ceasefire")
+    left.set_ylabel("share of agreed ceasefires (%)")
+    left.set_title("Violations per side", loc="left")
+    legend_below(fig, left, ncol=len(parties))
+
+    first = o["first_violator"][agreed]
+    groups = [(meta["names"][i], first == i, colours[meta["actor_ids"][i]]) for i in parties]
+    groups += [("both, same day", first == -2, MUTED), ("no violation", first == -1, "#BBBBBB")]
+    if n_agreed:
+        for x, (_, mask, colour) in enumerate(groups):
+            share_bar(right, x, int(mask.sum()), n_agreed, colour)
+    right.set_xticks(range(len(groups)), [wrap(g[0], 10) for g in groups])
+    right.set_ylim(0, 105)
+    right.set_ylabel("share of agreed ceasefires (%)")
+    right.set_title("Who violated first (95% Wilson interval)", loc="left")
+    title(fig, f"Violations in agreed ceasefires ({n_agreed:,} agreed)", subtitle(run))
     return fig
 
 
 CHARTS = {
     "positions": positions_chart,
     "utility": utility_chart,
-    "outcomes": outcome_chart,
-    "survival": survival_chart,
-    "agreement_dates": agreement_dates_chart,
     "conditions": conditions_chart,
+    "outcomes": outcome_chart,
+    "agreement_dates": agreement_dates_chart,
+    "agreed_terms": agreed_terms_chart,
+    "survival": survival_chart,
+    "violations": violations_chart,
 }

@@ -1,17 +1,24 @@
-"""One chart style for every figure: colours per actor, fonts, sizes, date axes.
+"""One chart style for every figure: colours per actor, fonts, sizes, titles, date axes.
 
 Colours are the Okabe-Ito palette (Okabe & Ito, 'Color Universal Design', 2008), safe for
-the common forms of colour blindness; an actor keeps its colour on every chart.
+the common forms of colour blindness; an actor keeps its colour on every chart. Sizes are
+chosen so that a figure stays readable when pasted on a slide at its natural size.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import textwrap
 
 import matplotlib
 
 matplotlib.use("Agg")  # charts are files; never open a window
 
 import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 KNOWN = {
@@ -24,13 +31,17 @@ KNOWN = {
     "finland": "#999999",
 }
 PROPOSAL = "#000000"
+MUTED = "#555555"
 OUTCOME_COLOURS = {"none": "#999999", "partial": "#E69F00", "comprehensive": "#0072B2"}
+# Series that are not actors (scenarios in a comparison, outcome measures in a sweep).
+SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+SEQUENTIAL = "viridis"  # perceptually uniform and colour-blind safe, for heatmaps
 
 RC = {
     "figure.dpi": 110,
     "savefig.dpi": 150,
     "font.size": 10,
-    "axes.titlesize": 12,
+    "axes.titlesize": 11,
     "axes.titleweight": "bold",
     "axes.labelsize": 10,
     "axes.spines.top": False,
@@ -40,6 +51,8 @@ RC = {
     "legend.fontsize": 9,
     "legend.frameon": False,
     "figure.constrained_layout.use": True,
+    "figure.titlesize": 12,
+    "svg.fonttype": "none",  # SVG text stays text: searchable and small
 }
 
 
@@ -56,16 +69,112 @@ def actor_colours(actor_ids: list[str]) -> dict[str, str]:
     return out
 
 
-plt.rcParams.update(RC)
+matplotlib.rcParams.update(RC)
 
 
-def figure(*args, **kwargs):
-    """plt.subplots under the house style (a new Figure, never pyplot's current one)."""
-    return plt.subplots(*args, **kwargs)
+def figure(nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
+    """A new Figure and its axes under the house style, like ``pyplot.subplots``.
+
+    The Figure is not registered with pyplot, so nothing accumulates in a long-lived
+    process (the dashboard) and a chart never draws onto another chart's figure.
+    """
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
-def date_axis(ax) -> None:
-    """Readable calendar dates on the x axis."""
+def wrap(text: str, width: int) -> str:
+    """Wrap each line of ``text`` to ``width`` characters (titles must fit the figure)."""
+    return "\n".join(textwrap.fill(line, width) or line for line in text.split("\n"))
+
+
+def title(fig, heading: str, subtitle: str = "") -> None:
+    """Figure title: the message, then what it is drawn from, both wrapped to the width.
+
+    A title longer than its figure is clipped by the canvas, so the wrap width follows the
+    figure width (about 11 characters per inch at the title size).
+    """
+    width = max(30, int(fig.get_figwidth() * 11.5))
+    text = heading if not subtitle else f"{heading}\n{subtitle}"
+    fig.suptitle(wrap(text, width), fontsize=RC["figure.titlesize"])
+
+
+def band_handles() -> list[tuple]:
+    """Legend entries explaining the shaded bands drawn by quantile charts."""
+    from matplotlib.patches import Patch
+
+    return [
+        (Patch(color=MUTED, alpha=0.35, lw=0), "middle 50% of replicates"),
+        (Patch(color=MUTED, alpha=0.15, lw=0), "middle 90% of replicates"),
+    ]
+
+
+def legend_below(fig, axes=None, ncol: int | None = None, extra=(), **kwargs) -> None:
+    """One legend for the figure, under the plots, where it cannot cover data.
+
+    ``extra`` adds (handle, label) pairs that no plotted artist carries (band shading).
+    """
+    handles, labels, seen = [], [], set()
+    for ax in np.ravel(axes if axes is not None else fig.axes):
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in seen:
+                seen.add(lab)
+                handles.append(h)
+                labels.append(lab)
+    for h, lab in extra:
+        handles.append(h)
+        labels.append(lab)
+    if handles:
+        fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncol=ncol or min(len(labels), 4),
+            **kwargs,
+        )
+
+
+def no_data(ax, message: str) -> None:
+    """Say on the chart why it is empty, instead of drawing empty axes."""
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color=MUTED,
+        wrap=True,
+    )
+
+
+def _day_month(x: float, _pos=None) -> str:
+    d = mdates.num2date(x)
+    return f"{d.day} {d:%b}"
+
+
+def date_axis(ax, label: bool = True) -> None:
+    """Calendar dates on the x axis as '15 Mar', with the year(s) in the axis label."""
+    lo, hi = ax.get_xlim()
+    if hi - lo < 4:  # a day or two: widen, or the ticks fall on hours of one date
+        mid = (lo + hi) / 2
+        ax.set_xlim(mid - 3, mid + 3)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(FuncFormatter(_day_month))
+    if label:
+        lo, hi = (mdates.num2date(v).year for v in ax.get_xlim())
+        ax.set_xlabel(f"date ({lo})" if lo == hi else f"date ({lo}–{hi})")
+
+
+def pad_dates(ax, dates: np.ndarray, days: float = 0.5) -> None:
+    """Limits around a date range; a single date gets a few days either side."""
+    if len(dates) == 0:
+        return
+    lo, hi = np.min(dates), np.max(dates)
+    margin = np.timedelta64(int(days * 24), "h")
+    ax.set_xlim(lo - margin, hi + margin)
+
+
+def as_date(value: str | dt.date) -> np.datetime64:
+    return np.datetime64(str(value), "D")

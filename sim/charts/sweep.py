@@ -1,0 +1,301 @@
+"""Charts for a summarised sweep: a SweepResult in, a matplotlib Figure out.
+
+Which charts apply depends on the design: a line with interval bands for one varied
+parameter, heatmaps over the first two parameters of a grid, main-effect panels for two
+or more parameters, ranked Sobol indices when ``sobol.csv`` exists. ``sweep_charts(sweep)``
+returns the ones that apply, in report order; ``SWEEP_CHARTS`` lists them all.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from sim.charts.style import (
+    SEQUENTIAL,
+    SERIES_COLOURS,
+    figure,
+    legend_below,
+    no_data,
+    title,
+    wrap,
+)
+from sim.results import wilson_interval
+from sim.sweep_results import SweepResult, parameter_label
+
+MEASURES = {  # summary column -> what it is called on a chart
+    "p_agreement": "P(agreement)",
+    "p_comprehensive": "P(comprehensive ceasefire)",
+    "p_partial": "P(partial ceasefire)",
+    "p_survives": "P(ceasefire survives | agreed)",
+}
+HEATMAP_CELL_TEXT_MAX = 144  # cells; above this the numbers would be unreadable
+
+
+def subtitle(sweep: SweepResult) -> str:
+    m = sweep.manifest
+    design = m.get("design", {})
+    name = sweep.facts.get("scenario_name", sweep.path.name)
+    reps = design.get("replicates")
+    per = f" × {reps:,} replicates" if isinstance(reps, int) else ""
+    return f"{name} — {sweep.kind} design, {sweep.points:,} points{per}, seed {m.get('seed', '?')}"
+
+
+def _label(sweep: SweepResult, parameter: str) -> str:
+    return parameter_label(parameter, sweep.facts)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def pooled_share(
+    sweep: SweepResult, column: str, mask: np.ndarray
+) -> tuple[float, float, float, int]:
+    """Share over the selected points, pooling their replicates: (p, lo, hi, trials)."""
+    k, n = sweep.counts(column)
+    kk, nn = int(k[mask].sum()), int(n[mask].sum())
+    if nn == 0:
+        return (np.nan, np.nan, np.nan, 0)
+    lo, hi = wilson_interval(kk, nn)
+    return (kk / nn, lo, hi, nn)
+
+
+def _interval_line(ax, x: np.ndarray, sweep: SweepResult, column: str, order, colour) -> None:
+    """A share (in %) against x with its 95% band; a lone point gets whiskers instead."""
+    p = 100 * sweep.table[column][order]
+    lo, hi = sweep.table.get(f"{column}_lo"), sweep.table.get(f"{column}_hi")
+    if lo is not None and hi is not None:
+        lo, hi = 100 * lo[order], 100 * hi[order]
+        if len(x) > 1:
+            ax.fill_between(x, lo, hi, color=colour, alpha=0.2, lw=0)
+        else:
+            below, above = np.maximum(p - lo, 0), np.maximum(hi - p, 0)
+            ax.errorbar(x, p, yerr=[below, above], color=colour, capsize=4, lw=1.2)
+    marker = "o" if len(x) <= 25 else None
+    ax.plot(x, p, color=colour, lw=2, marker=marker, label=MEASURES[column])
+
+
+def response_chart(sweep: SweepResult) -> Figure:
+    """One varied parameter: outcome shares against its value, with 95% intervals."""
+    parameter = sweep.parameters[0]
+    order = np.argsort(sweep.table[parameter], kind="stable")
+    x = sweep.table[parameter][order]
+    fig, (left, right) = figure(1, 2, figsize=(11.0, 4.6), sharex=True)
+    for j, column in enumerate(MEASURES):
+        if column in sweep.table:
+            ax = right if column == "p_survives" else left
+            _interval_line(ax, x, sweep, column, order, SERIES_COLOURS[j])
+    for ax in (left, right):
+        ax.set_ylim(0, 102)
+        ax.set_xlabel(wrap(_label(sweep, parameter), 60))
+        if len(np.unique(x)) == 1:  # one design point: centre it
+            half = max(abs(float(x[0])), 1.0) * 0.5
+            ax.set_xlim(x[0] - half, x[0] + half)
+    left.set_ylabel("share of replicates (%)")
+    right.set_ylabel("share of agreed ceasefires (%)")
+    left.set_title("Outcome of the talks", loc="left")
+    right.set_title("Agreed ceasefires surviving their duration", loc="left")
+    legend_below(fig, [left, right], ncol=4)
+    title(
+        fig,
+        f"Outcomes against {_label(sweep, parameter)} (bands: 95% Wilson intervals)",
+        subtitle(sweep),
+    )
+    return fig
+
+
+def _grid(sweep: SweepResult, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x values, y values, share in % per cell) pooled over any further parameters."""
+    px, py = sweep.parameters[:2]
+    xs, ys = sweep.values(px), sweep.values(py)
+    cells = np.full((len(ys), len(xs)), np.nan)
+    for a, xv in enumerate(xs):
+        for b, yv in enumerate(ys):
+            mask = (sweep.table[px] == xv) & (sweep.table[py] == yv)
+            cells[b, a] = 100 * pooled_share(sweep, column, mask)[0]
+    return xs, ys, cells
+
+
+def _ticks(values: np.ndarray, most: int = 12) -> tuple[np.ndarray, list[str]]:
+    step = int(np.ceil(len(values) / most))
+    where = np.arange(0, len(values), step)
+    return where, [_fmt(values[i]) for i in where]
+
+
+def _heatmap(sweep: SweepResult, column: str) -> Figure:
+    px, py = sweep.parameters[:2]
+    xs, ys, cells = _grid(sweep, column)
+    width = min(max(6.5, 2.5 + 0.55 * len(xs)), 11.0)  # grows with the grid, up to a slide
+    height = min(max(4.8, 2.2 + 0.42 * len(ys)), 8.0)
+    fig, ax = figure(figsize=(width, height))
+    cmap = matplotlib.colormaps[SEQUENTIAL].with_extremes(bad="#DDDDDD")  # grey: no data
+    mesh = ax.imshow(cells, origin="lower", aspect="auto", cmap=cmap, vmin=0, vmax=100)
+    ax.set_xticks(*_ticks(xs))
+    ax.set_yticks(*_ticks(ys))
+    ax.set_xlabel(wrap(_label(sweep, px), 60))
+    ax.set_ylabel(wrap(_label(sweep, py), 40))
+    ax.grid(False)
+    if cells.size <= HEATMAP_CELL_TEXT_MAX:
+        for (b, a), v in np.ndenumerate(cells):
+            text = "n/a" if np.isnan(v) else f"{v:.0f}"
+            ax.text(
+                a,
+                b,
+                text,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if not np.isnan(v) and v < 60 else "black",
+            )
+    fig.colorbar(mesh, ax=ax, label=f"{MEASURES[column]} (%)")
+    notes = ["cells: % of replicates" if column != "p_survives" else "cells: % of agreed"]
+    rest = [_label(sweep, p) for p in sweep.parameters[2:]]
+    if rest:
+        notes.append(f"pooled over {', '.join(rest)}")
+    if column == "p_survives":
+        notes.append("n/a: no agreement at that point")
+    heading = f"{MEASURES[column]} over the design grid"
+    title(fig, heading, f"{'; '.join(notes)}\n{subtitle(sweep)}")
+    return fig
+
+
+def heatmap_agreement_chart(sweep: SweepResult) -> Figure:
+    """P(agreement) over the first two parameters of a grid."""
+    return _heatmap(sweep, "p_agreement")
+
+
+def heatmap_comprehensive_chart(sweep: SweepResult) -> Figure:
+    """P(comprehensive ceasefire) over the first two parameters of a grid."""
+    return _heatmap(sweep, "p_comprehensive")
+
+
+def heatmap_survives_chart(sweep: SweepResult) -> Figure:
+    """P(agreed ceasefire survives its duration) over the first two grid parameters."""
+    return _heatmap(sweep, "p_survives")
+
+
+def _groups(x: np.ndarray, bins: int = 10) -> list[np.ndarray]:
+    """Masks grouping design points by parameter value: each distinct value of a grid
+    axis, or about ``bins`` equal-count bins of a sampled (random, LHS, Sobol) one."""
+    values = np.unique(x)
+    if len(values) <= 15:
+        return [x == v for v in values]
+    edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
+    index = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+    return [index == b for b in range(len(edges) - 1)]
+
+
+def main_effects_chart(sweep: SweepResult) -> Figure:
+    """P(agreement) and P(comprehensive) against each parameter, pooled over the others."""
+    params = sweep.parameters
+    ncols = min(3, len(params))
+    nrows = int(np.ceil(len(params) / ncols))
+    fig, axes = figure(
+        nrows, ncols, figsize=(4.4 * ncols, 3.4 * nrows + 1.3), sharey=True, squeeze=False
+    )
+    for ax, parameter in zip(axes.flat, params, strict=False):
+        x = sweep.table[parameter]
+        for j, column in enumerate(("p_agreement", "p_comprehensive")):
+            rows = []
+            for mask in _groups(x):
+                p, lo, hi, n = pooled_share(sweep, column, mask)
+                if n:
+                    rows.append((float(x[mask].mean()), p, lo, hi))
+            if not rows:
+                continue
+            gx, p, lo, hi = (np.array(c) for c in zip(*rows, strict=True))
+            colour = SERIES_COLOURS[j]
+            ax.fill_between(gx, 100 * lo, 100 * hi, color=colour, alpha=0.2, lw=0)
+            ax.plot(gx, 100 * p, color=colour, marker="o", ms=3.5, lw=1.8, label=MEASURES[column])
+        ax.set_xlabel(wrap(_label(sweep, parameter), 45), fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.set_ylim(0, 102)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("share of replicates (%)")
+    for ax in list(axes.flat)[len(params) :]:
+        ax.set_visible(False)
+    legend_below(fig, axes.flat[0], ncol=2)
+    title(
+        fig,
+        "Main effects: outcome shares against each parameter",
+        f"pooled over the other parameters; bands: 95% Wilson intervals\n{subtitle(sweep)}",
+    )
+    return fig
+
+
+def sobol_chart(sweep: SweepResult) -> Figure:
+    """Sobol first-order (S1) and total (ST) indices per outcome, ranked, with intervals."""
+    rows = sweep.sobol or []
+    outcomes = list(dict.fromkeys(str(r["outcome"]) for r in rows))
+    n_params = max((sum(str(r["outcome"]) == o for r in rows) for o in outcomes), default=1)
+    fig, axes = figure(
+        1,
+        max(len(outcomes), 1),
+        figsize=(max(5.5 * len(outcomes), 6.5), 1.8 + 0.45 * n_params),
+        squeeze=False,
+    )
+    if not outcomes:
+        no_data(axes[0, 0], "sobol.csv has no rows")
+    for ax, outcome in zip(axes.flat, outcomes, strict=True):
+        sub = sorted(
+            (r for r in rows if str(r["outcome"]) == outcome),
+            key=lambda r: -np.nan_to_num(float(r["ST"])),
+        )
+        y = np.arange(len(sub))
+        for offset, key, colour, name in (
+            (-0.2, "ST", "#56B4E9", "total effect ST"),
+            (0.2, "S1", "#0072B2", "first-order S1"),
+        ):
+            v = np.array([float(r[key]) for r in sub])
+            conf = np.array([float(r.get(f"{key}_conf", np.nan)) for r in sub])
+            ax.barh(
+                y + offset,
+                v,
+                height=0.38,
+                color=colour,
+                label=name,
+                xerr=np.nan_to_num(conf),
+                error_kw={"capsize": 3, "lw": 1},
+            )
+        ax.set_yticks(y, [wrap(_label(sweep, str(r["parameter"])), 30) for r in sub], fontsize=8)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlabel("share of output variance (index)")
+        ax.set_title(MEASURES.get(outcome, outcome.replace("_", " ")), loc="left", fontsize=10)
+    legend_below(fig, axes.flat[0], ncol=2)
+    title(
+        fig,
+        "Sensitivity: Sobol indices, ranked by total effect (whiskers: 95% confidence)",
+        subtitle(sweep),
+    )
+    return fig
+
+
+SWEEP_CHARTS = {
+    "response": response_chart,
+    "heatmap_agreement": heatmap_agreement_chart,
+    "heatmap_comprehensive": heatmap_comprehensive_chart,
+    "heatmap_survives": heatmap_survives_chart,
+    "main_effects": main_effects_chart,
+    "sobol": sobol_chart,
+}
+
+
+def sweep_charts(sweep: SweepResult) -> dict:
+    """The charts that apply to this sweep's design, in report order."""
+    k = len(sweep.parameters)
+    names = []
+    if k == 1:
+        names.append("response")
+    if k >= 2 and sweep.kind == "grid":
+        names += ["heatmap_agreement", "heatmap_comprehensive"]
+        if "p_survives" in sweep.table:
+            names.append("heatmap_survives")
+    if k >= 2:
+        names.append("main_effects")
+    if sweep.sobol:
+        names.append("sobol")
+    return {name: SWEEP_CHARTS[name] for name in names}
