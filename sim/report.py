@@ -15,15 +15,13 @@ import datetime as dt
 import html
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
-from sim.store import RunResult
+from sim.store import RunResult, write_text_atomically
 from sim.sweep_results import SweepReadError, SweepResult, parameter_label
 
 REPORT_DPI = 120  # sharp on screen, small enough that a report stays well under 5 MB
@@ -218,20 +216,6 @@ def page(heading: str, lede: str, sections: list[str]) -> str:
         f'<header class="top"><h1>{esc(heading)}</h1>{lede}'
         f'<nav class="toc">{links}</nav></header>' + "".join(sections) + "</main></body></html>\n"
     )
-
-
-def write_text_atomically(path: Path, text: str) -> Path:
-    """Write a file under a temporary name and rename it: readers never see half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def pct(share: float | None, digits: int = 1) -> str:
