@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.charts.style import OUTCOME_COLOURS, PROPOSAL, actor_colours, date_axis, figure
+from sim.charts.style import (
+    ANSWER_COLOURS,
+    OUTCOME_COLOURS,
+    PROPOSAL,
+    actor_colours,
+    date_axis,
+    figure,
+)
 from sim.results import OUTCOME_LABELS, kaplan_meier, wilson_interval
 from sim.store import RunResult
 
@@ -16,6 +23,43 @@ def _subtitle(run: RunResult) -> str:
     n, seed = run.meta["replicates"], run.meta["seed"]
     plural = "s" if n != 1 else ""
     return f"{run.meta['scenario_name']} — {n:,} replicate{plural}, seed {seed}"
+
+
+def _fit(fig: Figure, title: str, fontsize: float) -> str:
+    """Wrap each line of a title to 85% of the figure's width, measured in the title's bold
+    font, so that a long scenario name is never cut off at the figure's edge."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(size=fontsize, weight="bold")
+    measure = TextToPath()
+    room = 0.85 * fig.get_figwidth() * 72  # points
+
+    def width(text: str) -> float:
+        return measure.get_text_width_height_descent(text, font, ismath=False)[0]
+
+    lines = []
+    for line in title.split("\n"):
+        current = ""
+        for word in line.split(" "):
+            trial = f"{current} {word}" if current else word
+            if current and width(trial) > room:
+                lines.append(current)
+                current = word
+            else:
+                current = trial
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def _talks_window(run: RunResult) -> tuple:
+    """First and last possible day of the talks: the time axis of every dated chart."""
+    return tuple(run.dates(np.array([0, int(run.meta["rounds"])])))
+
+
+def _marks(dates: np.ndarray) -> dict:
+    """Markers while a series has too few days to draw a line (the first rounds of a run)."""
+    return {"marker": "o", "markersize": 3} if len(dates) < 3 else {}
 
 
 def _agreement_line(ax, run: RunResult) -> None:
@@ -42,10 +86,19 @@ def positions_chart(run: RunResult) -> Figure:
                 continue
             q = s["position_q"][:, :, i, k]
             ax.fill_between(dates, q[:, Q25], q[:, Q75], color=colours[actor], alpha=0.18, lw=0)
-            ax.plot(dates, q[:, MEDIAN], color=colours[actor], lw=1.6, label=meta["names"][i])
+            ax.plot(
+                dates,
+                q[:, MEDIAN],
+                color=colours[actor],
+                lw=1.6,
+                label=meta["names"][i],
+                **_marks(dates),
+            )
         q = s["proposal_q"][:, :, k]
         ax.fill_between(dates, q[:, Q25], q[:, Q75], color=PROPOSAL, alpha=0.12, lw=0)
-        ax.plot(dates, q[:, MEDIAN], color=PROPOSAL, lw=2.0, ls="--", label="proposal")
+        ax.plot(
+            dates, q[:, MEDIAN], color=PROPOSAL, lw=2.0, ls="--", label="proposal", **_marks(dates)
+        )
         _agreement_line(ax, run)
         ax.set_ylim(-0.03, 1.03)
         ax.set_title(meta["issue_labels"][k], fontsize=10)
@@ -53,12 +106,14 @@ def positions_chart(run: RunResult) -> Figure:
             f"position (0 = {_short(meta['issue_zero'][k])},\n1 = {_short(meta['issue_one'][k])})",
             fontsize=7.5,
         )
-        date_axis(ax)
+        date_axis(ax, _talks_window(run))
     for ax in list(axes.flat)[len(issues) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 6))
-    fig.suptitle(f"Positions by issue, median and 25–75% band\n{_subtitle(run)}", fontsize=12)
+    fig.suptitle(
+        _fit(fig, f"Positions by issue, median and 25–75% band\n{_subtitle(run)}", 12), fontsize=12
+    )
     return fig
 
 
@@ -80,7 +135,9 @@ def utility_chart(run: RunResult) -> Figure:
         c = colours[actors[i]]
         u, rho = s["utility_q"][:, :, i], s["reservation_q"][:, :, i]
         ax.fill_between(dates, u[:, Q25], u[:, Q75], color=c, alpha=0.2, lw=0)
-        ax.plot(dates, u[:, MEDIAN], color=c, lw=2, label="utility of the proposal")
+        ax.plot(
+            dates, u[:, MEDIAN], color=c, lw=2, label="utility of the proposal", **_marks(dates)
+        )
         ax.fill_between(dates, rho[:, Q25], rho[:, Q75], color="#555555", alpha=0.15, lw=0)
         ax.plot(
             dates,
@@ -89,15 +146,21 @@ def utility_chart(run: RunResult) -> Figure:
             lw=1.6,
             ls="--",
             label="reservation value (less pending threats)",
+            **_marks(dates),
         )
         _agreement_line(ax, run)
         ax.set_title(meta["names"][i])
         ax.set_ylabel("utility (0–1)")
         ax.set_ylim(0, 1.02)
-        date_axis(ax)
+        date_axis(ax, _talks_window(run))
     axes.flat[0].legend(loc="lower left")
     fig.suptitle(
-        f"Would they accept? Utility against reservation value (median, 25–75%)\n{_subtitle(run)}",
+        _fit(
+            fig,
+            f"Would they accept? Utility against reservation value (median, 25–75%)\n"
+            f"{_subtitle(run)}",
+            12,
+        ),
         fontsize=12,
     )
     return fig
@@ -116,7 +179,7 @@ def outcome_chart(run: RunResult) -> Figure:
         ax.errorbar(
             j,
             100 * share,
-            yerr=[[100 * (share - lo)], [100 * (hi - share)]],
+            yerr=[[100 * max(share - lo, 0.0)], [100 * max(hi - share, 0.0)]],  # rounding at 0, n
             color="black",
             capsize=4,
             lw=1,
@@ -125,7 +188,7 @@ def outcome_chart(run: RunResult) -> Figure:
     ax.set_ylabel("share of replicates (%)")
     ax.set_ylim(0, 100)
     ax.legend(loc="upper right", title="outcome (95% Wilson interval)")
-    ax.set_title(f"Outcome of the talks\n{_subtitle(run)}", fontsize=11)
+    ax.set_title(_fit(fig, f"Outcome of the talks\n{_subtitle(run)}", 11), fontsize=11)
     return fig
 
 
@@ -170,7 +233,10 @@ def survival_chart(run: RunResult) -> Figure:
     ax.set_xlabel("days since the ceasefire began")
     ax.set_ylabel("ceasefires still holding (%)")
     ax.legend(loc="lower left")
-    ax.set_title(f"Survival of agreed ceasefires (Kaplan–Meier)\n{_subtitle(run)}", fontsize=11)
+    ax.set_title(
+        _fit(fig, f"Survival of agreed ceasefires (Kaplan–Meier)\n{_subtitle(run)}", 11),
+        fontsize=11,
+    )
     return fig
 
 
@@ -202,8 +268,58 @@ def agreement_dates_chart(run: RunResult) -> Figure:
         )
     ax.set_ylabel("share of all replicates (%)")
     ax.set_xlabel("date")
-    date_axis(ax)
-    ax.set_title(f"Agreement dates\n{_subtitle(run)}", fontsize=11)
+    date_axis(ax, _talks_window(run))
+    ax.set_title(_fit(fig, f"Agreement dates\n{_subtitle(run)}", 11), fontsize=11)
+    return fig
+
+
+def acceptance_chart(run: RunResult) -> Figure:
+    """Per veto player, how it answered the proposal each day: shares of reject, accept
+    and conditional yes among the replicates still negotiating, and how many still were."""
+    s, meta = run.series, run.meta
+    vetoes = [i for i, r in enumerate(meta["roles"]) if r != "supporter"]
+    dates = run.dates(s["round"])
+    still = 100 * s["negotiating"] / max(int(meta["replicates"]), 1)
+    fig, axes = figure(1, len(vetoes), figsize=(3.6 * len(vetoes), 3.6), sharey=True, squeeze=False)
+    labels = {"reject": "reject", "accept": "accept", "conditional": "conditional yes"}
+    # each round fills its whole day, so that the first round shows as a band too
+    days = np.append(dates, dates[-1] + np.timedelta64(1, "D")) if len(dates) else dates
+    for ax, i in zip(axes.flat, vetoes, strict=True):
+        shares = 100 * s["answer_share"][:, i, :].T  # (answer, round)
+        shares = np.concatenate([shares, shares[:, -1:]], axis=1) if len(dates) else shares
+        ax.stackplot(
+            days,
+            shares[1],
+            shares[2],
+            shares[0],
+            colors=[ANSWER_COLOURS[a] for a in ("accept", "conditional", "reject")],
+            labels=[labels[a] for a in ("accept", "conditional", "reject")],
+            step="post",
+        )
+        ax.step(
+            days,
+            np.append(still, still[-1:]),
+            where="post",
+            color="black",
+            lw=1.2,
+            ls="--",
+            label="still negotiating",
+        )
+        ax.set_ylim(0, 100)
+        ax.set_title(f"{meta['names'][i]} ({meta['roles'][i]})", fontsize=10)
+        date_axis(ax, _talks_window(run))
+    axes.flat[0].set_ylabel("share of replicates (%)")
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=len(names))
+    fig.suptitle(
+        _fit(
+            fig,
+            f"Answers to the proposal, among replicates still negotiating each day\n"
+            f"{_subtitle(run)}",
+            11,
+        ),
+        fontsize=11,
+    )
     return fig
 
 
@@ -231,10 +347,10 @@ def conditions_chart(run: RunResult) -> Figure:
         ax.set_yticks(np.arange(len(meta["issue_ids"])) + 0.5, meta["issue_ids"], fontsize=8)
         ax.set_title(f"{meta['names'][i]}: conditions named when rejecting", fontsize=10)
         ax.grid(False)
-        date_axis(ax)
+        date_axis(ax, _talks_window(run))
     if mesh is not None:
         fig.colorbar(mesh, ax=list(axes.flat), label="replicates naming it (%)")
-    fig.suptitle(f"Conditions by date\n{_subtitle(run)}", fontsize=12)
+    fig.suptitle(_fit(fig, f"Conditions by date\n{_subtitle(run)}", 12), fontsize=12)
     return fig
 
 
@@ -244,5 +360,6 @@ CHARTS = {
     "outcomes": outcome_chart,
     "survival": survival_chart,
     "agreement_dates": agreement_dates_chart,
+    "acceptance": acceptance_chart,
     "conditions": conditions_chart,
 }

@@ -12,6 +12,7 @@ matplotlib.use("Agg")  # charts are files; never open a window
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 KNOWN = {
@@ -25,6 +26,8 @@ KNOWN = {
 }
 PROPOSAL = "#000000"
 OUTCOME_COLOURS = {"none": "#999999", "partial": "#E69F00", "comprehensive": "#0072B2"}
+# Answers to the proposal, in the recorder's order (reject, accept, conditional yes).
+ANSWER_COLOURS = {"reject": "#C8C8C8", "accept": "#009E73", "conditional": "#56B4E9"}
 
 RC = {
     "figure.dpi": 110,
@@ -64,8 +67,21 @@ def figure(*args, **kwargs):
     return plt.subplots(*args, **kwargs)
 
 
-def date_axis(ax) -> None:
-    """Readable calendar dates on the x axis."""
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+def date_axis(ax, window: tuple | None = None) -> None:
+    """Readable calendar dates on the x axis.
+
+    ``window`` (first day, last day) fixes the axis, so that every chart of a run spans the
+    whole talks period and a run still in progress (the dashboard) keeps a steady axis.
+    Spans of a few days get one tick a day: a round is a day, hours mean nothing here.
+    """
+    if window is not None:
+        half_day = np.timedelta64(12, "h")
+        first, last = (np.datetime64(day, "h") for day in window)
+        ax.set_xlim(first - half_day, last + half_day)
+    low, high = ax.get_xlim()  # in days
+    if high - low < 6:
+        locator = mdates.DayLocator()
+    else:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
