@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.dashboard import server
-from sim.dashboard.levers import DashboardModel, apply_levers, scenario_levers
+from sim.dashboard.levers import DashboardModel, apply_levers, replayed, scenario_levers
 from sim.dashboard.panels import actor_evidence, actor_profile, round_status
 from sim.model import CeasefireModel
 from sim.parameters import locate, path_bounds
@@ -157,3 +157,21 @@ def test_a_busy_port_is_reported(monkeypatch):
         result = CliRunner().invoke(app, ["dashboard", "--port", str(port)])
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_a_replay_is_the_run_continued():
+    """Levers rebuild the model and replay it to the round reached (and 'Run to end'
+    replays to the end): that must equal stepping the original on."""
+    parameters = {"scenario_file": str(DEFAULT_SCENARIO), "replicates": 150, "seed": 9}
+    original = DashboardModel(**parameters)
+    for _ in range(12):
+        original.step()
+    replay = replayed(parameters, original.steps)
+    assert (replay.round, replay.steps) == (12, 12)
+    np.testing.assert_array_equal(replay.position, original.position)
+    original.run_model()
+    to_the_end = replayed(parameters, 10**9)
+    assert to_the_end.phase == "done"
+    for name, column in original.outcomes().items():
+        np.testing.assert_array_equal(to_the_end.outcomes()[name], column, err_msg=name)
+    assert replayed(parameters, 50, overtaken=lambda: True) is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -24,11 +25,17 @@ import solara
 import solara.lab
 from mesa.visualization import Slider
 from mesa.visualization.solara_viz import ModelController, UserInputs
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
 from sim.charts import CHARTS, save_chart
 from sim.dashboard import SCENARIO_ENV
-from sim.dashboard.levers import MAX_REPLICATES, DashboardModel, Lever, scenario_levers
+from sim.dashboard.levers import (
+    MAX_REPLICATES,
+    DashboardModel,
+    Lever,
+    replayed,
+    scenario_levers,
+)
 from sim.dashboard.panels import actor_evidence, actor_profile, round_status
 from sim.runner import result_from_model
 from sim.scenario import DEFAULT_SCENARIO, SCENARIO_DIR, ScenarioError, load_scenario
@@ -51,6 +58,7 @@ CSS = """
 # pyplot keeps a global registry of figures, and charts are drawn in several threads.
 _DRAWING = threading.Lock()
 _BUILDING = threading.Lock()  # one model rebuild at a time
+REBUILDING = "Rebuilding the model with the new settings\u2026"
 
 
 def initial_scenario() -> Path:
@@ -91,17 +99,6 @@ def model_parameters(scenario_file: str, replicates: int = 1000, seed: int = 1) 
         "seed": seed,
         "levers": {lever.path: lever.default for lever in levers},
     }
-
-
-def replayed(parameters: dict, steps: int, overtaken=lambda: False) -> DashboardModel | None:
-    """A new model from ``parameters``, stepped as far as the one it replaces had gone;
-    None if ``overtaken()`` turns true on the way (a newer request came in)."""
-    model = DashboardModel(**parameters)
-    while model.running and model.steps < steps:
-        if overtaken():
-            return None
-        model.step()
-    return model
 
 
 def chart_png(name: str, result: RunResult, wanted=lambda: True) -> bytes | None:
@@ -245,17 +242,19 @@ def Page():
     # Moving a control asks for a new model; the newest request is built in the background
     # and requests it overtakes are dropped, so dragging a slider over a 10,000-replicate
     # run replays the model once, not once per position the slider passed through.
+    # 'Run to end' is such a request too (the same model, replayed to its end): every draw
+    # is keyed by (seed, replicate, round), so the replay is the run continued.
     request = solara.use_reactive(0)
-    rebuilding = solara.use_reactive(False)
+    busy = solara.use_reactive("")  # what the background build is doing, if anything
     replay_to = solara.use_ref(0)
     newest = solara.use_ref(0)
     newest.current = request.value
 
-    def rebuild(new_parameters: dict, replay: bool = True) -> None:
-        """Apply the controls at once, keeping the round the run had reached."""
-        replay_to.current = model.value.steps if replay else 0
+    def rebuild(new_parameters: dict, steps: int | None = None, doing: str = REBUILDING) -> None:
+        """Apply the controls at once, replaying to ``steps`` (default: the round reached)."""
+        replay_to.current = model.value.steps if steps is None else steps
         parameters.value = new_parameters
-        rebuilding.value = True
+        busy.value = doing
         request.value += 1
 
     wanted, wanted_parameters, wanted_steps = request.value, parameters.value, replay_to.current
@@ -271,12 +270,12 @@ def Page():
                     wanted_parameters, wanted_steps, lambda: newest.current != wanted
                 )
             except ScenarioError as err:
-                error.value, rebuilding.value = "\n".join(err.lines), False
+                error.value, busy.value = "\n".join(err.lines), ""
                 return
             if new_model is not None:
                 error.value = ""
                 model.value = new_model
-                rebuilding.value = False
+                busy.value = ""
 
     solara.lab.use_task(build, dependencies=[wanted], prefer_threaded=True)
 
@@ -286,7 +285,7 @@ def Page():
         except ScenarioError as err:
             error.value = "\n".join(err.lines)
             return
-        rebuild(fresh, replay=False)
+        rebuild(fresh, steps=0)
 
     def set_lever(path: str, value: float) -> None:
         levers = {**parameters.value["levers"], path: value}
@@ -299,10 +298,7 @@ def Page():
         rebuild(model_parameters(parameters.value["scenario_file"], *_run_size(parameters)))
 
     def run_to_end() -> None:
-        m = model.value
-        while m.running:
-            m.step()
-        force_update()
+        rebuild(parameters.value, steps=sys.maxsize, doing="Running to the end\u2026")
 
     current = parameters.value["scenario_file"]
     chosen = solara.use_memo(lambda: load_scenario(current), [current])
@@ -327,8 +323,8 @@ def Page():
                 style={"font-size": "0.85rem"},
             )
         with solara.Card("Run", margin=0):
-            if rebuilding.value:
-                solara.Text("Rebuilding the model with the new settings\u2026")
+            if busy.value:
+                solara.Text(busy.value, classes=["ceasefire-busy"])
                 solara.ProgressLinear(True)
             else:
                 ModelController(

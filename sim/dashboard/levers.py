@@ -155,3 +155,14 @@ class DashboardModel(CeasefireModel):
         super().__init__(scenario, replicates, int(seed), overrides=overrides, record="summary")
         self.scenario_file = scenario_file
         self.levers = dict(levers or {})
+
+
+def replayed(parameters: dict, steps: int, overtaken=lambda: False) -> DashboardModel | None:
+    """A new model from ``parameters``, stepped as far as the one it replaces had gone;
+    None if ``overtaken()`` turns true on the way (a newer request came in)."""
+    model = DashboardModel(**parameters)
+    while model.running and model.steps < steps:
+        if overtaken():
+            return None
+        model.step()
+    return model
