@@ -1,15 +1,21 @@
 # The two newcomer commands: `make run` and `make test`. Both build .venv first
 # with a Python >= 3.12 found on PATH or under pyenv (scripts/find-python).
-.PHONY: run test lint bench clean-venv
+.PHONY: run test dashboard lint bench clean-venv
 
 run:
 	scripts/bootstrap
 	.venv/bin/ceasefire run --out runs/march-2025 --replace
 
+# The dashboard extra too: the browser tests drive the dashboard (skipped only outside CI).
 test:
-	scripts/bootstrap test
+	scripts/bootstrap test,dashboard
 	scripts/install-chromium
 	.venv/bin/python -m pytest
+
+# Explore a scenario live in the browser: http://127.0.0.1:8765/ (Ctrl-C to stop).
+dashboard:
+	scripts/bootstrap dashboard
+	.venv/bin/ceasefire dashboard $(SCENARIO)
 
 lint:
 	scripts/bootstrap test

@@ -234,5 +234,32 @@ def compare(
     typer.echo(f"Comparison in {target}/ (compare.html, differences.csv, charts)")
 
 
+# --- interactive dashboard (sim/dashboard/) -------------------------------------------------
+
+
+@app.command()
+def dashboard(
+    scenario: Path = typer.Argument(
+        DEFAULT_SCENARIO, help="Scenario to open (TOML).", show_default="scenarios/march-2025.toml"
+    ),
+    port: int = typer.Option(8765, "--port", "-p", min=1, max=65535, help="Port to serve on."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (default: this machine only)."
+    ),
+) -> None:
+    """Explore a scenario live in the browser: levers, step/run/reset, charts, evidence."""
+    from sim.dashboard.server import DashboardError, serve
+    from sim.scenario import load_scenario
+
+    try:
+        load_scenario(scenario)
+        code = serve(scenario, host, port, echo=typer.echo)
+    except ScenarioError as err:
+        fail(err.lines)
+    except DashboardError as err:
+        fail(str(err))
+    raise typer.Exit(code)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -126,22 +126,37 @@ def simulate(
     meta: dict | None = None,
 ) -> tuple[RunResult, dict[str, np.ndarray]]:
     """Run in memory: the stored-result view (for charts) and, with ``record="full"``,
-    every replicate's trajectory. Used by `ceasefire run` and by the dashboard."""
+    every replicate's trajectory. Used by `ceasefire run`."""
     model = CeasefireModel(scenario, replicates, seed, overrides=overrides, record=record)
     model.run_model()
-    outcomes = model.outcomes()
-    series = model.recorder.series()
-    facts = scenario_facts(scenario) | {"seed": seed, "replicates": replicates}
-    summary = summarise(
-        outcomes,
-        scenario.scenario.start_date,
-        scenario.implementation.duration_days,
-        tuple(scenario.issues),
-        tuple(scenario.threats),
-    )
+    trajectories = {k: v for k, v in model.recorder.series().items() if k.endswith("_all")}
+    return result_from_model(model, meta), trajectories
+
+
+def result_from_model(model: CeasefireModel, meta: dict | None = None) -> RunResult:
+    """The stored-result view of a model at any point of its run, for the chart functions.
+
+    The dashboard draws a model that is still running with the same charts as a finished
+    run. While the talks go on there is no outcome yet, so ``outcomes`` and ``summary`` are
+    empty; once the ceasefire phase has begun the outcome columns exist, and the survival
+    columns count the ceasefire days run so far (final when ``model.phase == "done"``).
+    """
+    scenario, p = model.scenario_spec, model.params
+    series = model.recorder.series() if model.recorder is not None else {}
     banded = {k: v for k, v in series.items() if not k.endswith("_all")}
-    trajectories = {k: v for k, v in series.items() if k.endswith("_all")}
-    return RunResult(Path("."), (meta or {}) | facts, outcomes, banded, summary), trajectories
+    facts = scenario_facts(scenario) | {"seed": p.seed, "replicates": p.replicates}
+    outcomes: dict[str, np.ndarray] = {}
+    summary: dict = {}
+    if model.ceasefire is not None:
+        outcomes = model.outcomes()
+        summary = summarise(
+            outcomes,
+            scenario.scenario.start_date,
+            scenario.implementation.duration_days,
+            tuple(scenario.issues),
+            tuple(scenario.threats),
+        )
+    return RunResult(Path("."), (meta or {}) | facts, outcomes, banded, summary)
 
 
 def write_charts(result: RunResult, folder: Path, fmt: str = "png", only: str | None = None):

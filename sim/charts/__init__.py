@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sim.charts.figures import CHARTS
 
-__all__ = ["CHARTS", "save_charts", "save_figure"]
+__all__ = ["CHARTS", "save_chart", "save_charts", "save_figure"]
 
 FORMATS = ("png", "svg")
 
@@ -42,3 +42,12 @@ def save_charts(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return [save_figure(chart(result), folder / f"{name}.{fmt}") for name, chart in charts.items()]
+
+
+def save_chart(chart: Callable, result, target, fmt: str | None = None, **savefig) -> None:
+    """Draw ``chart`` for ``result`` into a file or an in-memory buffer (the dashboard).
+
+    Figures are not registered with pyplot (``style.figure``), so nothing accumulates over a
+    long dashboard session.
+    """
+    chart(result).savefig(target, format=fmt, **savefig)

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.charts.style import (
+    ANSWER_COLOURS,
     MUTED,
     OUTCOME_COLOURS,
     PROPOSAL,
@@ -43,6 +44,11 @@ def subtitle(run: RunResult) -> str:
     n, seed = run.meta["replicates"], run.meta["seed"]
     plural = "s" if n != 1 else ""
     return f"{run.meta['scenario_name']} — {n:,} replicate{plural}, seed {seed}"
+
+
+def talks_window(run: RunResult) -> tuple:
+    """First and last possible day of the talks: the time axis of every dated chart."""
+    return tuple(run.dates(np.array([0, int(run.meta["rounds"])])))
 
 
 def _parties(run: RunResult) -> list[int]:
@@ -120,7 +126,7 @@ def positions_chart(run: RunResult) -> Figure:
         if k % ncols == 0:
             ax.set_ylabel("position (0–1)")
         pad_dates(ax, dates)
-        date_axis(ax, label=k >= len(issues) - ncols)
+        date_axis(ax, label=k >= len(issues) - ncols, window=talks_window(run))
     for ax in list(axes.flat)[len(issues) :]:
         ax.set_visible(False)
     legend_below(fig, axes.flat[0], ncol=4, extra=_band_legend(run))
@@ -173,7 +179,7 @@ def utility_chart(run: RunResult) -> Figure:
         ax.set_title(meta["names"][i])
         ax.set_ylim(0, 1.02)
         pad_dates(ax, dates)
-        date_axis(ax)
+        date_axis(ax, window=talks_window(run))
     axes.flat[0].set_ylabel("utility (0 = worst, 1 = ideal package)")
     legend_below(fig, axes, ncol=3, extra=_band_legend(run))
     title(
@@ -229,10 +235,52 @@ def conditions_chart(run: RunResult) -> Figure:
         ax.set_title(f"{meta['names'][i]}: conditions named when rejecting", fontsize=9, loc="left")
         ax.grid(False)
     for ax in axes[:, 0]:
-        date_axis(ax, label=ax is axes[-1, 0])
+        date_axis(ax, label=ax is axes[-1, 0], window=talks_window(run))
     if mesh is not None:
         fig.colorbar(mesh, ax=list(axes[1:, 0]), label="of replicates still negotiating (%)")
     title(fig, "Which conditions each party names, by date", subtitle(run))
+    return fig
+
+
+def acceptance_chart(run: RunResult) -> Figure:
+    """Per veto player (the parties and the mediator), how it answered the proposal each
+    day: shares of reject, accept and conditional yes among the replicates still
+    negotiating, with the share still negotiating as a dashed line."""
+    s, meta = run.series, run.meta
+    vetoes = [i for i, r in enumerate(meta["roles"]) if r != "supporter"]
+    dates = run.dates(s["round"])
+    still = 100 * s["negotiating"] / max(int(meta["replicates"]), 1)
+    fig, axes = figure(1, len(vetoes), figsize=(3.6 * len(vetoes), 3.8), sharey=True, squeeze=False)
+    order = ("accept", "conditional", "reject")
+    labels = {"reject": "reject", "accept": "accept", "conditional": "conditional yes"}
+    # each round fills its whole day, so that the first round shows as a band too
+    days = np.append(dates, dates[-1] + np.timedelta64(1, "D"))
+    for ax, i in zip(axes.flat, vetoes, strict=True):
+        shares = 100 * s["answer_share"][:, i, :].T  # (answer: reject, accept, conditional)
+        shares = np.concatenate([shares, shares[:, -1:]], axis=1)
+        code = {"reject": 0, "accept": 1, "conditional": 2}
+        ax.stackplot(
+            days,
+            *[shares[code[a]] for a in order],
+            colors=[ANSWER_COLOURS[a] for a in order],
+            labels=[labels[a] for a in order],
+            step="post",
+        )
+        ax.step(
+            days,
+            np.append(still, still[-1:]),
+            where="post",
+            color="black",
+            lw=1.2,
+            ls="--",
+            label="still negotiating",
+        )
+        ax.set_ylim(0, 100)
+        ax.set_title(f"{meta['names'][i]} ({meta['roles'][i]})", fontsize=10)
+        date_axis(ax, window=talks_window(run))
+    axes.flat[0].set_ylabel("share of replicates (%)")
+    legend_below(fig, axes)
+    title(fig, "Answers to the proposal, among replicates still negotiating", subtitle(run))
     return fig
 
 
@@ -446,6 +494,7 @@ def violations_chart(run: RunResult) -> Figure:
 CHARTS = {
     "positions": positions_chart,
     "utility": utility_chart,
+    "acceptance": acceptance_chart,
     "conditions": conditions_chart,
     "outcomes": outcome_chart,
     "agreement_dates": agreement_dates_chart,

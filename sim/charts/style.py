@@ -32,6 +32,7 @@ KNOWN = {
 }
 PROPOSAL = "#000000"
 MUTED = "#555555"
+ANSWER_COLOURS = {"reject": "#C8C8C8", "accept": "#009E73", "conditional": "#56B4E9"}
 OUTCOME_COLOURS = {"none": "#999999", "partial": "#E69F00", "comprehensive": "#0072B2"}
 # Series that are not actors (scenarios in a comparison, outcome measures in a sweep).
 SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -153,8 +154,16 @@ def _day_month(x: float, _pos=None) -> str:
     return f"{d.day} {d:%b}"
 
 
-def date_axis(ax, label: bool = True) -> None:
-    """Calendar dates on the x axis as '15 Mar', with the year(s) in the axis label."""
+def date_axis(ax, label: bool = True, window: tuple | None = None) -> None:
+    """Calendar dates on the x axis as '15 Mar', with the year(s) in the axis label.
+
+    ``window`` (first day, last day) fixes the axis, so that every dated chart of a run spans
+    the whole talks period and a run still in progress (the dashboard) keeps a steady axis.
+    """
+    if window is not None:
+        half_day = np.timedelta64(12, "h")
+        first, last = (np.datetime64(day, "h") for day in window)
+        ax.set_xlim(first - half_day, last + half_day)
     lo, hi = ax.get_xlim()
     if hi - lo < 4:  # a day or two: widen, or the ticks fall on hours of one date
         mid = (lo + hi) / 2

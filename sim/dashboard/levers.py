@@ -1,0 +1,168 @@
+"""The dashboard's levers: which scenario values its sliders move, and how slider values
+become a model.
+
+A lever is a dotted scenario path (the same paths events and sweeps use, see
+:func:`sim.parameters.locate`) with a slider range inside the schema's bounds. Moving a lever
+never changes the model's rules: numeric levers become ``overrides`` of
+:func:`sim.parameters.build_parameters`, and a threat's deadline, which is a date in the
+file, becomes a re-validated copy of the scenario. Nothing here imports the web framework,
+so it is tested without the ``dashboard`` extra.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model import CeasefireModel
+from sim.parameters import path_bounds
+from sim.scenario import load_scenario, parse_scenario
+from sim.schema import Scenario
+
+MAX_REPLICATES = 10_000
+# Slider ends narrower than the schema where the schema's range is mostly unusable: a war
+# cost of 0.1 per round would wipe out any reservation value within ten days, and a
+# concession style beyond 5 already concedes at once. A scenario value outside a cap
+# widens the slider so that the file's own value is always on it.
+CAPS = {"war_cost": 0.02, "concession_style": 5.0, "noise": 0.5}
+STEPS = {"war_cost": 0.0005, "concession_style": 0.05}
+PARTY_LEVERS = {
+    "reservation": "reservation value",
+    "war_cost": "war cost per round",
+    "concession_style": "concession style (<1 late, >1 early)",
+    "noise": "perception noise",
+}
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One slider: a dotted path, where it is shown (group) and under which name, the
+    scenario's value and the slider's range.
+
+    ``threats.<id>.deadline`` is counted in rounds (days) after the scenario's start date.
+    """
+
+    path: str
+    group: str
+    name: str
+    default: float
+    low: float
+    high: float
+    step: float
+    integer: bool = False
+
+
+def deadline_path(threat_id: str) -> str:
+    return f"threats.{threat_id}.deadline"
+
+
+def scenario_levers(s: Scenario) -> list[Lever]:
+    """The main levers of a scenario: threats, monitoring, and each party's stance on a deal."""
+    start = s.scenario.start_date
+    levers: list[Lever] = []
+    for tid, threat in s.threats.items():
+        group = f"Threat '{tid}': {s.actors[threat.by].name} on {s.actors[threat.target].name}"
+        levers.append(_numeric(s, f"threats.{tid}.credibility", group, "credibility"))
+        deadline = (threat.deadline - start).days
+        levers.append(
+            Lever(
+                deadline_path(tid),
+                group,
+                "deadline",
+                float(deadline),
+                float((threat.issued - start).days),
+                float(max(s.negotiation.rounds, deadline)),
+                1.0,
+                integer=True,
+            )
+        )
+    levers.append(
+        _numeric(s, "implementation.monitoring_capacity", "Ceasefire", "extra monitoring capacity")
+    )
+    for aid, actor in s.actors.items():
+        if actor.role == "party":
+            for field, name in PARTY_LEVERS.items():
+                levers.append(_numeric(s, f"actors.{aid}.{field}", actor.name, name))
+    return levers
+
+
+def _numeric(s: Scenario, path: str, group: str, name: str) -> Lever:
+    field = path.rsplit(".", 1)[1]
+    value = float(_scenario_value(s, path))
+    low, high = path_bounds(s, path)
+    high = max(min(high, CAPS.get(field, high)), value)
+    return Lever(path, group, name, value, low, high, STEPS.get(field, 0.01))
+
+
+def _scenario_value(s: Scenario, path: str) -> object:
+    node: object = s
+    for part in path.split("."):
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    return node
+
+
+def moved_levers(levers: list[Lever], values: Mapping[str, float]) -> dict[str, float]:
+    """The levers whose value differs from the scenario file's, by path."""
+    return {
+        lever.path: float(values[lever.path])
+        for lever in levers
+        if lever.path in values and not math.isclose(values[lever.path], lever.default)
+    }
+
+
+def apply_levers(s: Scenario, values: Mapping[str, float]) -> tuple[Scenario, dict[str, float]]:
+    """The scenario and the parameter overrides that slider ``values`` stand for.
+
+    Only levers moved away from the file's value are applied, so untouched sliders give
+    exactly the file's model. A moved deadline yields a copy of the scenario, validated
+    again so that an impossible date is reported as a scenario error.
+    """
+    moved = moved_levers(scenario_levers(s), values)
+    deadlines = {p: v for p, v in moved.items() if p.endswith(".deadline")}
+    if deadlines:
+        data = s.model_dump(mode="python", exclude_none=True)
+        for path, rounds in deadlines.items():
+            tid = path.split(".")[1]
+            data["threats"][tid]["deadline"] = s.scenario.start_date + dt.timedelta(
+                days=int(round(rounds))
+            )
+        s = parse_scenario(data, f"{s.scenario.name} (dashboard levers)")
+    overrides = {p: v for p, v in moved.items() if p not in deadlines}
+    return s, overrides
+
+
+class DashboardModel(CeasefireModel):
+    """A :class:`CeasefireModel` built from the dashboard's controls.
+
+    Mesa's model controller rebuilds a model from keyword arguments alone (its Reset
+    button), so this class takes exactly what the page holds: the scenario file, the
+    replicate count, the seed and the slider values. It adds no behaviour.
+    """
+
+    def __init__(
+        self,
+        scenario_file: str,
+        replicates: int = 1000,
+        seed: int = 1,
+        levers: Mapping[str, float] | None = None,
+    ):
+        replicates = int(np.clip(replicates, 1, MAX_REPLICATES))
+        scenario, overrides = apply_levers(load_scenario(scenario_file), levers or {})
+        super().__init__(scenario, replicates, int(seed), overrides=overrides, record="summary")
+        self.scenario_file = scenario_file
+        self.levers = dict(levers or {})
+
+
+def replayed(parameters: dict, steps: int, overtaken=lambda: False) -> DashboardModel | None:
+    """A new model from ``parameters``, stepped as far as the one it replaces had gone;
+    None if ``overtaken()`` turns true on the way (a newer request came in)."""
+    model = DashboardModel(**parameters)
+    while model.running and model.steps < steps:
+        if overtaken():
+            return None
+        model.step()
+    return model
