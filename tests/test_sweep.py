@@ -269,6 +269,19 @@ def test_summarize_writes_csv_and_parquet_with_the_contract_columns(reference, t
     assert pq.read_table(out / "summary.parquet").num_rows == 6
 
 
+def test_summarize_command_prints_the_table_and_names_the_files(reference):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    out, _ = reference
+    result = CliRunner().invoke(app, ["summarize", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "grid design, 6 points x 40 replicates" in result.stdout
+    assert "credibility" in result.stdout and "monitoring_capacity" in result.stdout
+    assert f"Wrote {out / 'summary.parquet'}, {out / 'summary.csv'}" in result.stdout
+
+
 def test_an_incomplete_sweep_is_summarised_as_far_as_it_goes(tmp_path):
     exp = write_experiment(tmp_path)
     run_sweep(exp, tmp_path / "out")

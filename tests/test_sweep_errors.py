@@ -125,6 +125,36 @@ def test_resume_into_a_directory_of_another_experiment_is_refused_untouched(tmp_
     assert tree(tmp_path / "out") == before
 
 
+def test_resume_after_the_base_scenario_changed_is_refused_untouched(tmp_path):
+    from sim.scenario import DEFAULT_SCENARIO
+
+    base = tmp_path / "base.toml"
+    base.write_text(DEFAULT_SCENARIO.read_text())
+    exp = write_experiment(tmp_path, base=str(base))
+    assert sweep(tmp_path, exp, "--out", tmp_path / "out", "--workers", "1").exit_code == 0
+    before = tree(tmp_path / "out")
+    base.write_text(DEFAULT_SCENARIO.read_text().replace("credibility = 0.4", "credibility = 0.5"))
+    result = sweep(tmp_path, exp, "--out", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 2
+    assert "holds a sweep of a different base scenario" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert tree(tmp_path / "out") == before
+
+
+def test_a_second_sweep_into_a_directory_in_use_is_refused(tmp_path):
+    from sim.sweep.store import locked
+
+    exp = write_experiment(tmp_path)
+    assert sweep(tmp_path, exp, "--out", tmp_path / "out", "--workers", "1").exit_code == 0
+    with locked(tmp_path / "out"):
+        result = sweep(tmp_path, exp, "--out", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == f"error: {tmp_path / 'out'}: another sweep is writing to it right now"
+    )
+
+
 def test_a_directory_that_is_not_a_sweep_is_refused_untouched(tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "notes.txt").write_text("mine")

@@ -284,6 +284,7 @@ def run_sweep(
             if c.id not in done
         )
         todo_runs = sum(c.runs for c in chunks if c.id not in done)
+        workers = max(1, min(workers, len(chunks) - len(done)))  # no idle worker to start
         report = SweepReport(
             out=out,
             points=design.points,

@@ -27,6 +27,7 @@ from sim.sweep.design import salib_problem
 from sim.sweep.store import COMPRESSION, iter_results, part_files, read_design, read_manifest
 
 SOBOL_RESAMPLES = 1000
+MAX_PRINTED_PARAMETERS = 4  # more would squeeze the printed table; the files have them all
 
 
 @dataclass
@@ -230,8 +231,12 @@ def render(summary: SweepSummary, max_rows: int = 40):
         f"{summary.out}: {d['kind']} design, {d['points']:,} points x "
         f"{d['replicates']:,} replicates"
     )
-    table = Table(title=title, title_justify="left")
     paths = [p["path"] for p in d["parameters"]]
+    caption = None
+    if len(paths) > MAX_PRINTED_PARAMETERS:
+        caption = f"values of the {len(paths)} parameters per point: summary.csv"
+        paths = []
+    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
     threat_cols = [c for c in t if c.startswith("p_threat_")]
     headers = [
         "point",
