@@ -166,7 +166,14 @@ def run_on_dask(tasks: Iterable[ChunkTask], scenario: Scenario, client) -> Itera
     queue = as_completed(futures)
     try:
         for future in queue:
-            yield future.result()
+            try:
+                result = future.result()
+            except OSError as err:
+                raise SweepDirError(
+                    f"a Dask worker could not write its part ({err}); the output directory "
+                    "must be on a file system every worker sees at the same path"
+                ) from None
+            yield result
             futures.remove(future)
             nxt = next(pending, None)
             if nxt is not None:
@@ -210,7 +217,7 @@ def dask_client(backend: str, workers: int, scheduler: str | None) -> Iterator:
             yield client
         return
     try:
-        client = Client(scheduler, timeout=30)
+        client = Client(scheduler, timeout=15)
     except (OSError, TimeoutError) as err:
         raise SweepDirError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
     with client:
@@ -247,7 +254,9 @@ def run_sweep(
 ) -> SweepReport:
     """Run (or resume) a sweep into ``out``.
 
-    Raises ScenarioError for a bad sweep file, SweepDirError when ``out`` cannot take it,
+    Everything that can be refused is checked before the directory is made: the sweep
+    file, the backend, an existing directory, the Dask scheduler. Raises ScenarioError
+    for a bad sweep file, SweepDirError when ``out`` or the backend cannot take it,
     SweepInterrupted on Ctrl-C or SIGTERM (finished parts stay; rerun to resume).
     """
     check_backend(backend, scheduler)
@@ -257,78 +266,83 @@ def run_sweep(
     design = build_design(exp)
     chunks = plan_chunks(design.points, st.replicates, exp.chunk_size)
     manifest = build_manifest(exp, design, chunks)
-    if out.exists():
+    resuming = out.exists()
+    if resuming:
         manifest = check_resumable(out, manifest, str(exp.path))
         design = read_design(out)  # the stored points win over a re-derivation
-    else:
-        create_sweep_dir(out, exp, design, manifest)
+    workers = max(1, min(workers, len(chunks)))  # no idle worker to start
 
-    with locked(out), _stop_on_sigterm():
-        remove_unfinished(out)
-        done, notes = finished_chunks(out, manifest, chunks)
-        parts_dir = str((out / PARTS).resolve())
-        wide = not st.common_random_numbers and design.points * st.replicates > 2**31
-        tasks = (
-            ChunkTask(
-                chunk=c,
-                seed=st.seed,
-                replicates=st.replicates,
-                common_random_numbers=st.common_random_numbers,
-                wide_replicate=wide,
-                paths=design.paths,
-                point_values=design.values[slice(*c.points(st.replicates))],
-                parts_dir=parts_dir,
-                stamp=part_stamp(manifest, c),
-            )
-            for c in chunks
-            if c.id not in done
-        )
-        todo_runs = sum(c.runs for c in chunks if c.id not in done)
-        workers = max(1, min(workers, len(chunks) - len(done)))  # no idle worker to start
-        report = SweepReport(
-            out=out,
-            points=design.points,
-            replicates=st.replicates,
-            runs=design.points * st.replicates,
-            runs_new=0,
-            chunks=len(chunks),
-            chunks_before=len(done),
-            seconds=0.0,
-            notes=notes,
-        )
-        started = time.perf_counter()
-        try:
-            with (
-                _progress_bar(report.runs, report.runs - todo_runs, progress) as advance,
-                contextlib.closing(
-                    _backend(backend, tasks, exp.scenario, workers, scheduler)
-                ) as results,
-            ):
-                for result in results:
-                    report.runs_new += result["runs"]
-                    advance(result["runs"])
-        except KeyboardInterrupt:
+    try:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(_stop_on_sigterm())
+            client = None
+            if backend != "local":
+                client = stack.enter_context(dask_client(backend, workers, scheduler))
+            if not resuming:
+                create_sweep_dir(out, exp, design, manifest)
+            stack.enter_context(locked(out))
+            return _run_chunks(exp, design, chunks, manifest, out, workers, client, progress)
+    except KeyboardInterrupt:
+        if (out / PARTS).is_dir():
             remove_unfinished(out)
-            raise SweepInterrupted(
-                f"interrupted: {len(part_files(out))} of {len(chunks)} chunks finished and "
-                f"kept in {out}; run the same command again to resume"
-            ) from None
-        finally:
-            report.seconds = time.perf_counter() - started
+        raise SweepInterrupted(
+            f"interrupted: {len(part_files(out))} of {len(chunks)} chunks finished and "
+            f"kept in {out}; run the same command again to resume"
+        ) from None
+
+
+def _run_chunks(exp, design, chunks, manifest, out, workers, client, progress) -> SweepReport:
+    """The chunks not yet finished, on the chosen backend, with a progress bar."""
+    st = exp.settings
+    remove_unfinished(out)
+    done, notes = finished_chunks(out, manifest, chunks)
+    parts_dir = str((out / PARTS).resolve())
+    wide = not st.common_random_numbers and design.points * st.replicates > 2**31
+    todo = [c for c in chunks if c.id not in done]
+    tasks = (
+        ChunkTask(
+            chunk=c,
+            seed=st.seed,
+            replicates=st.replicates,
+            common_random_numbers=st.common_random_numbers,
+            wide_replicate=wide,
+            paths=design.paths,
+            point_values=design.values[slice(*c.points(st.replicates))],
+            parts_dir=parts_dir,
+            stamp=part_stamp(manifest, c),
+        )
+        for c in todo
+    )
+    report = SweepReport(
+        out=out,
+        points=design.points,
+        replicates=st.replicates,
+        runs=design.points * st.replicates,
+        runs_new=0,
+        chunks=len(chunks),
+        chunks_before=len(done),
+        seconds=0.0,
+        notes=notes,
+    )
+    if client is not None:
+        results = run_on_dask(tasks, exp.scenario, client)
+    elif min(workers, len(todo)) <= 1:
+        results = run_in_process(tasks, exp.scenario)
+    else:
+        results = run_on_pool(tasks, exp.scenario, min(workers, len(todo)))
+    started = time.perf_counter()
+    already = report.runs - sum(c.runs for c in todo)
+    try:
+        with (
+            _progress_bar(report.runs, already, progress) as advance,
+            contextlib.closing(results),
+        ):
+            for result in results:
+                report.runs_new += result["runs"]
+                advance(result["runs"])
+    finally:
+        report.seconds = time.perf_counter() - started
     return report
-
-
-def _backend(
-    backend: str, tasks: Iterable[ChunkTask], scenario: Scenario, workers: int, scheduler
-) -> Iterator[dict]:
-    if backend == "local":
-        if workers <= 1:
-            yield from run_in_process(tasks, scenario)
-        else:
-            yield from run_on_pool(tasks, scenario, workers)
-        return
-    with dask_client(backend, workers, scheduler) as client:
-        yield from run_on_dask(tasks, scenario, client)
 
 
 @contextlib.contextmanager

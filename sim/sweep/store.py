@@ -331,5 +331,6 @@ def read_results(out: Path, columns: list[str] | None = None) -> pa.Table:
 
 def iter_results(out: Path, columns: list[str] | None = None) -> Iterator[pa.Table]:
     """Finished parts one at a time, in run order: bounded memory for any sweep size."""
+    read_manifest(out)  # a sweep directory, or SweepDirError
     for f in part_files(out).values():
         yield pq.read_table(f, columns=columns).replace_schema_metadata(None)
