@@ -126,6 +126,101 @@ def _os_reason(err: OSError) -> str:
 
 # --- further commands are registered below, one block per capability ----------------------
 
+# --- sweeps (sim/sweep/) ---------------------------------------------------------------------
+
+
+@app.command()
+def sweep(
+    experiment: Path = typer.Argument(..., help="Sweep file (TOML), e.g. experiments/*.toml."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Sweep directory (default: runs/<experiment>). An existing directory of the "
+        "same sweep is resumed; one of another sweep is refused.",
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, max=4096, help="Worker processes (default: all cores)."
+    ),
+    backend: str | None = typer.Option(
+        None,
+        "--backend",
+        "-b",
+        help="local (process pool), dask (an existing cluster: --scheduler) or dask-local "
+        "(a LocalCluster on this machine). Default: local, or dask with --scheduler.",
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        help="Dask scheduler address, e.g. tcp://head-node:8786.",
+    ),
+) -> None:
+    """Run a Monte Carlo or parameter sweep (or resume it) into a Parquet dataset."""
+    from sim.sweep.runner import SweepInterrupted, default_workers, run_sweep
+    from sim.sweep.store import SweepDirError
+
+    backend = backend or ("dask" if scheduler else "local")
+    out_dir = out if out is not None else Path("runs") / experiment.stem
+    try:
+        report = run_sweep(
+            experiment,
+            out_dir,
+            workers=workers or default_workers(),
+            backend=backend,
+            scheduler=scheduler,
+        )
+    except ScenarioError as err:
+        fail(err.lines)
+    except SweepDirError as err:
+        fail(str(err))
+    except SweepInterrupted as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(130) from None
+    except OSError as err:
+        fail(f"{out_dir}: {err}")
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    skipped = report.runs - report.runs_new
+    typer.echo(
+        f"Sweep complete: {report.points:,} point{'s' * (report.points != 1)} x "
+        f"{report.replicates:,} replicates = "
+        f"{report.runs:,} runs ({report.runs_new:,} new in {report.seconds:.1f} s"
+        + (f", {report.rate:,.0f} runs/s" if report.runs_new else "")
+        + (f"; {skipped:,} already done" if skipped else "")
+        + ")."
+    )
+    typer.echo(f"Results in {out_dir}/ (summarise with: ceasefire summarize {out_dir})")
+
+
+@app.command()
+def summarize(
+    directory: Path = typer.Argument(..., help="A sweep directory (from ceasefire sweep)."),
+    rows: int = typer.Option(40, "--rows", min=2, help="Design points to print at most."),
+) -> None:
+    """One row per design point (and Sobol' indices): printed, and written as
+    summary.csv, summary.parquet (and sobol.csv) in the sweep directory."""
+    from rich.console import Console
+
+    from sim.sweep.store import SweepDirError
+    from sim.sweep.summarize import render, summarize_sweep, write_summary
+
+    try:
+        summary = summarize_sweep(directory)
+    except SweepDirError as err:
+        fail(str(err))
+    for note in summary.notes:
+        typer.echo(f"note: {note}", err=True)
+    if not summary.table:
+        raise typer.Exit(1)
+    written = write_summary(summary)
+    console = Console()
+    if not console.is_terminal:  # a file or pipe: no wrapping at 80 columns
+        console = Console(width=max(console.width, 200))
+    for table in render(summary, max_rows=rows):
+        console.print(table)
+    typer.echo("Wrote " + ", ".join(str(p) for p in written))
+
 
 @app.command()
 def forecast(
@@ -262,4 +357,8 @@ def dashboard(
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # `python -m sim.cli`, as the sweep crash tests run it
     app()

@@ -53,15 +53,24 @@ def outcome_columns(m: CeasefireModel) -> dict[str, np.ndarray]:
     return cols
 
 
-def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion (Wilson 1927): sound at 0 and n."""
-    if n == 0:
-        return (math.nan, math.nan)
-    phat = successes / n
-    denom = 1 + z * z / n
-    centre = (phat + z * z / (2 * n)) / denom
-    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+def wilson_interval(successes, n, z: float = 1.959964):
+    """Wilson score interval for a binomial proportion (Wilson 1927): sound at 0 and n.
+
+    Takes counts as numbers (returns two floats) or as arrays (returns two arrays, as
+    sweep summaries need one interval per design point); NaN where n is 0.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phat = k / n
+        denom = 1 + z * z / n
+        centre = (phat + z * z / (2 * n)) / denom
+        half = z * np.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
+    lo = np.where(n > 0, np.maximum(0.0, centre - half), np.nan)
+    hi = np.where(n > 0, np.minimum(1.0, centre + half), np.nan)
+    if lo.ndim == 0:
+        return (float(lo), float(hi))
+    return lo, hi
 
 
 def newcombe_difference(
