@@ -300,7 +300,7 @@ class Negotiation(_Strict):
         "(each party has weight 1).",
     )
     influence_rate: Unit = Field(
-        0.01,
+        0.003,
         description="eta: share of the way each actor moves toward its ties' weighted "
         "positions each round.",
     )
