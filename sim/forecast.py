@@ -164,49 +164,66 @@ class Forecast:
         return min(self.nash_surplus) < 0.0
 
 
-def forecast(
-    s: Scenario, replicates: int = 1000, seed: int = 1, disagreement: Disagreement = "reservation"
-) -> Forecast:
-    """The three static forecasts and the simulation's agreed terms, per issue."""
+def static_forecasts(s: Scenario, disagreement: Disagreement = "reservation") -> dict:
+    """The three static forecasts per issue, from the stated (round-0) values, with the
+    range the parties' stated red lines leave open, and the Nash surplus per party."""
     p = stated_parameters(s)
     salience = rules.normalise_salience(p.salience)
     weight = table_weights(p)
-    compromise = compromise_forecast(p.position[0], salience[0], p.capability[0], weight[0])
-    median = median_forecast(p.position[0], p.capability[0], weight[0])
     nash, surplus = nash_forecast(p, salience, disagreement)
-    low = p.red_low[0, p.parties].max(axis=0)  # (K,) what the parties' red lines leave open
-    high = p.red_high[0, p.parties].min(axis=0)
+    return {
+        "issues": p.issue_ids,
+        "parties": tuple(p.actor_ids[i] for i in p.parties),
+        "compromise": compromise_forecast(p.position[0], salience[0], p.capability[0], weight[0]),
+        "weighted_median": median_forecast(p.position[0], p.capability[0], weight[0]),
+        "nash": nash,
+        "nash_surplus": tuple(float(x) for x in surplus),
+        "red_line_low": p.red_low[0, p.parties].max(axis=0),  # (K,)
+        "red_line_high": p.red_high[0, p.parties].min(axis=0),
+    }
 
-    model = CeasefireModel(s, replicates, seed, record="none")
-    model.run_model()
-    outcomes = model.outcomes()
+
+def forecast_rows(s: Scenario, outcomes: dict[str, np.ndarray], static: dict) -> list[dict]:
+    """One row per issue: the static forecasts next to the simulated agreed terms (median
+    and quartiles over the replicates that agreed; NaN if none did)."""
     agreed = outcomes["agreed"]
     rows = []
-    for k, issue in enumerate(p.issue_ids):
+    for k, issue in enumerate(static["issues"]):
         terms = outcomes[f"terms_{issue}"][agreed]
         q25, q50, q75 = np.quantile(terms, [0.25, 0.5, 0.75]) if terms.size else (np.nan,) * 3
         rows.append(
             {
                 "issue": issue,
                 "label": s.issues[issue].label,
-                "compromise": float(compromise[k]),
-                "weighted_median": float(median[k]),
-                "nash": float(nash[k]),
+                "compromise": float(static["compromise"][k]),
+                "weighted_median": float(static["weighted_median"][k]),
+                "nash": float(static["nash"][k]),
                 "simulated_median": float(q50),
                 "simulated_q25": float(q25),
                 "simulated_q75": float(q75),
-                "red_line_low": float(low[k]),
-                "red_line_high": float(high[k]),
+                "red_line_low": float(static["red_line_low"][k]),
+                "red_line_high": float(static["red_line_high"][k]),
             }
         )
+    return rows
+
+
+def forecast(
+    s: Scenario, replicates: int = 1000, seed: int = 1, disagreement: Disagreement = "reservation"
+) -> Forecast:
+    """The three static forecasts and the simulation's agreed terms, per issue."""
+    static = static_forecasts(s, disagreement)
+    model = CeasefireModel(s, replicates, seed, record="none")
+    model.run_model()
+    outcomes = model.outcomes()
     return Forecast(
-        rows=rows,
+        rows=forecast_rows(s, outcomes, static),
         disagreement=disagreement,
-        parties=tuple(p.actor_ids[i] for i in p.parties),
-        nash_surplus=tuple(float(x) for x in surplus),
+        parties=static["parties"],
+        nash_surplus=static["nash_surplus"],
         replicates=replicates,
         seed=seed,
-        agreed=int(agreed.sum()),
+        agreed=int(outcomes["agreed"].sum()),
     )
 
 

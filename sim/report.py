@@ -197,6 +197,7 @@ def figure_html(name: str, fig, caption: str) -> str:
 
 NAV = {  # section anchor -> its short name in the table of contents
     "results": "Results",
+    "forecasts": "Forecasts",
     "design": "Experiment",
     "runs": "Runs",
     "differences": "Differences",
@@ -542,6 +543,55 @@ def reproduce_section(meta: dict, command: str, extra: list[tuple[str, str]] = (
     return section("reproduce", "Reproduce", body)
 
 
+def forecast_section(run: RunResult, scenario) -> str:
+    """The classic static forecasts (compromise model, capability-weighted median, Nash
+    solution) per issue, next to the terms this run's replicates agreed on."""
+    from sim.forecast import beyond_red_lines, forecast_rows, static_forecasts
+
+    static = static_forecasts(scenario)
+    rows = forecast_rows(scenario, run.outcomes, static)
+
+    def cell(row: dict, column: str) -> str:
+        flag = " *" if beyond_red_lines(row, column) else ""
+        return f"{row[column]:.2f}{flag}"
+
+    body = []
+    for row in rows:
+        sim_cell = (
+            "–"
+            if np.isnan(row["simulated_median"])
+            else f"{row['simulated_median']:.2f} ({row['simulated_q25']:.2f}–"
+            f"{row['simulated_q75']:.2f})"
+        )
+        body.append(
+            [
+                row["label"],
+                cell(row, "compromise"),
+                cell(row, "weighted_median"),
+                cell(row, "nash"),
+                sim_cell,
+            ]
+        )
+    surplus = ", ".join(
+        f"{party} {value:+.3f}"
+        for party, value in zip(static["parties"], static["nash_surplus"], strict=True)
+    )
+    note = (
+        '<p class="note">Static forecasts from the stated round-0 values: the compromise '
+        "model (capability × salience weighted mean of the parties' and the mediator's "
+        "positions), the capability-weighted median, and the Nash bargaining solution over "
+        f"the parties' stated reservation values (surplus at that package: {esc(surplus)}; "
+        "a negative surplus means no package satisfies every party at round 0). "
+        "* marks a forecast beyond a party's stated red line. The simulated column is the "
+        "median (and quartiles) of the agreed terms over the replicates that agreed: the "
+        "difference is what concessions, pressure and time do over the talks.</p>"
+    )
+    header = ["Issue", "Compromise", "Weighted median", "Nash", "Simulated (quartiles)"]
+    return section(
+        "forecasts", "Forecasts next to the simulation", note + table(header, body, (1, 2, 3, 4))
+    )
+
+
 def render_run_report(run: RunResult, scenario, problem: str | None = None) -> str:
     from sim.results import headline
 
@@ -581,6 +631,7 @@ def render_run_report(run: RunResult, scenario, problem: str | None = None) -> s
     )
     sections = [
         section("results", "Results at a glance", results_table(run)),
+        forecast_section(run, scenario),
         scenario_section(scenario, problem),
         evidence_section(scenario),
         timeline_section(scenario, extra),

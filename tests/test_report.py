@@ -22,7 +22,7 @@ from tests.sweep_fixtures import make_sweep_dir
 
 cli = CliRunner()
 IMG = re.compile(r'<img[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-RUN_SECTIONS = ("results", "scenario", "evidence", "timeline", "charts", "reproduce")
+RUN_SECTIONS = ("results", "forecasts", "scenario", "evidence", "timeline", "charts", "reproduce")
 SWEEP_SECTIONS = ("design", "charts", "points", "scenario", "evidence", "timeline", "reproduce")
 MAX_BYTES = 5_000_000
 
@@ -64,6 +64,23 @@ def test_run_report_holds_every_section_and_is_self_contained(large_report):
     assert all(p.startswith(b"\x89PNG\r\n\x1a\n") for p in pngs)
     for name in CHARTS:
         assert f'id="chart-{name}"' in text
+
+
+def test_run_report_sets_the_static_forecasts_beside_the_agreed_terms(run_dirs, large_report):
+    """The forecasts table (issue 6) shows, per issue, the compromise, weighted median and
+    Nash forecasts and this run's median agreed terms, as sim.forecast computes them."""
+    from sim.forecast import forecast_rows, static_forecasts
+    from sim.scenario import load_scenario
+    from sim.store import load_run
+
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    section_text = text.split('<section id="forecasts">')[1].split("</section>")[0]
+    run = load_run(run_dirs["large"])
+    scenario = load_scenario(run_dirs["large"] / "scenario.toml")
+    for row in forecast_rows(scenario, run.outcomes, static_forecasts(scenario)):
+        assert row["label"] in section_text
+        for column in ("compromise", "weighted_median", "nash", "simulated_median"):
+            assert f"{row[column]:.2f}" in section_text
 
 
 def test_run_report_explains_the_scenario_and_cites_every_stance(large_report, scenario):
