@@ -81,7 +81,7 @@ class CeasefireModel(mesa.Model):
         self.agreement_round = np.full(R, -1, dtype=np.int64)
         self.terms = np.full((R, K), np.nan)
         self.threat_pending = np.zeros((R, H), dtype=bool)
-        self.threat_called = np.zeros((R, H), dtype=bool)  # deadline passed, target refused
+        self.threat_called = np.zeros((R, H), dtype=bool)  # target refused at or after deadline
         self.threat_executed = np.zeros((R, H), dtype=bool)
 
         # A shift may not push a parameter outside the bounds the schema gives it.
@@ -173,8 +173,8 @@ class CeasefireModel(mesa.Model):
 
     def update_threats(self) -> None:
         p = self.params
-        live = (p.threat_issued <= self.round) & (self.round <= p.threat_deadline)
-        self.threat_pending = live[None, :] & ~self.threat_called & self.negotiating[:, None]
+        issued = p.threat_issued <= self.round
+        self.threat_pending = issued[None, :] & ~self.threat_called & self.negotiating[:, None]
 
     def settle(self) -> None:
         """A deal needs every party's yes (a conditional yes only with its partners) and
@@ -191,15 +191,18 @@ class CeasefireModel(mesa.Model):
         self.negotiating &= ~deal
 
     def carry_out_threats(self) -> None:
-        """At the deadline a refused threat is carried out with probability = credibility:
-        the target's reservation value falls by severity * pi for good, and its
-        concession rate and pressure sensitivity harden by the backlash ``resolve``."""
+        """From its deadline on, a threat is called on the first day the target says no, and
+        then carried out with probability = credibility: the target's reservation value falls
+        by severity * pi for good, and its concession rate and pressure sensitivity harden
+        by the backlash ``resolve``. While the target says yes but another party holds out,
+        the threat stays pending (Washington does not drop a threat Moscow has heeded)."""
         p = self.params
         for h in range(len(p.threat_ids)):
-            if self.round != p.threat_deadline[h]:
+            if self.round < p.threat_deadline[h]:
                 continue
             target = p.threat_target[h]
-            refused = self.negotiating & (self.answers[:, target] == REJECT)
+            refused = self.threat_pending[:, h] & self.negotiating
+            refused &= self.answers[:, target] == REJECT
             draw = rng.uniform(p.seed, p.replicate, self.round, "threat", target, h)
             executed = refused & (draw < p.threat_credibility[:, h])
             self.threat_called[:, h] |= refused
