@@ -17,6 +17,7 @@ the whole program and keeps every result in memory.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -84,8 +85,31 @@ def chunk_inputs(task: ChunkTask) -> tuple[np.ndarray, np.ndarray, dict[str, np.
     return point, replicate, overrides
 
 
+_MALLOC_TUNED = False
+
+
+def _undo_malloc_trimming() -> None:
+    """Give glibc back its large-block reuse in a Dask worker (once per process).
+
+    Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also pins glibc's
+    mmap threshold low: every numpy temporary of a chunk is then mapped and unmapped again,
+    and a chunk runs three times slower (measured: 7.6 s against 2.6 s for 20,000 runs).
+    A chunk allocates and frees the same few array sizes, so raising both thresholds lets
+    it reuse them. Only done where that variable is set; elsewhere nothing changes.
+    """
+    global _MALLOC_TUNED
+    if _MALLOC_TUNED or "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        return
+    _MALLOC_TUNED = True
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-1, 256 * 2**20)  # M_TRIM_THRESHOLD
+        libc.mallopt(-3, 64 * 2**20)  # M_MMAP_THRESHOLD
+
+
 def run_chunk(task: ChunkTask, scenario: Scenario) -> dict:
     """Simulate one chunk and write its part file; return the name and a few counts."""
+    _undo_malloc_trimming()
     started = time.perf_counter()
     point, replicate, overrides = chunk_inputs(task)
     model = CeasefireModel(
