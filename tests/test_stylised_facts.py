@@ -85,7 +85,7 @@ def test_russia_is_the_holdout_of_the_default():
 
 def test_agreement_needs_compatible_kursk_red_lines_and_time():
     """No replicate agrees where the drawn red lines leave no common ground; where they do,
-    the talks can still run out before the parties converge, whatever the threat."""
+    without pressure the talks can run out before the parties converge."""
     s = default()
     params = build_parameters(s, R, SEED)
     parties = params.parties
