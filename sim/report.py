@@ -14,7 +14,6 @@ import base64
 import datetime as dt
 import html
 import io
-import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -666,6 +665,23 @@ SWEEP_CAPTIONS = {
 }
 
 
+def _declared(spec: dict) -> str:
+    """A parameter's declaration as the user wrote it: floats without binary noise
+    (0.3, not 0.30000000000000004), lists shortened past eight values."""
+
+    def show(value) -> str:
+        if isinstance(value, float):
+            return f"{value:.10g}"
+        if isinstance(value, list):
+            items = [show(v) for v in value]
+            return "[" + ", ".join(items if len(items) <= 8 else [*items[:3], "…", items[-1]]) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
+        return str(value)
+
+    return "; ".join(f"{k} = {show(v)}" for k, v in spec.items()) if spec else "–"
+
+
 def design_section(sweep: SweepResult) -> str:
     design = sweep.manifest.get("design", {})
     rows = []
@@ -683,7 +699,7 @@ def design_section(sweep: SweepResult) -> str:
                 parameter_label(p, sweep.facts),
                 Raw(f"<code>{esc(p)}</code>"),
                 shown,
-                json.dumps(declared) if declared else "–",
+                _declared(declared),
             ]
         )
     reps = design.get("replicates", "?")
