@@ -12,18 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, artifacts_dir
 from tests.sweep_fixtures import make_sweep_dir
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip(
@@ -37,7 +27,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -83,8 +73,7 @@ def test_page_renders_offline_without_errors(browser, pages, name):
     headings = page.locator("h2").all_inner_texts()
     assert "Charts" in headings
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"{name}.png"
+    shot = artifacts_dir() / f"{name}.png"
     page.screenshot(path=str(shot), full_page=True)
     print(f"screenshot: {shot}")
     assert shot.stat().st_size > 10_000

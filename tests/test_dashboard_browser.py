@@ -3,7 +3,7 @@
 The page is built over a websocket after it loads, so the tests wait for widgets, never
 for a fixed time. One server (started by ``ceasefire dashboard`` on a free local port)
 serves both tests; each test opens its own page, which Solara gives its own session.
-Screenshots are kept in ``test-artifacts/`` (or $TEST_ARTIFACTS) and their paths printed.
+Screenshots are kept in ``tests/artifacts/`` (or $TEST_ARTIFACTS) and their paths printed.
 """
 
 from __future__ import annotations
@@ -21,15 +21,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, artifacts_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 TWO_PARTY = ROOT / "tests" / "data" / "two-party.toml"
 WAIT_MS = 30_000
@@ -104,9 +97,7 @@ def page(browser, dashboard_url):
 
 
 def artifact(page, name: str, capsys) -> Path:
-    folder = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
+    path = artifacts_dir() / name
     page.screenshot(path=str(path), full_page=True, animations="disabled")
     with capsys.disabled():
         print(f"\nscreenshot: {path}")
