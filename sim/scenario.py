@@ -101,14 +101,20 @@ def toml_error_message(err: tomllib.TOMLDecodeError, text: str) -> str:
     return f"line {n}, column {at['col']}: TOML syntax error: {at['msg']}{reads}"
 
 
-def parse_scenario(data: dict[str, Any], label: str) -> Scenario:
-    """Validate already-parsed TOML data; ``label`` names the file in error messages."""
+def validated[M: BaseModel](model: type[M], data: dict[str, Any], label: str) -> M:
+    """``model`` validated from parsed TOML, or :class:`ScenarioError` with one line per
+    problem, each prefixed by ``label`` (the file). Scenario and sweep files share it."""
     try:
-        scenario = Scenario.model_validate(data)
+        return model.model_validate(data)
     except pydantic.ValidationError as err:
         raise ScenarioError(
-            [f"{label}: {line}" for line in format_validation_error(err, Scenario)]
+            [f"{label}: {line}" for line in format_validation_error(err, model)]
         ) from None
+
+
+def parse_scenario(data: dict[str, Any], label: str) -> Scenario:
+    """Validate already-parsed TOML data; ``label`` names the file in error messages."""
+    scenario = validated(Scenario, data, label)
     problems = cross_check(scenario)
     if problems:
         raise ScenarioError([f"{label}: {where}: {what}" for where, what in problems])

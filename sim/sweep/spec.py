@@ -37,6 +37,7 @@ from sim.scenario import (
     load_scenario,
     read_toml,
     schema_node,
+    validated,
 )
 from sim.schema import Scenario
 
@@ -145,13 +146,7 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read and validate a sweep file and its base scenario; :class:`ScenarioError` if bad."""
     path = Path(path)
     label = str(path)
-    data = read_toml(path)
-    try:
-        spec = SweepFile.model_validate(data)
-    except pydantic.ValidationError as err:
-        raise ScenarioError(
-            [f"{label}: {line}" for line in format_validation_error(err, SweepFile)]
-        ) from None
+    spec = validated(SweepFile, read_toml(path), label)
     base_path = (path.parent / spec.sweep.base).resolve()
     if not base_path.is_file():
         raise ScenarioError([f"{label}: sweep.base: scenario file not found: {base_path}"])
