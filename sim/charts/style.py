@@ -85,8 +85,18 @@ def figure(nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
 
 
 def wrap(text: str, width: int) -> str:
-    """Wrap each line of ``text`` to ``width`` characters (titles must fit the figure)."""
-    return "\n".join(textwrap.fill(line, width) or line for line in text.split("\n"))
+    """Wrap each line of ``text`` to ``width`` characters (titles must fit the figure).
+
+    A line that needs wrapping is first broken at its dash (' — ', between a scenario's
+    name and what was run), and only then by words, so no word is left alone on a line.
+    """
+    lines = []
+    for line in text.split("\n"):
+        parts = line.split(" — ") if len(line) > width and " — " in line else [line]
+        for j, part in enumerate(parts):
+            part = part if j == len(parts) - 1 else f"{part} —"
+            lines.append(textwrap.fill(part, width) or part)
+    return "\n".join(lines)
 
 
 def title(fig, heading: str, subtitle: str = "") -> None:
