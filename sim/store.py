@@ -16,6 +16,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,7 +41,14 @@ def write_atomically(out: Path, build: Callable[[Path], None], replace: bool = F
     if out.exists() and not replace:
         raise OutputExists(f"{out}: already exists (use --replace to overwrite it, or --out)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _fresh_dir(out.parent, f".{out.name}.tmp-")
+    # Ctrl-C between making the temporary directory and entering `try` would leave it
+    # behind; with SIGINT held back, it arrives inside `try`, which removes it.
+    held = {signal.SIGINT}
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        tmp = _fresh_dir(out.parent, f".{out.name}.tmp-")
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
     try:
         build(tmp)
         if out.exists():
