@@ -651,6 +651,8 @@ def render_run_report(run: RunResult, scenario, problem: str | None = None) -> s
 # --- sweep reports ------------------------------------------------------------------------
 
 SWEEP_CAPTIONS = {
+    "shares": "Shares of all replicates (survival: of agreed ceasefires) with 95% Wilson "
+    "intervals; no parameter varies in this sweep.",
     "response": "Outcome shares at each value of the varied parameter, with 95% Wilson "
     "intervals (bands). Survival is a share of agreed ceasefires only.",
     "heatmap_agreement": "Share of replicates reaching agreement in each cell of the grid; "

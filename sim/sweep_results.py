@@ -40,6 +40,12 @@ class SweepResult:
     def kind(self) -> str:
         return str(self.manifest.get("design", {}).get("kind", "unknown"))
 
+    @property
+    def varied(self) -> list[str]:
+        """The parameters that take more than one value: the axes of the charts (a
+        parameter held at one value, as in a plain Monte Carlo sweep, is no axis)."""
+        return [p for p in self.parameters if len(self.values(p)) > 1]
+
     def values(self, parameter: str) -> np.ndarray:
         """The distinct values a parameter takes over the design, sorted."""
         return np.unique(self.table[parameter])

@@ -36,9 +36,9 @@ DESIGNS = {  # name -> make_sweep_dir arguments, expected charts
         {"kind": "sobol", "parameters": list(BOUNDS), "points": 64},
         ["main_effects", "sobol"],
     ),
-    "one_point": (
+    "one_point": (  # a plain Monte Carlo sweep: no parameter takes two values
         {"kind": "lhs", "parameters": ["actors.russia.reservation"], "points": 1},
-        ["response"],
+        ["shares"],
     ),
     "no_agreement": (
         {"kind": "grid", "agreement": 0.0},
@@ -138,14 +138,16 @@ def test_response_line_follows_the_design_with_interval_bands(sweeps):
     assert ys.min() == pytest.approx(lo.min())
 
 
-def test_a_single_design_point_gets_whiskers_centred_on_the_axis(sweeps):
+def test_a_single_design_point_gets_its_outcome_shares_with_intervals(sweeps):
+    """No parameter varies: no axis to plot against, so the chart is the pooled shares."""
     sweep = sweeps["one_point"]
-    fig = SWEEP_CHARTS["response"](sweep)
+    assert sweep.varied == []
+    fig = SWEEP_CHARTS["shares"](sweep)
     ax = fig.axes[0]
-    x0 = sweep.table[sweep.parameters[0]][0]
-    lo, hi = ax.get_xlim()
-    assert lo < x0 < hi and (x0 - lo) == pytest.approx(hi - x0)
-    assert ax.containers, "expected error bars for the single point"
+    bars = [patch.get_height() for patch in ax.patches]
+    assert bars[0] == pytest.approx(100 * sweep.table["p_agreement"][0], abs=0.1)
+    errorbars = [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
+    assert len(errorbars) == len(bars)
 
 
 def test_sobol_bars_are_ranked_by_total_effect_with_their_intervals(sweeps):

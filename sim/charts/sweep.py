@@ -80,7 +80,7 @@ def _interval_line(ax, x: np.ndarray, sweep: SweepResult, column: str, order, co
 
 def response_chart(sweep: SweepResult) -> Figure:
     """One varied parameter: outcome shares against its value, with 95% intervals."""
-    parameter = sweep.parameters[0]
+    parameter = sweep.varied[0]
     order = np.argsort(sweep.table[parameter], kind="stable")
     x = sweep.table[parameter][order]
     fig, (left, right) = figure(1, 2, figsize=(11.0, 4.6), sharex=True)
@@ -109,7 +109,7 @@ def response_chart(sweep: SweepResult) -> Figure:
 
 def _grid(sweep: SweepResult, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x values, y values, share in % per cell) pooled over any further parameters."""
-    px, py = sweep.parameters[:2]
+    px, py = sweep.varied[:2]
     xs, ys = sweep.values(px), sweep.values(py)
     cells = np.full((len(ys), len(xs)), np.nan)
     for a, xv in enumerate(xs):
@@ -126,7 +126,7 @@ def _ticks(values: np.ndarray, most: int = 12) -> tuple[np.ndarray, list[str]]:
 
 
 def _heatmap(sweep: SweepResult, column: str) -> Figure:
-    px, py = sweep.parameters[:2]
+    px, py = sweep.varied[:2]
     xs, ys, cells = _grid(sweep, column)
     width = min(max(6.5, 2.5 + 0.55 * len(xs)), 11.0)  # grows with the grid, up to a slide
     height = min(max(4.8, 2.2 + 0.42 * len(ys)), 8.0)
@@ -152,7 +152,7 @@ def _heatmap(sweep: SweepResult, column: str) -> Figure:
             )
     fig.colorbar(mesh, ax=ax, label=f"{MEASURES[column]} (%)")
     notes = ["cells: % of replicates" if column != "p_survives" else "cells: % of agreed"]
-    rest = [_label(sweep, p) for p in sweep.parameters[2:]]
+    rest = [_label(sweep, p) for p in sweep.varied[2:]]
     if rest:
         notes.append(f"pooled over {', '.join(rest)}")
     if column == "p_survives":
@@ -190,7 +190,7 @@ def _groups(x: np.ndarray, bins: int = 10) -> list[np.ndarray]:
 
 def main_effects_chart(sweep: SweepResult) -> Figure:
     """P(agreement) and P(comprehensive) against each parameter, pooled over the others."""
-    params = sweep.parameters
+    params = sweep.varied
     ncols = min(3, len(params))
     nrows = int(np.ceil(len(params) / ncols))
     fig, axes = figure(
@@ -274,7 +274,44 @@ def sobol_chart(sweep: SweepResult) -> Figure:
     return fig
 
 
+def shares_chart(sweep: SweepResult) -> Figure:
+    """Outcome shares over the whole sweep, replicates pooled, with Wilson 95% intervals:
+    the chart of a plain Monte Carlo sweep, where no parameter varies."""
+    fig, ax = figure(figsize=(7.0, 4.0))
+    everything = np.ones(sweep.points, dtype=bool)
+    columns = [c for c in MEASURES if c in sweep.table]
+    for j, column in enumerate(columns):
+        p, lo, hi, n = pooled_share(sweep, column, everything)
+        if n == 0:
+            continue
+        ax.bar(j, 100 * p, color=SERIES_COLOURS[j % len(SERIES_COLOURS)], width=0.65)
+        ax.errorbar(
+            j,
+            100 * p,
+            yerr=[[100 * max(p - lo, 0)], [100 * max(hi - p, 0)]],
+            color="black",
+            capsize=4,
+            lw=1,
+        )
+        ax.annotate(
+            f"{100 * p:.1f}%\n({100 * lo:.1f}–{100 * hi:.1f})",
+            (j, 100 * hi),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    ax.set_xticks(range(len(columns)), [wrap(MEASURES[c], 16) for c in columns])
+    ax.set_ylim(0, 110)
+    ax.set_ylabel("share (%)")
+    ax.set_xlabel("outcome (survival: share of agreed ceasefires)")
+    title(fig, "Outcome shares (whiskers: 95% Wilson interval)", subtitle(sweep))
+    return fig
+
+
 SWEEP_CHARTS = {
+    "shares": shares_chart,
     "response": response_chart,
     "heatmap_agreement": heatmap_agreement_chart,
     "heatmap_comprehensive": heatmap_comprehensive_chart,
@@ -286,8 +323,10 @@ SWEEP_CHARTS = {
 
 def sweep_charts(sweep: SweepResult) -> dict:
     """The charts that apply to this sweep's design, in report order."""
-    k = len(sweep.parameters)
+    k = len(sweep.varied)
     names = []
+    if k == 0:
+        names.append("shares")
     if k == 1:
         names.append("response")
     if k >= 2 and sweep.kind == "grid":
