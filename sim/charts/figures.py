@@ -294,6 +294,19 @@ def share_bar(ax, x: float, k: int, n: int, colour: str, width: float = 0.7, **b
     return share, lo, hi
 
 
+def label_share(ax, x: float, share: float, lo: float, hi: float, fontsize: float = 9) -> None:
+    """Write 'share% (lo–hi)' above a share bar's whisker."""
+    ax.annotate(
+        f"{100 * share:.1f}%\n({100 * lo:.1f}–{100 * hi:.1f})",
+        (x, 100 * hi),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=fontsize,
+    )
+
+
 def outcome_chart(run: RunResult) -> Figure:
     """Share of replicates in each outcome class, with Wilson 95% intervals."""
     codes = run.outcomes["outcome"]
@@ -301,15 +314,7 @@ def outcome_chart(run: RunResult) -> Figure:
     fig, ax = figure(figsize=(7.2, 4.6))
     for j, label in enumerate(OUTCOME_LABELS):
         share, lo, hi = share_bar(ax, j, int((codes == j).sum()), n, OUTCOME_COLOURS[label])
-        ax.annotate(
-            f"{100 * share:.1f}%\n({100 * lo:.1f}–{100 * hi:.1f})",
-            (j, 100 * hi),
-            xytext=(0, 4),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
+        label_share(ax, j, share, lo, hi)
     ax.set_xticks(range(3), [wrap(OUTCOME_NAMES[lab], 14) for lab in OUTCOME_LABELS])
     ax.set_xlabel("outcome class (partial or comprehensive by the agreed scope)")
     ax.set_ylabel("share of replicates (%)")

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from sim.charts.figures import label_share, share_bar
 from sim.charts.style import (
     SEQUENTIAL,
     SERIES_COLOURS,
@@ -278,30 +279,13 @@ def shares_chart(sweep: SweepResult) -> Figure:
     """Outcome shares over the whole sweep, replicates pooled, with Wilson 95% intervals:
     the chart of a plain Monte Carlo sweep, where no parameter varies."""
     fig, ax = figure(figsize=(7.0, 4.0))
-    everything = np.ones(sweep.points, dtype=bool)
     columns = [c for c in MEASURES if c in sweep.table]
     for j, column in enumerate(columns):
-        p, lo, hi, n = pooled_share(sweep, column, everything)
+        k, n = (int(v.sum()) for v in sweep.counts(column))  # replicates pooled
         if n == 0:
             continue
-        ax.bar(j, 100 * p, color=SERIES_COLOURS[j % len(SERIES_COLOURS)], width=0.65)
-        ax.errorbar(
-            j,
-            100 * p,
-            yerr=[[100 * max(p - lo, 0)], [100 * max(hi - p, 0)]],
-            color="black",
-            capsize=4,
-            lw=1,
-        )
-        ax.annotate(
-            f"{100 * p:.1f}%\n({100 * lo:.1f}–{100 * hi:.1f})",
-            (j, 100 * hi),
-            xytext=(0, 4),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=8,
-        )
+        share, lo, hi = share_bar(ax, j, k, n, SERIES_COLOURS[j % len(SERIES_COLOURS)], 0.65)
+        label_share(ax, j, share, lo, hi, fontsize=8)
     ax.set_xticks(range(len(columns)), [wrap(MEASURES[c], 16) for c in columns])
     ax.set_ylim(0, 110)
     ax.set_ylabel("share (%)")
