@@ -72,7 +72,9 @@ def run(
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Output directory (default: runs/<scenario>[-N])."
     ),
-    replace: bool = typer.Option(False, "--replace", help="Overwrite --out if it exists."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Replace --out if it is a run directory this tool wrote."
+    ),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write the charts."),
 ) -> None:
     """Run a scenario and write its results, summary and charts to a new directory."""
@@ -85,28 +87,30 @@ def run(
     except ScenarioError as err:
         fail(err.lines)
     from sim.runner import default_out_dir, execute_run
-    from sim.store import OutputExists
+    from sim.store import OutputError, stop_on_sigterm
 
-    out_dir = out if out is not None else default_out_dir(scenario)
+    out_dir = out if out is not None else default_out_dir(scenario)  # for messages
     try:
-        result = execute_run(
-            scenario,
-            replicates,
-            seed,
-            out_dir,
-            replace=replace,
-            command=" ".join(["ceasefire", *sys.argv[1:]]),
-            charts=charts,
-            loaded=loaded,
-        )
+        with stop_on_sigterm():  # a batch system's kill is an interrupt, as for sweeps
+            result = execute_run(
+                scenario,
+                replicates,
+                seed,
+                out,
+                replace=replace,
+                command=" ".join(["ceasefire", *sys.argv[1:]]),
+                charts=charts,
+                loaded=loaded,
+            )
     except ScenarioError as err:
         fail(err.lines)
-    except OutputExists as err:
+    except OutputError as err:
         fail(str(err))
-    except OSError as err:  # e.g. --out under a file or a read-only folder
+    except OSError as err:  # e.g. --out under a file, a read-only folder, a full disk
         fail(f"{out_dir}: cannot write the run directory ({_os_reason(err)})")
     except KeyboardInterrupt:  # the temporary directory is already removed
         fail(f"interrupted; nothing was written to {out_dir}", code=130)
+    out_dir = result.path
     from sim.results import headline
 
     typer.echo(headline(result.summary))
@@ -213,7 +217,10 @@ def summarize(
         typer.echo(f"note: {note}", err=True)
     if not summary.table:
         raise typer.Exit(1)
-    written = write_summary(summary)
+    try:
+        written = write_summary(summary)
+    except OSError as err:  # a read-only folder, a full disk
+        fail(f"{directory}: cannot write the summary ({_os_reason(err)})")
     console = Console()
     if not console.is_terminal:  # a file or pipe: no wrapping at 80 columns
         console = Console(width=max(console.width, 200))
@@ -276,6 +283,8 @@ def report(
         path = write_report(directory, out)
     except ReportError as err:
         fail(str(err))
+    except OSError as err:  # a read-only folder, a full disk
+        fail(f"{out or directory / 'report.html'}: cannot write the report ({_os_reason(err)})")
     size = path.stat().st_size / 1e6
     typer.echo(f"Report in {path} ({size:.1f} MB, self-contained)")
 
@@ -289,14 +298,18 @@ def plot(
 ) -> None:
     """Write the charts of a run or sweep as separate PNG or SVG files, for slides.
 
-    The charts are drawn again from the stored results, replacing files of the same name.
+    The charts are drawn again from the stored results, replacing chart files the tool
+    wrote before; any other file of the same name is refused and left as it is.
     """
     from sim.report import ReportError, plot_directory
+    from sim.store import OutputError
 
     try:
         written = plot_directory(directory, out, fmt, only)
-    except ReportError as err:
+    except (ReportError, OutputError) as err:
         fail(str(err))
+    except OSError as err:  # a read-only folder, a full disk
+        fail(f"{out or directory / 'charts'}: cannot write the charts ({_os_reason(err)})")
     for path in written:
         typer.echo(str(path))
 
@@ -309,7 +322,9 @@ def compare(
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Output directory (default: runs/compare[-N])."
     ),
-    replace: bool = typer.Option(False, "--replace", help="Overwrite --out if it exists."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Replace --out if it is a comparison this tool wrote."
+    ),
 ) -> None:
     """Compare runs side by side, with differences from the first run and 95% intervals.
 
@@ -317,14 +332,17 @@ def compare(
     dates) and differences.csv, and prints the table of differences.
     """
     from sim.compare import CompareError, write_comparison
-    from sim.runner import default_out_dir
-    from sim.store import OutputExists
+    from sim.runner import default_out_dirs
+    from sim.store import OutputError
 
-    target = out if out is not None else default_out_dir(Path("compare"))
     try:
-        text = write_comparison(directories, target, replace=replace)
-    except (CompareError, OutputExists) as err:
+        text, target = write_comparison(
+            directories, out or default_out_dirs(Path("compare")), replace=replace
+        )
+    except (CompareError, OutputError) as err:
         fail(str(err))
+    except OSError as err:
+        fail(f"{out or 'runs/compare'}: cannot write the comparison ({_os_reason(err)})")
     typer.echo(text)
     typer.echo(f"Comparison in {target}/ (compare.html, differences.csv, charts)")
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from sim.results import newcombe_difference, welch_difference, wilson_interval
-from sim.store import RunResult, write_atomically
+from sim.store import RunResult, claimed, write_atomically
 
 
 class CompareError(ValueError):
@@ -263,8 +264,11 @@ def render_html(runs: list[RunResult], rows: list[Row], directories: list[Path])
     return page(heading, lede, sections)
 
 
-def write_comparison(directories: list[Path], out: Path, replace: bool = False) -> str:
-    """Write the comparison directory; returns the differences table as text."""
+def write_comparison(
+    directories: list[Path], out: Path | Iterable[Path], replace: bool = False
+) -> tuple[str, Path]:
+    """Write the comparison directory (``out``, or the first free of several candidates);
+    returns the differences table as text and the directory written."""
     from sim.charts import save_charts
     from sim.charts.compare import COMPARE_CHARTS
 
@@ -277,5 +281,6 @@ def write_comparison(directories: list[Path], out: Path, replace: bool = False) 
         save_charts(COMPARE_CHARTS, runs, tmp)
         (tmp / "compare.html").write_text(render_html(runs, rows, directories), encoding="utf-8")
 
-    write_atomically(out, build, replace=replace)
-    return text_table(rows)
+    with claimed(out, replace, "compare") as target:
+        write_atomically(target, build, replace=replace, kind="compare")
+    return text_table(rows), target

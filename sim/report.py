@@ -14,13 +14,14 @@ import base64
 import datetime as dt
 import html
 import io
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
-from sim.store import RunResult, write_text_atomically
+from sim.store import GENERATOR_TAG, RunResult, is_signed, one_line, write_text_atomically
 from sim.sweep_results import SweepReadError, SweepResult, parameter_label
 
 REPORT_DPI = 120  # sharp on screen, small enough that a report stays well under 5 MB
@@ -36,25 +37,32 @@ class ReportError(ValueError):
 
 
 def open_results(path: str | Path) -> RunResult | SweepResult:
-    """Load a run directory (run.json) or a summarised sweep directory (manifest.json)."""
-    from sim.store import load_run
+    """Load a run directory (run.json) or a summarised sweep directory (manifest.json).
+
+    Which one it is comes from the tool's marker, or else from the file present, so a run
+    directory that lost its run.json is reported as such, not as "not a run directory".
+    """
+    from sim.store import RunReadError, load_run, read_marker
     from sim.sweep_results import load_sweep
 
     path = Path(path)
     if not path.is_dir():
         raise ReportError(f"{path}: no such directory")
-    if (path / "run.json").exists():
+    kind = (read_marker(path) or {}).get("kind")
+    if kind == "run" or kind is None and (path / "run.json").exists():
         try:
             return load_run(path)
-        except (OSError, ValueError, KeyError) as err:
-            raise ReportError(f"{path}: cannot read the run ({err})") from None
-    if (path / "manifest.json").exists():
+        except RunReadError as err:
+            raise ReportError(str(err)) from None
+        except OSError as err:
+            raise ReportError(f"{path}: cannot read the run ({one_line(err)})") from None
+    if kind == "sweep" or kind is None and (path / "manifest.json").exists():
         try:
             return load_sweep(path)
-        except SweepReadError as err:
+        except (SweepReadError, RunReadError) as err:
             raise ReportError(str(err)) from None
-        except (OSError, ValueError, KeyError) as err:
-            raise ReportError(f"{path}: cannot read the sweep ({err})") from None
+        except OSError as err:
+            raise ReportError(f"{path}: cannot read the sweep ({one_line(err)})") from None
     raise ReportError(
         f"{path}: not a run or sweep directory (expected run.json from `ceasefire run` "
         "or manifest.json from `ceasefire sweep`)"
@@ -70,13 +78,18 @@ def charts_for(result: RunResult | SweepResult) -> dict[str, Callable]:
 
 
 def _scenario(path: Path):
-    """The scenario stored beside the results, or the reason it cannot be read."""
+    """The scenario stored beside the results (the report's scenario, evidence and
+    timeline come from it), or a one-line ReportError naming the file."""
     from sim.scenario import ScenarioError, load_scenario
 
     try:
         return load_scenario(path), None
     except ScenarioError as err:
-        return None, "; ".join(err.lines)
+        lines = [line for line in err.lines if line]
+        more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
+        raise ReportError(
+            one_line(lines[0] if lines else f"{path}: unreadable", 300) + more
+        ) from None
 
 
 # --- `ceasefire plot` ---------------------------------------------------------------------
@@ -210,7 +223,7 @@ def page(heading: str, lede: str, sections: list[str]) -> str:
     links = "".join(f'<a href="#{a}">{esc(NAV.get(a, a.capitalize()))}</a>' for a in anchors)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="en"><head><meta charset="utf-8">{GENERATOR_TAG}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(heading)}</title><style>{CSS}</style></head><body><main>"
         f'<header class="top"><h1>{esc(heading)}</h1>{lede}'
@@ -809,6 +822,8 @@ def write_report(path: str | Path, out: Path | None = None) -> Path:
     """Build DIR/report.html (or ``out``) from a run or a summarised sweep directory."""
     path = Path(path)
     result = open_results(path)
+    target = Path(out) if out else path / "report.html"
+    check_output_file(target, "report.html")
     if isinstance(result, SweepResult):
         base = path / result.manifest.get("base_scenario", "scenario.toml")
         scenario, problem = _scenario(base if base.exists() else path / "scenario.toml")
@@ -816,4 +831,17 @@ def write_report(path: str | Path, out: Path | None = None) -> Path:
     else:
         scenario, problem = _scenario(path / "scenario.toml")
         text = render_run_report(result, scenario, problem)
-    return write_text_atomically(Path(out) if out else path / "report.html", text)
+    return write_text_atomically(target, text)
+
+
+def check_output_file(target: Path, example: str) -> None:
+    """Refuse a target that is a folder, or a file this tool did not write as a page."""
+    if target.is_dir():
+        raise ReportError(f"{target}: is a folder; --out takes a file name such as {example}")
+    if os.path.lexists(target) and (
+        target.is_symlink() or not is_signed(target, (GENERATOR_TAG.encode(),))
+    ):
+        raise ReportError(
+            f"{target}: exists and is not a page ceasefire wrote; not overwritten "
+            "(choose another --out)"
+        )

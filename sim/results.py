@@ -148,15 +148,23 @@ def summarise(
     issue_ids: tuple[str, ...],
     threat_ids: tuple[str, ...],
 ) -> dict:
-    """The headline numbers of an ensemble, with Wilson intervals (summary.json)."""
+    """The headline numbers of an ensemble, with Wilson intervals (summary.json).
+
+    summary.json is strict JSON: a value that is not defined is ``null``, never NaN. That
+    happens for a share of nothing, e.g. the survival share when no replicate agrees
+    (``n`` 0: ``share`` and both ends of ``ci95`` null), and for the medians and mean days
+    of agreed replicates when there are none.
+    """
     n = int(len(outcomes["agreed"]))
     agreed = outcomes["agreed"]
     n_agreed = int(agreed.sum())
 
     def share(mask: np.ndarray, of: int) -> dict:
         k = int(mask.sum())
+        if not of:
+            return {"share": None, "count": k, "n": of, "ci95": [None, None]}
         lo, hi = wilson_interval(k, of)
-        return {"share": k / of if of else math.nan, "count": k, "n": of, "ci95": [lo, hi]}
+        return {"share": k / of, "count": k, "n": of, "ci95": [lo, hi]}
 
     rounds = outcomes["agreement_round"][agreed]
     summary: dict = {

@@ -6,8 +6,9 @@ passes data from one to the next, in that order.
 
 from __future__ import annotations
 
-import json
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ from sim.scenario import load_scenario_text
 from sim.schema import Scenario
 from sim.store import (
     RunResult,
+    claimed,
+    dump_json,
     run_metadata,
     write_atomically,
     write_outcomes_csv,
@@ -63,19 +66,26 @@ def scenario_facts(s: Scenario) -> dict:
 
 def default_out_dir(scenario_path: Path, root: Path = Path("runs")) -> Path:
     """runs/<scenario name>, or the first free runs/<name>-N: never an existing directory."""
+    return next(default_out_dirs(scenario_path, root))
+
+
+def default_out_dirs(scenario_path: Path, root: Path = Path("runs")) -> Iterator[Path]:
+    """runs/<scenario name>, runs/<name>-2, ...: the candidates :func:`sim.store.claimed`
+    takes the first free one of, so two commands started at once get one each."""
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", scenario_path.stem)
-    candidate, n = root / stem, 1
-    while candidate.exists():
+    n = 1
+    while True:
+        candidate = root / (stem if n == 1 else f"{stem}-{n}")
+        if not os.path.lexists(candidate):
+            yield candidate
         n += 1
-        candidate = root / f"{stem}-{n}"
-    return candidate
 
 
 def execute_run(
     scenario_path: Path,
     replicates: int,
     seed: int,
-    out: Path,
+    out: Path | None,
     replace: bool = False,
     command: str = "",
     charts: bool = True,
@@ -85,35 +95,39 @@ def execute_run(
 
     ``loaded`` is ``load_scenario_text(scenario_path)`` when the caller has already read
     and validated the file (the CLI does, to report a bad file before importing the engine).
+    ``out`` None means the first free default folder (:func:`default_out_dirs`). The target
+    is claimed (locked, checked) before the simulation, so a refusal comes at once.
     """
     scenario_path = Path(scenario_path)
     scenario, text = loaded if loaded is not None else load_scenario_text(scenario_path)
-    if out.exists() and not replace:
-        from sim.store import OutputExists
+    target = default_out_dirs(scenario_path) if out is None else out
+    with claimed(target, replace, "run") as out:
+        record = "full" if replicates <= FULL_DETAIL_MAX else "summary"
+        meta = run_metadata(scenario_path, text, seed, replicates, command)
+        result, trajectories = simulate(scenario, replicates, seed, record=record, meta=meta)
+        result.path = out
+        meta, outcomes, banded, summary = (
+            result.meta,
+            result.outcomes,
+            result.series,
+            result.summary,
+        )
 
-        raise OutputExists(f"{out}: already exists (use --replace to overwrite it, or --out)")
+        def build(tmp: Path) -> None:
+            (tmp / "scenario.toml").write_bytes(text.encode("utf-8"))  # byte-identical copy
+            (tmp / "run.json").write_text(dump_json(meta))
+            (tmp / "summary.json").write_text(dump_json(summary))
+            np.savez_compressed(tmp / "outcomes.npz", **outcomes)
+            np.savez_compressed(tmp / "series.npz", **banded)
+            if trajectories:
+                np.savez_compressed(tmp / "trajectories.npz", **trajectories)
+            write_outcomes_csv(tmp / "outcomes.csv", outcomes, meta)
+            write_series_csv(tmp / "series.csv", banded, meta)
+            write_responses_csv(tmp / "responses.csv", banded, meta)
+            if charts:
+                write_charts(result, tmp / "charts")
 
-    record = "full" if replicates <= FULL_DETAIL_MAX else "summary"
-    meta = run_metadata(scenario_path, text, seed, replicates, command)
-    result, trajectories = simulate(scenario, replicates, seed, record=record, meta=meta)
-    result.path = out
-    meta, outcomes, banded, summary = result.meta, result.outcomes, result.series, result.summary
-
-    def build(tmp: Path) -> None:
-        (tmp / "scenario.toml").write_bytes(text.encode("utf-8"))  # byte-identical copy
-        (tmp / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        np.savez_compressed(tmp / "outcomes.npz", **outcomes)
-        np.savez_compressed(tmp / "series.npz", **banded)
-        if trajectories:
-            np.savez_compressed(tmp / "trajectories.npz", **trajectories)
-        write_outcomes_csv(tmp / "outcomes.csv", outcomes, meta)
-        write_series_csv(tmp / "series.csv", banded, meta)
-        write_responses_csv(tmp / "responses.csv", banded, meta)
-        if charts:
-            write_charts(result, tmp / "charts")
-
-    write_atomically(out, build, replace=replace)
+        write_atomically(out, build, replace=replace)
     return result
 
 

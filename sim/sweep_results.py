@@ -11,12 +11,13 @@ reading a sweep needs nothing beyond numpy.
 from __future__ import annotations
 
 import csv
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from sim.store import one_line
 
 
 class SweepReadError(ValueError):
@@ -73,14 +74,19 @@ def _number(text: str) -> float | str:
 
 def read_csv_columns(path: Path) -> dict[str, np.ndarray]:
     """A CSV file as named columns: numeric columns as float arrays, others as strings."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    if not rows:
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, ValueError, csv.Error) as err:
+        raise SweepReadError(f"{path}: unreadable ({one_line(err)})") from None
+    if not rows or not rows[0]:
         raise SweepReadError(f"{path}: empty file")
     header, body = rows[0], rows[1:]
+    if any(len(r) != len(header) for r in body):
+        raise SweepReadError(f"{path}: rows of different lengths (a damaged or cut-off file)")
     columns: dict[str, np.ndarray] = {}
     for j, name in enumerate(header):
-        cells = [_number(r[j]) if j < len(r) else math.nan for r in body]
+        cells = [_number(r[j]) for r in body]
         numeric = all(isinstance(c, float) for c in cells)
         columns[name] = np.array(cells, dtype=float if numeric else object)
     return columns
@@ -91,51 +97,89 @@ def _read_parquet(path: Path) -> dict[str, np.ndarray] | None:
         import pyarrow.parquet as pq
     except ImportError:
         return None
-    table = pq.read_table(path)
-    return {
-        name: np.asarray(table.column(name).to_numpy(zero_copy_only=False))
-        for name in table.column_names
-    }
+    try:
+        table = pq.read_table(path)
+        return {
+            name: np.asarray(table.column(name).to_numpy(zero_copy_only=False))
+            for name in table.column_names
+        }
+    except Exception as err:  # noqa: BLE001 - ArrowInvalid, OSError, ...: all mean damaged
+        raise SweepReadError(
+            f"{path}: unreadable, not a valid Parquet file ({one_line(err)})"
+        ) from None
+
+
+SUMMARY_COLUMNS = (  # what the sweep charts and report need from summary.csv / .parquet
+    "point",
+    "n",
+    "p_agreement",
+    "p_comprehensive",
+    "p_partial",
+    "p_survives",
+)
+SOBOL_COLUMNS = ("outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf")
 
 
 def read_summary(path: Path) -> dict[str, np.ndarray]:
     parquet, text = path / "summary.parquet", path / "summary.csv"
     table = _read_parquet(parquet) if parquet.exists() else None
+    source = parquet
     if table is None:
         if not text.exists():
             raise SweepReadError(f"{path}: no summary.csv (run `ceasefire summarize {path}` first)")
-        table = read_csv_columns(text)
-    required = ("point", "n", "p_agreement")
-    missing = [c for c in required if c not in table]
+        table, source = read_csv_columns(text), text
+    missing = [c for c in SUMMARY_COLUMNS if c not in table]
     if missing:
-        raise SweepReadError(f"{text}: missing column(s) {', '.join(missing)}")
+        raise SweepReadError(f"{source}: missing column(s) {', '.join(missing)}")
+    for name in SUMMARY_COLUMNS:
+        if table[name].dtype.kind not in "iubf":
+            raise SweepReadError(f"{source}: column {name!r} holds text, not numbers")
+    if not len(table["point"]):
+        raise SweepReadError(f"{source}: no design points")
     return {k: (v.astype(float) if v.dtype.kind in "iub" else v) for k, v in table.items()}
+
+
+def read_sobol(path: Path) -> list[dict] | None:
+    """Rows of sobol.csv, if the sweep has one."""
+    if not path.exists():
+        return None
+    columns = read_csv_columns(path)
+    missing = [c for c in SOBOL_COLUMNS if c not in columns]
+    if missing:
+        raise SweepReadError(f"{path}: missing column(s) {', '.join(missing)}")
+    if any(columns[c].dtype.kind != "f" for c in SOBOL_COLUMNS[2:]):
+        raise SweepReadError(f"{path}: the index columns must hold numbers")
+    names = list(columns)
+    return [{name: columns[name][i] for name in names} for i in range(len(columns[names[0]]))]
 
 
 def load_sweep(path: str | Path) -> SweepResult:
     """Read a summarised sweep directory (manifest.json, summary, optional sobol.csv)."""
     from sim.runner import scenario_facts
     from sim.scenario import ScenarioError, load_scenario
+    from sim.store import RunReadError, read_json_file
 
     path = Path(path)
     try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise SweepReadError(f"{path / 'manifest.json'}: cannot read ({err})") from None
+        manifest = read_json_file(path / "manifest.json", "sweep directory")
+    except RunReadError as err:
+        raise SweepReadError(str(err)) from None
+    design = manifest.get("design")
+    specs = design.get("parameters", []) if isinstance(design, dict) else None
+    if not isinstance(specs, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("path"), str) for p in specs
+    ):
+        raise SweepReadError(f"{path / 'manifest.json'}: design.parameters: not a list of paths")
     table = read_summary(path)
-    declared = [p["path"] for p in manifest.get("design", {}).get("parameters", [])]
+    declared = [p["path"] for p in specs]
     parameters = [p for p in declared if p in table] or [
         c for c in table if "." in c and table[c].dtype == float
     ]
-    sobol = None
-    if (path / "sobol.csv").exists():
-        columns = read_csv_columns(path / "sobol.csv")
-        names = list(columns)
-        sobol = [{name: columns[name][i] for name in names} for i in range(len(columns[names[0]]))]
+    sobol = read_sobol(path / "sobol.csv")
     facts: dict = {}
-    base = path / manifest.get("base_scenario", "scenario.toml")
+    base = path / str(manifest.get("base_scenario", "scenario.toml"))
     for candidate in (base, path / "scenario.toml"):
-        if candidate.exists():
+        if candidate.is_file():
             try:
                 facts = scenario_facts(load_scenario(candidate))
             except ScenarioError:

@@ -95,3 +95,17 @@ def stated_values(scenario) -> dict[str, float]:
         ov[f"threats.{t}.spread.credibility"] = 0.0
         ov[f"threats.{t}.spread.severity"] = 0.0
     return ov
+
+
+@pytest.fixture(scope="session")
+def made_run(tmp_path_factory) -> Path:
+    """A run directory written by `ceasefire run` itself, marker and charts included (the
+    data-safety tests copy it before changing anything)."""
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    out = tmp_path_factory.mktemp("made") / "run"
+    result = CliRunner().invoke(app, ["run", "-n", "12", "--seed", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out

@@ -200,7 +200,7 @@ def full_run(tmp_path_factory):
 def test_run_writes_the_expected_files(full_run):
     _, out, _ = full_run
     names = {p.name for p in out.iterdir()}
-    assert names == RUN_FILES | {"trajectories.npz", "charts"}
+    assert names == RUN_FILES | {"trajectories.npz", "charts", ".ceasefire"}
     charts = {p.stem for p in (out / "charts").iterdir()}
     assert charts >= CHARTS
     for png in (out / "charts").iterdir():
@@ -270,7 +270,7 @@ def test_run_keeps_windows_line_endings(tmp_path):
     proc = ceasefire("run", scenario, "-n", 20, "--no-charts", "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert (out / "scenario.toml").read_bytes() == scenario.read_bytes()
-    assert {p.name for p in out.iterdir()} == RUN_FILES | {"trajectories.npz"}
+    assert {p.name for p in out.iterdir()} == RUN_FILES | {"trajectories.npz", ".ceasefire"}
 
 
 # --- run: existing output ------------------------------------------------------------------
@@ -289,12 +289,16 @@ def test_run_refuses_an_existing_out_and_replace_overwrites(tmp_path):
     )
     assert snapshot(out) == before
 
-    replaced = ceasefire(
-        "run", scenario, "-n", 20, "--seed", 2, "--no-charts", "--out", out, "--replace"
-    )
+    replace = ("run", scenario, "-n", 20, "--seed", 2, "--no-charts", "--out", out, "--replace")
+    refused = ceasefire(*replace)  # the notes are not the tool's: never deleted
+    assert_clean_failure(refused)
+    assert "my-notes.txt, which ceasefire did not write" in refused.stderr
+    assert snapshot(out) == before
+
+    (out / "my-notes.txt").unlink()
+    replaced = ceasefire(*replace)
     assert replaced.returncode == 0, replaced.stderr
     assert json.loads((out / "run.json").read_text())["seed"] == 2
-    assert not (out / "my-notes.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.toml", "run"]  # no .old-/.tmp-
 
 
@@ -342,12 +346,13 @@ def test_killed_while_simulating_leaves_no_out_dir(tmp_path):
     proc.kill()
     proc.communicate(timeout=30)
     assert not out.exists()
-    assert leftovers(tmp_path, {"case.toml"}) == []
+    assert leftovers(tmp_path, {"case.toml"}) in ([], [".run.lock"])  # the run's lock file
 
 
 def test_killed_while_writing_leaves_no_out_dir(tmp_path):
     """SIGKILL cannot be cleaned up after; what may remain is the hidden temporary
-    directory, never a half-written `run`."""
+    directory and lock file (which the next run to `run` removes, tests/test_data_safety.py),
+    never a half-written `run`."""
     scenario, out = scenario_copy(tmp_path), tmp_path / "run"
     proc = start("run", scenario, *SLOW_RUN, "--out", out)
     wait_for_temp_dir(proc, tmp_path, "run")
@@ -355,7 +360,7 @@ def test_killed_while_writing_leaves_no_out_dir(tmp_path):
     proc.communicate(timeout=30)
     assert not out.exists()
     for name in leftovers(tmp_path, {"case.toml"}):
-        assert re.fullmatch(r"\.run\.tmp-[^/]+", name)
+        assert re.fullmatch(r"\.run\.(tmp-[^/]+|lock)", name)
 
 
 def test_interrupted_while_writing_cleans_up_and_says_so(tmp_path):

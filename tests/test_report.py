@@ -128,9 +128,12 @@ def test_reports_build_for_degenerate_runs(run_dirs, case, tmp_path):
 def test_report_replaces_its_own_file_atomically(run_dirs, tmp_path):
     d = tmp_path / "run"
     shutil.copytree(run_dirs["single"], d)
-    (d / "report.html").write_text("old")
     assert invoke("report", d).exit_code == 0
-    assert (d / "report.html").read_text().startswith("<!DOCTYPE html>")
+    old = (d / "report.html").read_text()
+    (d / "report.html").write_text(old.replace("</main>", "<p>an earlier version</p></main>"))
+    assert invoke("report", d).exit_code == 0
+    new = (d / "report.html").read_text()
+    assert new.startswith("<!DOCTYPE html>") and "an earlier version" not in new
     assert sorted(p.name for p in d.iterdir() if p.name.startswith(".")) == []
 
 
@@ -173,7 +176,10 @@ def test_sweep_report_holds_the_design_and_its_charts(tmp_path, design, kwargs):
             lambda p: (make_sweep_dir(p), (p / "summary.csv").unlink()),
             "ceasefire summarize",
         ),
-        (lambda p: (p.mkdir(), (p / "run.json").write_text("{broken")), "cannot read the run"),
+        (
+            lambda p: (p.mkdir(), (p / "run.json").write_text("{broken")),
+            "run.json: unreadable, not valid JSON",
+        ),
     ],
 )
 def test_report_errors_are_one_line_with_exit_code_2(tmp_path, setup, message):
@@ -249,6 +255,7 @@ def comparison(run_dirs, tmp_path_factory):
 def test_compare_writes_a_new_directory_with_page_charts_and_table(comparison):
     out, printed = comparison
     assert sorted(p.name for p in out.iterdir()) == [
+        ".ceasefire",
         "agreement_dates.png",
         "compare.html",
         "differences.csv",

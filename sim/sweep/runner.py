@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +32,7 @@ import numpy as np
 
 from sim.model import CeasefireModel
 from sim.schema import Scenario
+from sim.store import OutputBusy, OutputExists, stop_on_sigterm
 from sim.sweep.design import build_design
 from sim.sweep.spec import load_experiment
 from sim.sweep.store import (
@@ -298,12 +298,18 @@ def run_sweep(
 
     try:
         with contextlib.ExitStack() as stack:
-            stack.enter_context(_stop_on_sigterm())
+            stack.enter_context(stop_on_sigterm())
             client = None
             if backend != "local":
                 client = stack.enter_context(dask_client(backend, workers, scheduler))
             if not resuming:
-                create_sweep_dir(out, exp, design, manifest)
+                try:
+                    create_sweep_dir(out, exp, design, manifest)
+                except OutputExists:  # another `sweep` made it since: resume it, or refuse
+                    manifest = check_resumable(out, manifest, str(exp.path))
+                    design = read_design(out)
+                except OutputBusy as err:
+                    raise SweepDirError(str(err)) from None
             stack.enter_context(locked(out))
             return _run_chunks(exp, design, chunks, manifest, out, workers, client, progress)
     except KeyboardInterrupt:
@@ -367,23 +373,6 @@ def _run_chunks(exp, design, chunks, manifest, out, workers, client, progress) -
     finally:
         report.seconds = time.perf_counter() - started
     return report
-
-
-@contextlib.contextmanager
-def _stop_on_sigterm() -> Iterator[None]:
-    """SIGTERM (a batch system's polite kill) stops as cleanly as Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager

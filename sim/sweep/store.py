@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import __version__
-from sim.store import write_atomically
+from sim.store import one_line, write_atomically
 from sim.sweep.design import Design, describe
 from sim.sweep.spec import Experiment
 
@@ -118,7 +118,7 @@ def create_sweep_dir(out: Path, exp: Experiment, design: Design, manifest: dict)
         (tmp / PARTS).mkdir()
         (tmp / MANIFEST).write_text(manifest_text(manifest))
 
-    write_atomically(out, build)
+    write_atomically(out, build, kind="sweep")
 
 
 def check_resumable(out: Path, manifest: dict, experiment_label: str) -> dict:
@@ -157,8 +157,8 @@ def check_resumable(out: Path, manifest: dict, experiment_label: str) -> dict:
 def manifest_text(manifest: dict) -> str:
     """Indented JSON, one line per chunk (a plan may have thousands)."""
     head = {k: v for k, v in manifest.items() if k != "chunks"}
-    text = json.dumps(head, indent=1)[:-2]  # drop the closing "\n}"
-    chunks = ",\n".join("  " + json.dumps(c) for c in manifest["chunks"])
+    text = json.dumps(head, indent=1, allow_nan=False)[:-2]  # drop the closing "\n}"
+    chunks = ",\n".join("  " + json.dumps(c, allow_nan=False) for c in manifest["chunks"])
     return f'{text},\n "chunks": [\n{chunks}\n ]\n}}\n'
 
 
@@ -174,10 +174,27 @@ def locked(out: Path) -> Iterator[None]:
 
 
 def read_manifest(out: Path) -> dict:
+    """The manifest of a sweep directory, checked for the fields readers use."""
     path = Path(out) / MANIFEST
     if not path.is_file():
         raise SweepDirError(f"{out}: not a sweep directory (no {MANIFEST})")
-    return json.loads(path.read_text())
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise SweepDirError(f"{path}: unreadable, not valid JSON ({one_line(err)})") from None
+    design = manifest.get("design") if isinstance(manifest, dict) else None
+    ok = (
+        isinstance(design, dict)
+        and all(isinstance(design.get(k), int) for k in ("replicates", "points"))
+        and design["replicates"] >= 1
+        and isinstance(design.get("kind"), str)
+        and isinstance(design.get("parameters"), list)
+        and isinstance(manifest.get("chunks"), list)
+        and isinstance(manifest.get("seed"), int)
+    )
+    if not ok:
+        raise SweepDirError(f"{path}: not a sweep manifest (design, chunks or seed missing)")
+    return manifest
 
 
 # --- design --------------------------------------------------------------------------------
@@ -191,12 +208,16 @@ def design_table(design: Design) -> pa.Table:
 
 
 def read_design(out: Path) -> Design:
-    table = pq.read_table(Path(out) / DESIGN)
-    paths = tuple(c for c in table.column_names if c != "point")
-    values = np.column_stack([table[p].to_numpy() for p in paths]) if paths else None
+    path = Path(out) / DESIGN
+    try:
+        table = pq.read_table(path)
+        paths = tuple(c for c in table.column_names if c != "point")
+        values = np.column_stack([table[p].to_numpy() for p in paths]) if paths else None
+        kind = table.schema.metadata[b"ceasefire.design"].decode()
+    except Exception as err:  # noqa: BLE001 - ArrowInvalid, OSError, no metadata: damaged
+        raise SweepDirError(f"{path}: unreadable design ({one_line(err)})") from None
     if values is None:
         values = np.zeros((table.num_rows, 0))
-    kind = table.schema.metadata[b"ceasefire.design"].decode()
     return Design(kind, paths, values)
 
 
@@ -305,8 +326,8 @@ def finished_chunks(out: Path, manifest: dict, chunks: list[Chunk]) -> tuple[set
             meta = pq.read_metadata(path)
             stamp = json.loads(meta.metadata[PART_KEY])
         except Exception:  # noqa: BLE001 - any unreadable footer means the same thing
-            aside = path.with_name(f"_unreadable-{path.name}")
-            os.replace(path, aside)
+            aside = _aside_name(path)
+            os.rename(path, aside)  # we hold the sweep's lock: nothing races for the name
             notes.append(f"{path}: unreadable; moved to {aside.name}, its chunk runs again")
             continue
         chunk = by_id.get(cid)
@@ -314,6 +335,16 @@ def finished_chunks(out: Path, manifest: dict, chunks: list[Chunk]) -> tuple[set
             raise SweepDirError(f"{path}: was not written by this sweep; left untouched")
         done.add(cid)
     return done, notes
+
+
+def _aside_name(path: Path) -> Path:
+    """``_unreadable-part-N.parquet``, or ``_unreadable-part-N-2.parquet``, ... : a second
+    unreadable copy of a part never overwrites the first."""
+    aside, n = path.with_name(f"_unreadable-{path.name}"), 1
+    while os.path.lexists(aside):
+        n += 1
+        aside = path.with_name(f"_unreadable-{path.stem}-{n}{path.suffix}")
+    return aside
 
 
 def remove_unfinished(out: Path) -> None:
@@ -333,4 +364,11 @@ def iter_results(out: Path, columns: list[str] | None = None) -> Iterator[pa.Tab
     """Finished parts one at a time, in run order: bounded memory for any sweep size."""
     read_manifest(out)  # a sweep directory, or SweepDirError
     for f in part_files(out).values():
-        yield pq.read_table(f, columns=columns).replace_schema_metadata(None)
+        try:
+            table = pq.read_table(f, columns=columns)
+        except Exception as err:  # noqa: BLE001 - ArrowInvalid, OSError, a missing column
+            raise SweepDirError(
+                f"{f}: unreadable part ({one_line(err)}); run the sweep again to set it "
+                "aside and redo its chunk"
+            ) from None
+        yield table.replace_schema_metadata(None)

@@ -23,8 +23,16 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from sim.results import wilson_interval
+from sim.store import one_line
 from sim.sweep.design import salib_problem
-from sim.sweep.store import COMPRESSION, iter_results, part_files, read_design, read_manifest
+from sim.sweep.store import (
+    COMPRESSION,
+    SweepDirError,
+    iter_results,
+    part_files,
+    read_design,
+    read_manifest,
+)
 
 SOBOL_RESAMPLES = 1000
 MAX_PRINTED_PARAMETERS = 4  # more would squeeze the printed table; the files have them all
@@ -52,7 +60,14 @@ def summarize_sweep(out: str | Path) -> SweepSummary:
     notes = []
     if not parts:
         return SweepSummary(out, manifest, {}, None, False, 0, ["no finished chunks yet"])
-    names = pq.read_schema(next(iter(parts.values()))).names
+    first = next(iter(parts.values()))
+    try:
+        names = pq.read_schema(first).names
+    except Exception as err:  # noqa: BLE001 - ArrowInvalid, OSError: a damaged part
+        raise SweepDirError(
+            f"{first}: unreadable part ({one_line(err)}); run the sweep again to set it "
+            "aside and redo its chunk"
+        ) from None
     issues = [c[len("terms_") :] for c in names if c.startswith("terms_")]
     threats = [
         c[len("threat_") : -len("_carried_out")]
@@ -63,10 +78,12 @@ def summarize_sweep(out: str | Path) -> SweepSummary:
     columns += [f"terms_{k}" for k in issues] + [f"threat_{t}_carried_out" for t in threats]
 
     blocks, carry = [], None
-    for part in iter_results(out, columns):
+    for path, part in zip(parts.values(), iter_results(out, columns), strict=True):
         rows = {c: part[c].to_numpy(zero_copy_only=False) for c in columns}
         if carry is not None:
             rows = {c: np.concatenate([carry[c], rows[c]]) for c in columns}
+        if not len(rows["point"]) or not _in_order(rows["point"], design.points):
+            raise SweepDirError(f"{path}: rows out of point order or range; not a part of {out}")
         open_point = rows["point"][-1]  # may continue in the next part
         done = rows["point"] < open_point
         blocks.append(point_stats({c: v[done] for c, v in rows.items()}, issues, threats))
@@ -93,6 +110,10 @@ def summarize_sweep(out: str | Path) -> SweepSummary:
             "(n shows the runs each point has so far); rerun `ceasefire sweep` to finish",
         )
     return SweepSummary(out, manifest, table, sobol, complete, chunks_done, notes)
+
+
+def _in_order(point: np.ndarray, points: int) -> bool:
+    return bool(point.min() >= 0 and point.max() < points and np.all(np.diff(point) >= 0))
 
 
 def point_stats(rows: dict[str, np.ndarray], issues: list[str], threats: list[str]) -> dict:
