@@ -24,4 +24,4 @@ lint:
 
 bench:
 	scripts/bootstrap
-	.venv/bin/python experiments/bench_engine.py
+	.venv/bin/python benchmarks/bench_engine.py

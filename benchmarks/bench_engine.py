@@ -4,8 +4,8 @@ Each measurement runs in a fresh child process pinned to one BLAS thread, so its
 resident memory (ru_maxrss) is its own and the throughput is that of one core. A "run" is
 one replicate through the whole negotiation and, where agreed, the 30-day ceasefire.
 
-    python experiments/bench_engine.py                 # R = 1, 10^3, 10^4, 10^5
-    python experiments/bench_engine.py --sizes 1000 1000000
+    python benchmarks/bench_engine.py                 # R = 1, 10^3, 10^4, 10^5
+    python benchmarks/bench_engine.py --sizes 1000 1000000
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import time
 
 CHILD = r"""
 import json, resource, sys, time
-from sim.model import CeasefireModel
-from sim.scenario import DEFAULT_SCENARIO, load_scenario
+from sim.engine.model import CeasefireModel
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 R, record, repeats = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 s = load_scenario(DEFAULT_SCENARIO)
 CeasefireModel(s, 1, seed=0, record=record).run_model()  # warm-up: imports, caches

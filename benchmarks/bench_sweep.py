@@ -1,7 +1,7 @@
 """Benchmark: sweep throughput, memory and storage, and mesa.batch_run side by side.
 
-    .venv/bin/python experiments/bench_sweep.py                 # 1,000,000 runs per backend
-    .venv/bin/python experiments/bench_sweep.py --runs 20000    # a quick check
+    .venv/bin/python benchmarks/bench_sweep.py                 # 1,000,000 runs per backend
+    .venv/bin/python benchmarks/bench_sweep.py --runs 20000    # a quick check
 
 A Monte Carlo sweep of the default scenario (one design point, --runs replicates) runs
 with the local backend on 1 and 2 workers and on a 2-worker Dask LocalCluster, each in a
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.scenario import DEFAULT_SCENARIO
+from sim.scenario.load import DEFAULT_SCENARIO
 
 CONFIGS = {  # name: (backend, workers)
     "local, 1 worker": ("local", 1),
@@ -85,7 +85,7 @@ def run_one(config: str, experiment: Path, out: Path) -> dict:
 
 @functools.cache
 def _scenario(path: str):
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
 
     return load_scenario(path)
 
@@ -95,7 +95,7 @@ def batch_run_model_class():
     instance, and a DataCollector that records the outcome when the run ends."""
     import mesa
 
-    from sim.model import CeasefireModel
+    from sim.engine.model import CeasefireModel
 
     class BatchRunCeasefire(CeasefireModel):
         def __init__(self, scenario_file: str = str(DEFAULT_SCENARIO), replicate=0, seed=1):

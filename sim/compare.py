@@ -2,7 +2,7 @@
 
 The first directory is the baseline; every other run is compared with it. Differences of
 proportions carry Newcombe's hybrid-score interval and differences of means a Welch
-interval (sim.results). Output is a new directory: compare.html (self-contained),
+interval (sim.results.summary). Output is a new directory: compare.html (self-contained),
 differences.csv, and one PNG per comparison chart.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.results import newcombe_difference, welch_difference, wilson_interval
-from sim.store import RunResult, write_atomically
+from sim.results.run_dir import RunResult, write_atomically
+from sim.results.summary import newcombe_difference, welch_difference, wilson_interval
 
 
 class CompareError(ValueError):
@@ -40,7 +40,7 @@ class Row:
 
 
 def load_runs(directories: list[Path]) -> list[RunResult]:
-    from sim.report import ReportError, open_results
+    from sim.report.run import ReportError, open_results
 
     if len(directories) < 2:
         raise CompareError("compare needs two or more run directories")
@@ -210,8 +210,8 @@ CAPTIONS = {
 
 def render_html(runs: list[RunResult], rows: list[Row], directories: list[Path]) -> str:
     from sim.charts.compare import COMPARE_CHARTS, colour, run_label
-    from sim.report import Raw, esc, figure_html, page, section, table
-    from sim.results import headline
+    from sim.report.run import Raw, esc, figure_html, page, section, table
+    from sim.results.summary import headline
 
     baseline = run_label(runs[0])
     listing = table(

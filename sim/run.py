@@ -12,11 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model import CeasefireModel
-from sim.results import summarise
-from sim.scenario import load_scenario_text
-from sim.schema import Scenario
-from sim.store import (
+from sim.engine.model import CeasefireModel
+from sim.results.run_dir import (
     RunResult,
     run_metadata,
     write_atomically,
@@ -24,6 +21,9 @@ from sim.store import (
     write_responses_csv,
     write_series_csv,
 )
+from sim.results.summary import summarise
+from sim.scenario.load import load_scenario_text
+from sim.scenario.schema import Scenario
 
 FULL_DETAIL_MAX = 100  # keep every replicate's trajectory up to this many replicates
 
@@ -89,7 +89,7 @@ def execute_run(
     scenario_path = Path(scenario_path)
     scenario, text = loaded if loaded is not None else load_scenario_text(scenario_path)
     if out.exists() and not replace:
-        from sim.store import OutputExists
+        from sim.results.run_dir import OutputExists
 
         raise OutputExists(f"{out}: already exists (use --replace to overwrite it, or --out)")
 

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from sim.charts.figures import CHARTS
+from sim.charts.run import CHARTS
 
 __all__ = ["CHARTS", "save_chart", "save_charts", "save_figure"]
 

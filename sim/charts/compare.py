@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.charts.figures import OUTCOME_NAMES, share_bar
+from sim.charts.run import OUTCOME_NAMES, share_bar
 from sim.charts.style import (
     SERIES_COLOURS,
     date_axis,
@@ -20,8 +20,8 @@ from sim.charts.style import (
     title,
     wrap,
 )
-from sim.results import OUTCOME_LABELS, kaplan_meier, wilson_interval
-from sim.store import RunResult
+from sim.results.run_dir import RunResult
+from sim.results.summary import OUTCOME_LABELS, kaplan_meier, wilson_interval
 
 
 def run_label(run: RunResult) -> str:

@@ -1,7 +1,7 @@
 """Chart functions for one run: result tables in, a matplotlib Figure out.
 
-Every function takes a :class:`~sim.store.RunResult` (read from a run directory, or made
-in memory by ``sim.runner.simulate``) and never runs the model. ``CHARTS`` lists them in
+Every function takes a :class:`~sim.results.run_dir.RunResult` (read from a run directory, or made
+in memory by ``sim.run.simulate``) and never runs the model. ``CHARTS`` lists them in
 the order a reader meets them in the report; the CLI, the report and the dashboard all draw
 from this one registry, so a chart is defined in exactly one place.
 """
@@ -28,8 +28,8 @@ from sim.charts.style import (
     title,
     wrap,
 )
-from sim.results import OUTCOME_LABELS, kaplan_meier, wilson_interval
-from sim.store import RunResult
+from sim.results.run_dir import RunResult
+from sim.results.summary import OUTCOME_LABELS, kaplan_meier, wilson_interval
 
 Q05, Q25, MEDIAN, Q75, Q95 = 0, 1, 2, 3, 4  # indices into recorder.QUANTILES
 OUTCOME_NAMES = {

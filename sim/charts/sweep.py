@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.charts.figures import label_share, share_bar
+from sim.charts.run import label_share, share_bar
 from sim.charts.style import (
     SEQUENTIAL,
     SERIES_COLOURS,
@@ -23,8 +23,8 @@ from sim.charts.style import (
     title,
     wrap,
 )
-from sim.results import wilson_interval
-from sim.sweep_results import SweepResult, parameter_label
+from sim.results.summary import wilson_interval
+from sim.results.sweep_dir import SweepResult, parameter_label
 
 MEASURES = {  # summary column -> what it is called on a chart
     "p_agreement": "P(agreement)",

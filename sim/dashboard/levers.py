@@ -2,9 +2,9 @@
 become a model.
 
 A lever is a dotted scenario path (the same paths events and sweeps use, see
-:func:`sim.parameters.locate`) with a slider range inside the schema's bounds. Moving a lever
+:func:`sim.engine.parameters.locate`) with a slider range inside the schema's bounds. Moving a lever
 never changes the model's rules: numeric levers become ``overrides`` of
-:func:`sim.parameters.build_parameters`, and a threat's deadline, which is a date in the
+:func:`sim.engine.parameters.build_parameters`, and a threat's deadline, which is a date in the
 file, becomes a re-validated copy of the scenario. Nothing here imports the web framework,
 so it is tested without the ``dashboard`` extra.
 """
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model import CeasefireModel
-from sim.parameters import path_bounds
-from sim.scenario import load_scenario, parse_scenario
-from sim.schema import Scenario
+from sim.engine.model import CeasefireModel
+from sim.scenario.load import load_scenario, parse_scenario
+from sim.scenario.paths import path_bounds
+from sim.scenario.schema import Scenario
 
 MAX_REPLICATES = 10_000
 # Slider ends narrower than the schema where the schema's range is mostly unusable: a war

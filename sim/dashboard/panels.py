@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sim.model import CeasefireModel
-from sim.results import headline
-from sim.schema import Actor, Scenario, Stance
+from sim.engine.model import CeasefireModel
+from sim.results.summary import headline
+from sim.scenario.schema import Actor, Scenario, Stance
 
 
 def round_status(model: CeasefireModel, summary: dict | None = None) -> str:

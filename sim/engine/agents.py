@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim import rng, rules
+from sim.engine import rng, rules
 
 if TYPE_CHECKING:
-    from sim.model import CeasefireModel
+    from sim.engine.model import CeasefireModel
 
 REJECT, ACCEPT, CONDITIONAL = 0, 1, 2
 

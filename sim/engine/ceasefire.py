@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim import rng
-from sim.parameters import Parameters
-from sim.rules import utility
+from sim.engine import rng
+from sim.engine.parameters import Parameters
+from sim.engine.rules import utility
 
 
 @dataclass

@@ -14,12 +14,13 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import rng, rules
-from sim.agents import ACCEPT, CONDITIONAL, REJECT, Mediator, Negotiator, Party, Supporter
-from sim.implementation import CeasefireState, ceasefire_day, start_ceasefire
-from sim.parameters import Parameters, build_parameters, path_bounds
-from sim.recorder import RoundRecorder
-from sim.schema import Scenario
+from sim.engine import rng, rules
+from sim.engine.agents import ACCEPT, CONDITIONAL, REJECT, Mediator, Negotiator, Party, Supporter
+from sim.engine.ceasefire import CeasefireState, ceasefire_day, start_ceasefire
+from sim.engine.parameters import build_parameters
+from sim.engine.recorder import RoundRecorder
+from sim.scenario.paths import path_bounds
+from sim.scenario.schema import Scenario
 
 AGENT_CLASSES: dict[str, type[Negotiator]] = {
     "mediator": Mediator,
@@ -39,7 +40,6 @@ class CeasefireModel(mesa.Model):
         overrides: dotted parameter path -> value or array over replicates.
         record: ``"summary"`` keeps quantile bands per round, ``"full"`` also every
             replicate's trajectory, ``"none"`` only the outcomes (sweeps).
-        parameters: ready-made parameter arrays (skips ``build_parameters``).
     """
 
     def __init__(
@@ -49,13 +49,12 @@ class CeasefireModel(mesa.Model):
         seed: int = 0,
         overrides: dict | None = None,
         record: str = "summary",
-        parameters: Parameters | None = None,
         rng_seed: int | None = None,
     ):
         # Mesa's own generator only orders agent activation; no result depends on it.
         super().__init__(rng=rng_seed if rng_seed is not None else seed)
         self.scenario_spec = scenario
-        p = parameters or build_parameters(scenario, replicates, seed, overrides)
+        p = build_parameters(scenario, replicates, seed, overrides)
         self.params = p
         R, N, K, H = p.replicates, len(p.actor_ids), len(p.issue_ids), len(p.threat_ids)
 
@@ -271,7 +270,7 @@ class CeasefireModel(mesa.Model):
 
     def outcomes(self) -> dict[str, np.ndarray]:
         """Per-replicate outcome columns (see docs/model.md, 'Outputs')."""
-        from sim.results import outcome_columns
+        from sim.results.summary import outcome_columns
 
         return outcome_columns(self)
 

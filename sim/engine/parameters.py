@@ -14,191 +14,20 @@ parameters through that one function.
 from __future__ import annotations
 
 import datetime as dt
-import typing
 from dataclasses import dataclass, field
 
 import numpy as np
-from pydantic import BaseModel
 from scipy.special import ndtr, ndtri
 
-from sim import rng
-from sim.schema import Scenario
-
-ROLES = ("mediator", "party", "supporter")
-
-# Scenario field -> array name, per level of the file. Arrays are (replicate, *index).
-ACTOR_FIELDS = {
-    "capability": "capability",
-    "reservation": "reservation",
-    "war_cost": "war_cost",
-    "concession_style": "concession_style",
-    "concession_rate": "concession_rate",
-    "pressure_sensitivity": "pressure_sensitivity",
-    "noise": "noise",
-    "monitoring_capacity": "monitoring_capacity",
-    "guarantee": "guarantee",
-}
-STANCE_FIELDS = {"position": "position", "salience": "salience"}
-RED_LINE_FIELDS = {"never_below": "red_low", "never_above": "red_high"}
-ISSUE_FIELDS = {"status_quo": "status_quo", "opening": "opening"}
-THREAT_FIELDS = {
-    "severity": "threat_severity",
-    "credibility": "threat_credibility",
-    "resolve": "threat_resolve",
-}
-NEGOTIATION_FIELDS = (
-    "step_size",
-    "mediator_bias",
-    "influence_rate",
-    "holdout_focus",
-    "holdout_pressure",
+from sim.engine import rng
+from sim.scenario.paths import (
+    ACTOR_FIELDS,
+    IMPLEMENTATION_FIELDS,
+    NEGOTIATION_FIELDS,
+    locate,
+    path_bounds,
 )
-IMPLEMENTATION_FIELDS = (
-    "base_violation_rate",
-    "satisfaction_exponent",
-    "monitoring_deterrence",
-    "guarantee_deterrence",
-    "retaliation_weight",
-    "forgiveness",
-    "attribution_base",
-    "suspicion",
-    "tolerance",
-    "major_probability",
-    "monitoring_capacity",
-    "extension_base",
-    "extension_satisfaction",
-    "extension_violation_penalty",
-)
-OUTCOME_FIELDS = ("comprehensive_min", "partial_min")
-# Structural settings: one value per model instance, never per replicate.
-STRUCTURAL = {
-    "negotiation.rounds",
-    "negotiation.proposal_rule",
-    "implementation.duration_days",
-}
-
-
-class UnknownPath(KeyError):
-    """A dotted path that names no parameter of the scenario."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a dotted path lives: array name and index after the replicate axis."""
-
-    array: str
-    index: tuple[int, ...]
-    field_path: tuple[str, ...]  # path into the schema, for bounds (ids replaced by '*')
-
-
-def locate(s: Scenario, path: str) -> Location:
-    """Map a dotted scenario path to an array and index; raise :class:`UnknownPath`."""
-    parts = path.split(".")
-    actors, issues, threats = list(s.actors), list(s.issues), list(s.threats)
-
-    def idx(ids: list[str], key: str, what: str) -> int:
-        if key not in ids:
-            raise UnknownPath(f"unknown {what} '{key}' in '{path}' (known: {', '.join(ids)})")
-        return ids.index(key)
-
-    def bad() -> UnknownPath:
-        return UnknownPath(f"unknown parameter path '{path}'")
-
-    head = parts[0]
-    if head == "actors" and len(parts) >= 3:
-        a = idx(actors, parts[1], "actor")
-        rest = parts[2:]
-        if len(rest) == 1 and rest[0] in ACTOR_FIELDS:
-            return Location(ACTOR_FIELDS[rest[0]], (a,), ("actors", "*", rest[0]))
-        if len(rest) == 2 and rest[0] == "ties":
-            b = idx(actors, rest[1], "actor")
-            return Location("ties", (a, b), ("actors", "*", "ties", "*"))
-        if len(rest) == 2 and rest[0] == "spread":
-            return Location(
-                "spread:" + ".".join(["actors", parts[1], rest[1]]),
-                (),
-                ("actors", "*", "spread", rest[1]),
-            )
-        if len(rest) >= 3 and rest[0] == "stances":
-            k = idx(issues, rest[1], "issue")
-            tail = rest[2:]
-            fp = ("actors", "*", "stances", "*", *tail)
-            if len(tail) == 1 and tail[0] in STANCE_FIELDS:
-                return Location(STANCE_FIELDS[tail[0]], (a, k), fp)
-            if len(tail) == 2 and tail[0] == "red_line" and tail[1] in RED_LINE_FIELDS:
-                return Location(RED_LINE_FIELDS[tail[1]], (a, k), fp)
-            if len(tail) == 2 and tail[0] == "spread" and tail[1] in STANCE_FIELDS:
-                target = ".".join(["actors", parts[1], "stances", rest[1], tail[1]])
-                return Location("spread:" + target, (), fp)
-            if tail == ["spread", "red_line"]:
-                line = s.actors[parts[1]].stances[rest[1]].red_line
-                if line is None:
-                    raise UnknownPath(f"'{path}': the stance has no red line to spread")
-                side = "never_below" if line.never_below is not None else "never_above"
-                target = ".".join(["actors", parts[1], "stances", rest[1], "red_line", side])
-                return Location("spread:" + target, (), fp)
-        raise bad()
-    if head == "issues" and len(parts) == 3 and parts[2] in ISSUE_FIELDS:
-        k = idx(issues, parts[1], "issue")
-        return Location(ISSUE_FIELDS[parts[2]], (k,), ("issues", "*", parts[2]))
-    if head == "threats" and len(parts) >= 3:
-        h = idx(threats, parts[1], "threat")
-        if len(parts) == 3 and parts[2] in THREAT_FIELDS:
-            return Location(THREAT_FIELDS[parts[2]], (h,), ("threats", "*", parts[2]))
-        if len(parts) == 4 and parts[2] == "spread" and parts[3] in ("severity", "credibility"):
-            target = ".".join(["threats", parts[1], parts[3]])
-            return Location("spread:" + target, (), ("threats", "*", "spread", "*"))
-        raise bad()
-    tables = {
-        "negotiation": NEGOTIATION_FIELDS,
-        "implementation": IMPLEMENTATION_FIELDS,
-        "outcomes": OUTCOME_FIELDS,
-    }
-    if head in tables and len(parts) == 2:
-        if path in STRUCTURAL:
-            raise UnknownPath(f"'{path}' is structural (one value per run) and cannot vary here")
-        if parts[1] in tables[head]:
-            name = f"impl_{parts[1]}" if head == "implementation" else parts[1]
-            return Location(name, (), (head, parts[1]))
-    raise bad()
-
-
-def path_bounds(s: Scenario, path: str) -> tuple[float, float]:
-    """The interval the schema allows for the parameter at ``path`` (open ends as closed)."""
-    from sim.scenario import schema_node  # local: sim.scenario imports this module
-
-    parts = list(locate(s, path).field_path)
-    parent = schema_node(Scenario, parts[:-1])
-    if isinstance(parent, type) and issubclass(parent, BaseModel):
-        info = parent.model_fields[parts[-1]]
-        metas = list(info.metadata) + _metadata(info.annotation)
-    else:  # a value inside a dict (ties, threat spreads)
-        metas = _metadata(typing.get_args(parent)[1])
-    lo, hi = -np.inf, np.inf
-    for m in metas:
-        lo = float(
-            next((getattr(m, a) for a in ("ge", "gt") if getattr(m, a, None) is not None), lo)
-        )
-        hi = float(
-            next((getattr(m, a) for a in ("le", "lt") if getattr(m, a, None) is not None), hi)
-        )
-    return lo, hi
-
-
-def _metadata(annotation: typing.Any) -> list[typing.Any]:
-    """Constraint objects (Ge, Le, ...) inside Annotated[...] and X | None."""
-    out: list[typing.Any] = []
-    if typing.get_origin(annotation) is typing.Annotated:
-        for meta in annotation.__metadata__:
-            out += list(getattr(meta, "metadata", [meta]))
-        out += _metadata(typing.get_args(annotation)[0])
-    else:
-        for arg in typing.get_args(annotation):
-            out += _metadata(arg)
-    return out
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -258,7 +87,6 @@ class Parameters:
     holdout_focus: np.ndarray
     holdout_pressure: np.ndarray
     # threats
-    threat_by: np.ndarray  # (H,) actor index
     threat_target: np.ndarray  # (H,) actor index
     threat_issued: np.ndarray  # (H,) round
     threat_deadline: np.ndarray  # (H,) round
@@ -288,9 +116,6 @@ class Parameters:
         if name.startswith("impl_"):
             return self.impl[name[5:]]
         return getattr(self, name)
-
-    def round_of(self, date: dt.date) -> int:
-        return (date - self.start_date).days
 
     def date_of(self, round_: int) -> dt.date:
         return self.start_date + dt.timedelta(days=int(round_))
@@ -368,7 +193,6 @@ def build_parameters(
         status_quo=tile(np.array([s.issues[k].status_quo for k in issues])),
         opening=tile(np.array([s.issues[k].opening for k in issues])),
         **{f: np.full(R, float(getattr(s.negotiation, f))) for f in NEGOTIATION_FIELDS},
-        threat_by=np.array([actors.index(t.by) for t in th], dtype=np.int64),
         threat_target=np.array([actors.index(t.target) for t in th], dtype=np.int64),
         threat_issued=np.array([(t.issued - start).days for t in th], dtype=np.int64),
         threat_deadline=np.array([(t.deadline - start).days for t in th], dtype=np.int64),
@@ -384,8 +208,8 @@ def build_parameters(
     for path, value in (overrides or {}).items():
         loc = locate(s, path)
         values = np.broadcast_to(np.asarray(value, dtype=float), (R,))
-        if loc.array.startswith("spread:"):
-            spreads[loc.array[7:]] = values
+        if loc.kind == "spread":
+            spreads[loc.target] = values
         else:
             p.array(loc.array)[(slice(None), *loc.index)] = values
     _draw_spreads(s, p, spreads)
@@ -411,7 +235,7 @@ def _scenario_spreads(s: Scenario) -> dict[str, np.ndarray | float]:
         for k, st in actor.stances.items():
             for f, sd in st.spread.model_dump().items():
                 if sd > 0:
-                    spreads[locate(s, f"actors.{a}.stances.{k}.spread.{f}").array[7:]] = sd
+                    spreads[locate(s, f"actors.{a}.stances.{k}.spread.{f}").target] = sd
     for h, threat in s.threats.items():
         for f, sd in threat.spread.items():
             if sd > 0:

@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.parameters import Parameters
+from sim.engine.parameters import Parameters
 
 if TYPE_CHECKING:
-    from sim.model import CeasefireModel
+    from sim.engine.model import CeasefireModel
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-BANDED = ("proposal", "position", "utility", "reservation")  # continuous series
 
 
 class RoundRecorder:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.store import RunResult, write_text_atomically
-from sim.sweep_results import SweepReadError, SweepResult, parameter_label
+from sim.results.run_dir import RunResult, write_text_atomically
+from sim.results.sweep_dir import SweepReadError, SweepResult, parameter_label
 
 REPORT_DPI = 120  # sharp on screen, small enough that a report stays well under 5 MB
 _PARAGRAPH = re.compile(r"\bP\d+\b")
@@ -37,8 +37,8 @@ class ReportError(ValueError):
 
 def open_results(path: str | Path) -> RunResult | SweepResult:
     """Load a run directory (run.json) or a summarised sweep directory (manifest.json)."""
-    from sim.store import load_run
-    from sim.sweep_results import load_sweep
+    from sim.results.run_dir import load_run
+    from sim.results.sweep_dir import load_sweep
 
     path = Path(path)
     if not path.is_dir():
@@ -71,7 +71,7 @@ def charts_for(result: RunResult | SweepResult) -> dict[str, Callable]:
 
 def _scenario(path: Path):
     """The scenario stored beside the results, or the reason it cannot be read."""
-    from sim.scenario import ScenarioError, load_scenario
+    from sim.scenario.load import ScenarioError, load_scenario
 
     try:
         return load_scenario(path), None
@@ -592,7 +592,7 @@ def forecast_section(run: RunResult, scenario) -> str:
 
 
 def render_run_report(run: RunResult, scenario, problem: str | None = None) -> str:
-    from sim.results import headline
+    from sim.results.summary import headline
 
     meta = run.meta
     o = run.outcomes

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import __version__
-from sim.recorder import QUANTILES
-from sim.results import OUTCOME_LABELS
+from sim.engine.recorder import QUANTILES
+from sim.results.summary import OUTCOME_LABELS
+from sim.version import __version__
 
 SERIES_VARIABLES = ("proposal", "position", "utility", "reservation")
 

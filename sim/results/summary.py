@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import CeasefireModel
+    from sim.engine.model import CeasefireModel
 
 OUTCOME_LABELS = ("none", "partial", "comprehensive")
 
 
 def outcome_columns(m: CeasefireModel) -> dict[str, np.ndarray]:
     """One row per replicate; columns documented in docs/model.md ('Outputs')."""
-    from sim.rules import outcome_class
+    from sim.engine.rules import outcome_class
 
     p = m.params
     c = m.ceasefire

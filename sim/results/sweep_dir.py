@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 
 
 class SweepReadError(ValueError):
@@ -30,7 +31,7 @@ class SweepResult:
     table: dict[str, np.ndarray]  # summary: one entry per design point, columns by name
     parameters: list[str]  # dotted paths of the varied parameters, in design order
     sobol: list[dict] | None = None  # rows of sobol.csv (outcome, parameter, S1, ...)
-    facts: dict = field(default_factory=dict)  # scenario facts (sim.runner.scenario_facts)
+    facts: dict = field(default_factory=dict)  # scenario facts (sim.run.scenario_facts)
 
     @property
     def points(self) -> int:
@@ -86,11 +87,7 @@ def read_csv_columns(path: Path) -> dict[str, np.ndarray]:
     return columns
 
 
-def _read_parquet(path: Path) -> dict[str, np.ndarray] | None:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        return None
+def _read_parquet(path: Path) -> dict[str, np.ndarray]:
     table = pq.read_table(path)
     return {
         name: np.asarray(table.column(name).to_numpy(zero_copy_only=False))
@@ -100,8 +97,9 @@ def _read_parquet(path: Path) -> dict[str, np.ndarray] | None:
 
 def read_summary(path: Path) -> dict[str, np.ndarray]:
     parquet, text = path / "summary.parquet", path / "summary.csv"
-    table = _read_parquet(parquet) if parquet.exists() else None
-    if table is None:
+    if parquet.exists():
+        table = _read_parquet(parquet)
+    else:
         if not text.exists():
             raise SweepReadError(f"{path}: no summary.csv (run `ceasefire summarize {path}` first)")
         table = read_csv_columns(text)
@@ -114,8 +112,8 @@ def read_summary(path: Path) -> dict[str, np.ndarray]:
 
 def load_sweep(path: str | Path) -> SweepResult:
     """Read a summarised sweep directory (manifest.json, summary, optional sobol.csv)."""
-    from sim.runner import scenario_facts
-    from sim.scenario import ScenarioError, load_scenario
+    from sim.run import scenario_facts
+    from sim.scenario.load import ScenarioError, load_scenario
 
     path = Path(path)
     try:

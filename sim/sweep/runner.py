@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model import CeasefireModel
-from sim.schema import Scenario
+from sim.engine.model import CeasefireModel
+from sim.scenario.schema import Scenario
 from sim.sweep.design import build_design
 from sim.sweep.spec import load_experiment
 from sim.sweep.store import (

@@ -38,10 +38,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import __version__
-from sim.store import write_atomically
+from sim.results.run_dir import write_atomically
 from sim.sweep.design import Design, describe
 from sim.sweep.spec import Experiment
+from sim.version import __version__
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"

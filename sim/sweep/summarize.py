@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from sim.results import wilson_interval
+from sim.results.summary import wilson_interval
 from sim.sweep.design import salib_problem
 from sim.sweep.store import COMPRESSION, iter_results, part_files, read_design, read_manifest
 

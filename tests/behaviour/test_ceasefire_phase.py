@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.implementation import ceasefire_day, start_ceasefire
-from sim.parameters import build_parameters
-from sim.results import kaplan_meier, wilson_interval
-from sim.rules import normalise_salience, utility
+from sim.engine.ceasefire import ceasefire_day, start_ceasefire
+from sim.engine.parameters import build_parameters
+from sim.engine.rules import normalise_salience, utility
+from sim.results.summary import kaplan_meier, wilson_interval
 
 R = 4000
 

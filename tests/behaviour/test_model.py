@@ -7,12 +7,12 @@ import math
 import mesa
 import numpy as np
 import pytest
-from conftest import stated_values
 
-from sim.agents import ACCEPT, CONDITIONAL, REJECT
-from sim.model import CeasefireModel
-from sim.parameters import build_parameters
-from sim.scenario import modified
+from sim.engine.agents import ACCEPT, CONDITIONAL, REJECT
+from sim.engine.model import CeasefireModel
+from sim.engine.parameters import build_parameters
+from sim.scenario.load import modified
+from tests.conftest import stated_values
 
 
 def run(scenario, replicates, seed=11, overrides=None, record="none", **kw):

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.scenario import DEFAULT_SCENARIO, SCENARIO_DIR
+from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR
 
 SHIPPED = sorted(SCENARIO_DIR.glob("*.toml"))
 VARIANTS = [p for p in SHIPPED if p != DEFAULT_SCENARIO]

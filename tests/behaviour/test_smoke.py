@@ -1,7 +1,7 @@
 """The default scenario loads and runs end to end."""
 
-from sim.model import CeasefireModel
-from sim.scenario import DEFAULT_SCENARIO, load_scenario
+from sim.engine.model import CeasefireModel
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 
 
 def test_default_scenario_runs_to_the_end():

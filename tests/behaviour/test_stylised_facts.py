@@ -2,7 +2,7 @@
 
 Each test compares Monte Carlo ensembles of the default scenario that differ in one setting.
 Seeds are fixed; tolerances come from the sample size, never from one lucky run:
-proportions must have non-overlapping Wilson 95% intervals (``sim.results.wilson_interval``),
+proportions must have non-overlapping Wilson 95% intervals (``wilson_interval``),
 means must have non-overlapping normal 95% intervals (mean +- 1.96 standard errors). With
 n = 2,000 replicates a proportion's interval is at most +-2.2 points wide.
 
@@ -21,12 +21,12 @@ from functools import cache
 import numpy as np
 import pytest
 
-from sim.agents import ACCEPT, CONDITIONAL, REJECT
-from sim.model import CeasefireModel
-from sim.parameters import build_parameters
-from sim.results import wilson_interval
-from sim.scenario import DEFAULT_SCENARIO, SCENARIO_DIR, load_scenario
-from sim.schema import Scenario
+from sim.engine.agents import ACCEPT, CONDITIONAL, REJECT
+from sim.engine.model import CeasefireModel
+from sim.engine.parameters import build_parameters
+from sim.results.summary import wilson_interval
+from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR, load_scenario
+from sim.scenario.schema import Scenario
 
 SEED = 20250311
 R = 2000

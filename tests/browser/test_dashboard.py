@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, artifacts_dir
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, artifacts_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TWO_PARTY = ROOT / "tests" / "data" / "two-party.toml"
 WAIT_MS = 30_000
 

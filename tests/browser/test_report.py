@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, artifacts_dir
-from tests.sweep_fixtures import make_sweep_dir
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, artifacts_dir
+from tests.support.sweep_dirs import make_sweep_dir
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip(

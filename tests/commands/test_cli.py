@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from malformed import CASES, DEFAULT_TEXT, matches
 
 from sim import __version__
-from sim.results import headline
-from sim.scenario import DEFAULT_SCENARIO
+from sim.results.summary import headline
+from sim.scenario.load import DEFAULT_SCENARIO
+from tests.support.malformed import CASES, DEFAULT_TEXT, matches
 
 CEASEFIRE = Path(sys.executable).parent / "ceasefire"
 CHARTS = {"positions", "utility", "outcomes", "survival"}  # the four issue 2 asks for

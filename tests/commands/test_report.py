@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from sim.charts import CHARTS
 from sim.charts.sweep import sweep_charts
 from sim.cli import app
-from sim.results import newcombe_difference
-from sim.scenario import DEFAULT_SCENARIO, load_scenario
-from sim.sweep_results import load_sweep
-from tests.sweep_fixtures import make_sweep_dir
+from sim.results.summary import newcombe_difference
+from sim.results.sweep_dir import load_sweep
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
+from tests.support.sweep_dirs import make_sweep_dir
 
 cli = CliRunner()
 IMG = re.compile(r'<img[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -70,8 +70,8 @@ def test_run_report_sets_the_static_forecasts_beside_the_agreed_terms(run_dirs, 
     """The forecasts table (issue 6) shows, per issue, the compromise, weighted median and
     Nash forecasts and this run's median agreed terms, as sim.forecast computes them."""
     from sim.forecast import forecast_rows, static_forecasts
-    from sim.scenario import load_scenario
-    from sim.store import load_run
+    from sim.results.run_dir import load_run
+    from sim.scenario.load import load_scenario
 
     text = html.unescape(large_report.read_text(encoding="utf-8"))
     section_text = text.split('<section id="forecasts">')[1].split("</section>")[0]

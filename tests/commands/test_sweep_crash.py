@@ -19,10 +19,10 @@ import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sweep_support import assert_identical, write_experiment
 
 from sim.sweep import read_results, run_sweep
 from sim.sweep.store import SLOW_WRITE_ENV, TMP_PREFIX, part_files
+from tests.support.sweeps import assert_identical, write_experiment
 
 CHUNKS = 12  # 6 points x 40 replicates in chunks of 20 runs
 

@@ -4,10 +4,10 @@ nothing written."""
 from __future__ import annotations
 
 import pytest
-from sweep_support import experiment_text, tree, write_experiment
 from typer.testing import CliRunner
 
 from sim.cli import app
+from tests.support.sweeps import experiment_text, tree, write_experiment
 
 runner = CliRunner()
 
@@ -127,7 +127,7 @@ def test_resume_into_a_directory_of_another_experiment_is_refused_untouched(tmp_
 
 
 def test_resume_after_the_base_scenario_changed_is_refused_untouched(tmp_path):
-    from sim.scenario import DEFAULT_SCENARIO
+    from sim.scenario.load import DEFAULT_SCENARIO
 
     base = tmp_path / "base.toml"
     base.write_text(DEFAULT_SCENARIO.read_text())

@@ -21,6 +21,6 @@ CHROMIUM_ARGS = [
 
 def artifacts_dir() -> Path:
     """Screenshots: $TEST_ARTIFACTS, else tests/artifacts/ (ignored by git)."""
-    folder = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
+    folder = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[1] / "artifacts"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder

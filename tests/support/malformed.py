@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.scenario import DEFAULT_SCENARIO, load_scenario
-from sim.schema import Actor, Meta, Scenario, Stance
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
+from sim.scenario.schema import Actor, Meta, Scenario, Stance
 
 
 def _described(model, field: str) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.results import wilson_interval
-from sim.scenario import DEFAULT_SCENARIO
+from sim.results.summary import wilson_interval
+from sim.scenario.load import DEFAULT_SCENARIO
 
 ISSUES = ("scope", "monitoring", "kursk", "rearmament", "settlement_link", "territory")
 GRID = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from sim.scenario import DEFAULT_SCENARIO
+from sim.scenario.load import DEFAULT_SCENARIO
 
 GRID = {
     "threats.waltz.credibility": "values = [0.0, 1.0]",

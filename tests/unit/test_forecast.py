@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from sim import rules
 from sim.cli import app
+from sim.engine import rules
+from sim.engine.model import CeasefireModel
 from sim.forecast import (
     forecast,
     forecast_table,
@@ -18,8 +19,7 @@ from sim.forecast import (
     weighted_median,
     without_uncertainty,
 )
-from sim.model import CeasefireModel
-from sim.scenario import DEFAULT_SCENARIO, load_scenario, parse_scenario
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario, parse_scenario
 
 
 def stance(position: float, salience: float, **extra) -> dict:

@@ -14,8 +14,8 @@ from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
 
 from sim.charts.sweep import SWEEP_CHARTS, sweep_charts
-from sim.sweep_results import load_sweep, parameter_label
-from tests.sweep_fixtures import BOUNDS, GRID, make_sweep_dir
+from sim.results.sweep_dir import load_sweep, parameter_label
+from tests.support.sweep_dirs import BOUNDS, GRID, make_sweep_dir
 
 DESIGNS = {  # name -> make_sweep_dir arguments, expected charts
     "grid2": (

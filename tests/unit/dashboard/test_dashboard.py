@@ -15,12 +15,12 @@ from sim.cli import app
 from sim.dashboard import server
 from sim.dashboard.levers import DashboardModel, apply_levers, replayed, scenario_levers
 from sim.dashboard.panels import actor_evidence, actor_profile, round_status
-from sim.model import CeasefireModel
-from sim.parameters import locate, path_bounds
-from sim.runner import result_from_model
-from sim.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from sim.engine.model import CeasefireModel
+from sim.run import result_from_model
+from sim.scenario.load import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from sim.scenario.paths import locate, path_bounds
 
-TWO_PARTY = Path(__file__).parent / "data" / "two-party.toml"
+TWO_PARTY = Path(__file__).parents[2] / "data" / "two-party.toml"
 
 
 @pytest.fixture(scope="module")

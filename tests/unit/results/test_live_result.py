@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from sim.charts import CHARTS, save_chart
-from sim.model import CeasefireModel
-from sim.runner import result_from_model, simulate
-from sim.scenario import DEFAULT_SCENARIO, load_scenario
+from sim.engine.model import CeasefireModel
+from sim.run import result_from_model, simulate
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +74,8 @@ def test_dated_charts_span_the_whole_talks_window_from_the_first_round(march):
 
 def test_outcome_chart_draws_when_every_replicate_agrees(tmp_path):
     """All-or-nothing shares put a Wilson bound a rounding error past the share."""
-    finished, _ = simulate(load_scenario(Path(__file__).parent / "data" / "two-party.toml"), 200, 1)
+    finished, _ = simulate(
+        load_scenario(Path(__file__).parents[2] / "data" / "two-party.toml"), 200, 1
+    )
     assert finished.summary["agreement"]["share"] == 1.0
     save_chart(CHARTS["outcomes"], finished, tmp_path / "outcomes.png")

@@ -7,11 +7,11 @@ import tomllib
 
 import pytest
 
-from sim import docs
-from sim.model import CeasefireModel
-from sim.parameters import STRUCTURAL, UnknownPath, locate
-from sim.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario, parse_scenario
-from sim.schema import Actor, Scenario
+from sim.engine.model import CeasefireModel
+from sim.scenario import docs
+from sim.scenario.load import DEFAULT_SCENARIO, ScenarioError, load_scenario, parse_scenario
+from sim.scenario.paths import STRUCTURAL, UnknownPath, locate
+from sim.scenario.schema import Actor, Scenario
 
 TEXT = docs.SCENARIOS_DOC.read_text(encoding="utf-8")
 
@@ -24,7 +24,7 @@ def section(heading: str) -> str:
 
 
 def test_the_committed_field_reference_is_the_generated_one():
-    """Fails when the schema changed and `python -m sim.docs` was not run."""
+    """Fails when the schema changed and `python -m sim.scenario.docs` was not run."""
     assert docs.with_reference(TEXT, docs.field_reference()) == TEXT
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from malformed import CASES, DEFAULT_TEXT, KURSK, Case, matches, set_key
 
-from sim.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario, shown
+from sim.scenario.errors import shown
+from sim.scenario.load import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from tests.support.malformed import CASES, DEFAULT_TEXT, KURSK, Case, matches, set_key
 
 
 def errors_of(case: Case, tmp_path) -> tuple[list[str], list]:

@@ -8,15 +8,15 @@ import json
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from sweep_support import assert_identical, write_experiment
 
-from sim.model import CeasefireModel
-from sim.results import wilson_interval
+from sim.engine.model import CeasefireModel
+from sim.results.summary import wilson_interval
 from sim.sweep import load_experiment, read_results, run_sweep, summarize_sweep, write_summary
 from sim.sweep.design import build_design
 from sim.sweep.runner import ChunkTask, chunk_inputs
 from sim.sweep.spec import design_size
 from sim.sweep.store import outcome_table, part_files, plan_chunks
+from tests.support.sweeps import assert_identical, write_experiment
 
 REPLICATES = 40  # per point in sweep_support.experiment_text
 
