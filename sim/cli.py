@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from sim.scenario.load import DEFAULT_SCENARIO, ScenarioError
+from sim.version import __version__
 
 MAX_REPLICATES = 10_000_000
 
@@ -18,6 +19,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ceasefire {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Agent-based simulator of multi-party ceasefire negotiations."""
 
 
 def fail(lines: list[str] | str, code: int = 2) -> None:
@@ -84,7 +104,7 @@ def run(
         loaded = load_scenario_text(scenario)
     except ScenarioError as err:
         fail(err.lines)
-    from sim.results.run_dir import OutputExists
+    from sim.results.atomic import OutputExists
     from sim.run import default_out_dir, execute_run
 
     out_dir = out if out is not None else default_out_dir(scenario)
@@ -203,10 +223,10 @@ def summarize(
     from rich.console import Console
 
     from sim.sweep.store import SweepDirError
-    from sim.sweep.summarize import render, summarize_sweep, write_summary
+    from sim.sweep.summarize import render, summarise_sweep, write_summary
 
     try:
-        summary = summarize_sweep(directory)
+        summary = summarise_sweep(directory)
     except SweepDirError as err:
         fail(str(err))
     for note in summary.notes:
@@ -291,7 +311,7 @@ def plot(
 
     The charts are drawn again from the stored results, replacing files of the same name.
     """
-    from sim.report.run import ReportError, plot_directory
+    from sim.report.plot import ReportError, plot_directory
 
     try:
         written = plot_directory(directory, out, fmt, only)
@@ -316,8 +336,9 @@ def compare(
     Writes a new directory with compare.html, the charts (outcome shares, survival, agreement
     dates) and differences.csv, and prints the table of differences.
     """
-    from sim.compare import CompareError, write_comparison
-    from sim.results.run_dir import OutputExists
+    from sim.compare import CompareError
+    from sim.report.compare import write_comparison
+    from sim.results.atomic import OutputExists
     from sim.run import default_out_dir
 
     target = out if out is not None else default_out_dir(Path("compare"))

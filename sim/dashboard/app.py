@@ -37,8 +37,7 @@ from sim.dashboard.levers import (
     scenario_levers,
 )
 from sim.dashboard.panels import actor_evidence, actor_profile, round_status
-from sim.results.run_dir import RunResult
-from sim.run import result_from_model
+from sim.results.run_dir import RunResult, result_from_model
 from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR, ScenarioError, load_scenario
 from sim.scenario.schema import Scenario
 

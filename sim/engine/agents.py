@@ -14,11 +14,10 @@ import mesa
 import numpy as np
 
 from sim.engine import rng, rules
+from sim.engine.codes import Answer
 
 if TYPE_CHECKING:
     from sim.engine.model import CeasefireModel
-
-REJECT, ACCEPT, CONDITIONAL = 0, 1, 2
 
 
 class Negotiator(mesa.Agent):
@@ -61,7 +60,9 @@ class Negotiator(mesa.Agent):
                 losses, (rho - perceived)[:, None], breaches, ~yes[:, None]
             )[:, 0]
         conditional = p.accepts_only_with[i].any()
-        m.answers[:, i] = np.where(yes, CONDITIONAL if conditional else ACCEPT, REJECT)
+        m.answers[:, i] = np.where(
+            yes, Answer.CONDITIONAL if conditional else Answer.ACCEPT, Answer.REJECT
+        )
         m.utilities[:, i] = u
 
     def plan_move(self) -> None:

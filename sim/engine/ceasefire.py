@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine import rng
+from sim.engine.codes import Violator
 from sim.engine.parameters import Parameters
 from sim.engine.rules import utility
 
@@ -92,7 +93,7 @@ def start_ceasefire(
         days_survived=np.zeros(R, dtype=np.int64),
         collapsed=np.zeros(R, dtype=bool),
         first_violation_day=np.full(R, -1, dtype=np.int64),
-        first_violator=np.full(R, -1, dtype=np.int64),
+        first_violator=np.full(R, Violator.NONE, dtype=np.int64),
         extended=np.zeros(R, dtype=bool),
     )
 
@@ -133,7 +134,7 @@ def ceasefire_day(p: Parameters, c: CeasefireState) -> None:
 
     any_violation = violates.any(axis=1)
     first = any_violation & (c.first_violation_day < 0)
-    who = np.where(violates.sum(axis=1) > 1, -2, parties[np.argmax(violates, axis=1)])
+    who = np.where(violates.sum(axis=1) > 1, Violator.SEVERAL, parties[np.argmax(violates, axis=1)])
     c.first_violator = np.where(first, who, c.first_violator)
     c.first_violation_day = np.where(first, d, c.first_violation_day)
 

@@ -11,16 +11,38 @@ section 3, then the days of the ceasefire in section 5.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import mesa
 import numpy as np
 
 from sim.engine import rng, rules
-from sim.engine.agents import ACCEPT, CONDITIONAL, REJECT, Mediator, Negotiator, Party, Supporter
+from sim.engine.agents import Mediator, Negotiator, Party, Supporter
 from sim.engine.ceasefire import CeasefireState, ceasefire_day, start_ceasefire
+from sim.engine.codes import Answer
+from sim.engine.outcomes import outcome_columns
 from sim.engine.parameters import build_parameters
 from sim.engine.recorder import RoundRecorder
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 from sim.scenario.paths import path_bounds
 from sim.scenario.schema import Scenario
+
+
+def _holding(m: CeasefireModel) -> int:
+    if m.ceasefire is None:
+        return 0
+    return int((m.agreed & ~m.ceasefire.collapsed).sum())
+
+
+# Per-day series of the DataCollector: counts of replicates (R in all).
+DAILY = {
+    "phase": lambda m: m.phase,
+    "round": lambda m: m.round,
+    "negotiating": lambda m: int(m.negotiating.sum()),
+    "agreed": lambda m: int(m.agreed.sum()),
+    "holding": _holding,  # agreed ceasefires not (yet) collapsed
+    "threats_carried_out": lambda m: int(m.threat_executed.sum()),
+}
 
 AGENT_CLASSES: dict[str, type[Negotiator]] = {
     "mediator": Mediator,
@@ -32,8 +54,14 @@ AGENT_CLASSES: dict[str, type[Negotiator]] = {
 class CeasefireModel(mesa.Model):
     """Negotiation rounds, then the agreed ceasefire day by day, for R replicates.
 
+    The model works on its own :class:`~sim.engine.parameters.Parameters`, built here from
+    the scenario: events and carried-out threats change that copy, never the scenario.
+    ``datacollector`` (Mesa's DataCollector) holds one row per day: see :data:`DAILY`.
+    Keyword defaults make ``mesa.batch_run(CeasefireModel, {...})`` work: ``seed=None``
+    (what batch_run passes without ``rng=``) draws a fresh seed, kept in ``params.seed``.
+
     Args:
-        scenario: a validated scenario.
+        scenario: a validated scenario, or the path of a scenario file.
         replicates: how many replicates (or an array of global replicate ids, as sweeps
             use, so that a replicate's draws do not depend on the chunk it runs in).
         seed: the seed of every random draw.
@@ -44,13 +72,17 @@ class CeasefireModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: Scenario,
+        scenario: Scenario | str | Path = DEFAULT_SCENARIO,
         replicates: int | np.ndarray = 1,
-        seed: int = 0,
+        seed: int | None = 0,
         overrides: dict | None = None,
         record: str = "summary",
         rng_seed: int | None = None,
     ):
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % 2**63)
         # Mesa's own generator only orders agent activation; no result depends on it.
         super().__init__(rng=rng_seed if rng_seed is not None else seed)
         self.scenario_spec = scenario
@@ -71,7 +103,7 @@ class CeasefireModel(mesa.Model):
         self.was_negotiating = self.negotiating.copy()  # at the start of the last round
         # Buffers each agent writes its own column of.
         self.answers = np.zeros((R, N), dtype=np.int8)
-        self.previous_answers = np.full((R, N), REJECT, dtype=np.int8)
+        self.previous_answers = np.full((R, N), Answer.REJECT, dtype=np.int8)
         self.conditions = np.zeros((R, N, K), dtype=bool)
         self.utilities = np.zeros((R, N))
         self.moves = np.zeros((R, N, K))
@@ -96,6 +128,8 @@ class CeasefireModel(mesa.Model):
         self.phase = "negotiation"
         self.ceasefire: CeasefireState | None = None
         self.recorder = RoundRecorder(p, mode=record) if record != "none" else None
+        self.datacollector = mesa.DataCollector(model_reporters=DAILY)
+        self.datacollector.collect(self)
 
     # --- the story of a step ----------------------------------------------------------------
 
@@ -104,6 +138,7 @@ class CeasefireModel(mesa.Model):
             self.negotiation_round()
         elif self.phase == "ceasefire":
             self.ceasefire_day()
+        self.datacollector.collect(self)
 
     def negotiation_round(self) -> None:
         """One day of talks (MODEL.md section 3), all replicates at once."""
@@ -179,7 +214,7 @@ class CeasefireModel(mesa.Model):
         """A deal needs every party's yes (a conditional yes only with its partners) and
         the mediator's own yes; supporters have no veto."""
         p = self.params
-        said_yes = self.answers != REJECT
+        said_yes = self.answers != Answer.REJECT
         partners_ok = ~(p.accepts_only_with[None, :, :] & ~said_yes[:, None, :]).any(axis=2)
         effective = said_yes & partners_ok
         deal = effective[:, p.parties].all(axis=1) & effective[:, p.mediator] & self.negotiating
@@ -201,7 +236,7 @@ class CeasefireModel(mesa.Model):
                 continue
             target = p.threat_target[h]
             refused = self.threat_pending[:, h] & self.negotiating
-            refused &= self.answers[:, target] == REJECT
+            refused &= self.answers[:, target] == Answer.REJECT
             draw = rng.uniform(p.seed, p.replicate, self.round, "threat", target, h)
             executed = refused & (draw < p.threat_credibility[:, h])
             self.threat_called[:, h] |= refused
@@ -261,8 +296,8 @@ class CeasefireModel(mesa.Model):
         p = self.params
         is_party = np.zeros(len(p.actor_ids), dtype=bool)
         is_party[p.parties] = True
-        yes = (self.previous_answers != REJECT) & is_party
-        no = (self.previous_answers == REJECT) & is_party
+        yes = (self.previous_answers != Answer.REJECT) & is_party
+        no = (self.previous_answers == Answer.REJECT) & is_party
         others_yes = (yes.sum(axis=1, keepdims=True) - yes) > 0
         return no & others_yes & (self.round > 0)
 
@@ -270,9 +305,7 @@ class CeasefireModel(mesa.Model):
 
     def outcomes(self) -> dict[str, np.ndarray]:
         """Per-replicate outcome columns (see docs/model.md, 'Outputs')."""
-        from sim.results.summary import outcome_columns
-
         return outcome_columns(self)
 
 
-__all__ = ["CeasefireModel", "ACCEPT", "CONDITIONAL", "REJECT"]
+__all__ = ["CeasefireModel"]

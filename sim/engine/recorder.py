@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.codes import Answer
 from sim.engine.parameters import Parameters
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class RoundRecorder:
             start += size
         answers = m.answers[live]
         row["answer_share"] = np.stack(
-            [(answers == code).sum(axis=0) / n_live for code in (0, 1, 2)], axis=-1
+            [(answers == code).sum(axis=0) / n_live for code in Answer], axis=-1
         )  # (N, 3): reject, accept, conditional
         row["condition_share"] = m.conditions[live].sum(axis=0) / n_live  # (N, K)
         row["negotiating"] = np.array(int(live.sum()))

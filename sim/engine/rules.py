@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.codes import Outcome
+
 _TINY = 1e-12
 
 
@@ -198,6 +200,7 @@ def feasible_box(red_low: np.ndarray, red_high: np.ndarray, parties: np.ndarray)
 def outcome_class(
     agreed: np.ndarray, scope: np.ndarray, comprehensive_min: np.ndarray, partial_min: np.ndarray
 ) -> np.ndarray:
-    """0 none, 1 partial, 2 comprehensive (MODEL.md section 1)."""
-    cls = np.where(scope >= comprehensive_min, 2, np.where(scope >= partial_min, 1, 0))
-    return np.where(agreed, cls, 0).astype(np.int8)
+    """The :class:`~sim.engine.codes.Outcome` code of each replicate (docs/model.md, 'Outputs')."""
+    partial = np.where(scope >= partial_min, Outcome.PARTIAL, Outcome.NONE)
+    cls = np.where(scope >= comprehensive_min, Outcome.COMPREHENSIVE, partial)
+    return np.where(agreed, cls, Outcome.NONE).astype(np.int8)

@@ -1,9 +1,8 @@
-"""The result store for single runs: a directory written all at once, or not at all.
+"""A run directory's contents: metadata, the CSV tables, and the result read back.
 
-A run directory is built under a hidden temporary name beside its destination and renamed
-into place when complete, so an interrupted run leaves nothing half-written and an
-existing directory is never overwritten unless the user asks (and even then the old one is
-only removed after the new one is complete).
+:class:`RunResult` is the one view charts and reports draw from, whether it was read from
+a directory (:func:`load_run`) or taken from a model in memory (:func:`result_from_model`,
+the dashboard's live view). Directories are written whole by :mod:`sim.results.atomic`.
 """
 
 from __future__ import annotations
@@ -12,92 +11,20 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
-import secrets
-import shutil
-import signal
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from sim.engine.codes import OUTCOME_LABELS, violator_name
+from sim.engine.model import CeasefireModel
 from sim.engine.recorder import QUANTILES
-from sim.results.summary import OUTCOME_LABELS
+from sim.results.summary import summarise
+from sim.scenario.facts import scenario_facts
 from sim.version import __version__
 
 SERIES_VARIABLES = ("proposal", "position", "utility", "reservation")
-
-
-class OutputExists(FileExistsError):
-    pass
-
-
-def write_atomically(out: Path, build: Callable[[Path], None], replace: bool = False) -> Path:
-    """Call ``build(tmpdir)`` and move the finished directory to ``out``."""
-    out = Path(out)
-    if out.exists() and not replace:
-        raise OutputExists(f"{out}: already exists (use --replace to overwrite it, or --out)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Ctrl-C between making the temporary directory and entering `try` would leave it
-    # behind; with SIGINT held back, it arrives inside `try`, which removes it.
-    held = {signal.SIGINT}
-    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        tmp = _fresh_dir(out.parent, f".{out.name}.tmp-")
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
-    try:
-        build(tmp)
-        if out.exists():
-            old = _fresh_dir(out.parent, f".{out.name}.old-")
-            os.replace(out, old / "run")
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
-def _fresh_dir(parent: Path, prefix: str) -> Path:
-    """A new hidden directory ``parent/prefix<random>``.
-
-    Made with ``os.mkdir`` rather than ``tempfile.mkdtemp`` so that it gets the user's
-    usual permissions (umask), not mkdtemp's owner-only 0700: the run directory is this
-    directory renamed, and others sharing the results must be able to read it.
-    """
-    while True:
-        path = parent / f"{prefix}{secrets.token_hex(4)}"
-        try:
-            path.mkdir()
-            return path
-        except FileExistsError:
-            continue
-
-
-def write_text_atomically(path: Path, text: str) -> Path:
-    """Write a file under a temporary name and rename it: readers never see half a file.
-
-    The file gets the user's usual permissions (umask), not mkstemp's owner-only 0600.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def run_metadata(
@@ -142,9 +69,7 @@ def write_outcomes_csv(path: Path, outcomes: dict[str, np.ndarray], meta: dict) 
                 if name == "outcome":
                     row.append(OUTCOME_LABELS[int(v)])
                 elif name == "first_violator":
-                    row.append(
-                        {-1: "", -2: "several"}.get(int(v), actors[int(v)] if v >= 0 else "")
-                    )
+                    row.append(violator_name(v, actors))
                 elif name == "agreement_round":
                     row.append(int(v))
                     row.append((start + dt.timedelta(days=int(v))).isoformat() if v >= 0 else "")
@@ -248,3 +173,29 @@ def load_run(path: str | Path) -> RunResult:
         with np.load(path / "series.npz") as z:
             series = {k: z[k] for k in z.files}
     return RunResult(path, meta, outcomes, series, summary)
+
+
+def result_from_model(model: CeasefireModel, meta: dict | None = None) -> RunResult:
+    """The stored-result view of a model at any point of its run, for the chart functions.
+
+    The dashboard draws a model that is still running with the same charts as a finished
+    run. While the talks go on there is no outcome yet, so ``outcomes`` and ``summary`` are
+    empty; once the ceasefire phase has begun the outcome columns exist, and the survival
+    columns count the ceasefire days run so far (final when ``model.phase == "done"``).
+    """
+    scenario, p = model.scenario_spec, model.params
+    series = model.recorder.series() if model.recorder is not None else {}
+    banded = {k: v for k, v in series.items() if not k.endswith("_all")}
+    facts = scenario_facts(scenario) | {"seed": p.seed, "replicates": p.replicates}
+    outcomes: dict[str, np.ndarray] = {}
+    summary: dict = {}
+    if model.ceasefire is not None:
+        outcomes = model.outcomes()
+        summary = summarise(
+            outcomes,
+            scenario.scenario.start_date,
+            scenario.implementation.duration_days,
+            tuple(scenario.issues),
+            tuple(scenario.threats),
+        )
+    return RunResult(Path("."), (meta or {}) | facts, outcomes, banded, summary)

@@ -112,7 +112,7 @@ def read_summary(path: Path) -> dict[str, np.ndarray]:
 
 def load_sweep(path: str | Path) -> SweepResult:
     """Read a summarised sweep directory (manifest.json, summary, optional sobol.csv)."""
-    from sim.run import scenario_facts
+    from sim.scenario.facts import scenario_facts
     from sim.scenario.load import ScenarioError, load_scenario
 
     path = Path(path)

@@ -8,7 +8,7 @@ import pytest
 from sim.engine.ceasefire import ceasefire_day, start_ceasefire
 from sim.engine.parameters import build_parameters
 from sim.engine.rules import normalise_salience, utility
-from sim.results.summary import kaplan_meier, wilson_interval
+from sim.results.stats import kaplan_meier, wilson_interval
 
 R = 4000
 

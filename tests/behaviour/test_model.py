@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pytest
 
-from sim.engine.agents import ACCEPT, CONDITIONAL, REJECT
+from sim.engine.codes import Answer
 from sim.engine.model import CeasefireModel
 from sim.engine.parameters import build_parameters
 from sim.scenario.load import modified
@@ -32,9 +32,9 @@ def test_round_zero_matches_the_article(default_scenario):
     m = CeasefireModel(s, 1, seed=0, overrides=stated_values(s))
     m.step()
     us, russia, ukraine = ids(s, "united_states", "russia", "ukraine")
-    assert m.answers[0, ukraine] == CONDITIONAL
-    assert m.answers[0, russia] == REJECT
-    assert m.answers[0, us] == ACCEPT
+    assert m.answers[0, ukraine] == Answer.CONDITIONAL
+    assert m.answers[0, russia] == Answer.REJECT
+    assert m.answers[0, us] == Answer.ACCEPT
     named = {k for k, on in zip(s.issues, m.conditions[0, russia], strict=True) if on}
     assert named == {"kursk", "monitoring", "rearmament", "settlement_link"}
     assert not m.conditions[0, ukraine].any()
@@ -81,8 +81,8 @@ def test_a_deal_needs_every_party(default_scenario):
     assert not m.agreed.any()
     share = m.recorder.series()["answer_share"]
     russia, ukraine = ids(s, "russia", "ukraine")
-    assert np.all(share[:, ukraine, CONDITIONAL] == 1.0)  # Ukraine said yes throughout
-    assert np.all(share[:, russia, REJECT] == 1.0)
+    assert np.all(share[:, ukraine, Answer.CONDITIONAL] == 1.0)  # Ukraine said yes throughout
+    assert np.all(share[:, russia, Answer.REJECT] == 1.0)
     # and the mediator holds a veto too
     no_mediator = {
         **never,

@@ -21,10 +21,10 @@ from functools import cache
 import numpy as np
 import pytest
 
-from sim.engine.agents import ACCEPT, CONDITIONAL, REJECT
+from sim.engine.codes import Answer
 from sim.engine.model import CeasefireModel
 from sim.engine.parameters import build_parameters
-from sim.results.summary import wilson_interval
+from sim.results.stats import wilson_interval
 from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR, load_scenario
 from sim.scenario.schema import Scenario
 
@@ -79,8 +79,8 @@ def test_russia_is_the_holdout_of_the_default():
     model = CeasefireModel(default(), R, SEED, record="none")
     model.step()
     ids = list(model.params.actor_ids)
-    assert (model.answers[:, ids.index("russia")] == REJECT).all()
-    assert (model.answers[:, ids.index("ukraine")] != REJECT).mean() > 0.99
+    assert (model.answers[:, ids.index("russia")] == Answer.REJECT).all()
+    assert (model.answers[:, ids.index("ukraine")] != Answer.REJECT).mean() > 0.99
 
 
 def test_agreement_needs_compatible_kursk_red_lines_and_time():
@@ -233,10 +233,10 @@ def test_unconditional_ukraine_answers_yes_and_nothing_else_changes_in_round_0()
     conditional.step()
     plain.step()
     u = list(s.actors).index("ukraine")
-    yes = plain.answers[:, u] != REJECT
+    yes = plain.answers[:, u] != Answer.REJECT
     assert yes.mean() > 0.99
-    assert (plain.answers[yes, u] == ACCEPT).all()
-    assert (conditional.answers[yes, u] == CONDITIONAL).all()
+    assert (plain.answers[yes, u] == Answer.ACCEPT).all()
+    assert (conditional.answers[yes, u] == Answer.CONDITIONAL).all()
     np.testing.assert_array_equal(conditional.answers[~yes, u], plain.answers[~yes, u])
     others = np.arange(len(s.actors)) != u
     np.testing.assert_array_equal(conditional.answers[:, others], plain.answers[:, others])

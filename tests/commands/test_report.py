@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from sim.charts import CHARTS
 from sim.charts.sweep import sweep_charts
 from sim.cli import app
-from sim.results.summary import newcombe_difference
+from sim.results.stats import newcombe_difference
 from sim.results.sweep_dir import load_sweep
 from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 from tests.support.sweep_dirs import make_sweep_dir

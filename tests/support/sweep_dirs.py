@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.results.summary import wilson_interval
+from sim.results.stats import wilson_interval
 from sim.scenario.load import DEFAULT_SCENARIO
 
 ISSUES = ("scope", "monitoring", "kursk", "rearmament", "settlement_link", "territory")

@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 
 from sim.charts import CHARTS
 from sim.charts.style import KNOWN
-from sim.results.summary import kaplan_meier
+from sim.results.stats import kaplan_meier
 from tests.conftest import CASES
 
 DATE_LABEL = re.compile(r"^\d{1,2} [A-Z][a-z]{2}$")

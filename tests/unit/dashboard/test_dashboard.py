@@ -16,7 +16,7 @@ from sim.dashboard import server
 from sim.dashboard.levers import DashboardModel, apply_levers, replayed, scenario_levers
 from sim.dashboard.panels import actor_evidence, actor_profile, round_status
 from sim.engine.model import CeasefireModel
-from sim.run import result_from_model
+from sim.results.run_dir import result_from_model
 from sim.scenario.load import DEFAULT_SCENARIO, ScenarioError, load_scenario
 from sim.scenario.paths import locate, path_bounds
 

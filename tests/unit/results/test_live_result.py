@@ -11,7 +11,8 @@ import pytest
 
 from sim.charts import CHARTS, save_chart
 from sim.engine.model import CeasefireModel
-from sim.run import result_from_model, simulate
+from sim.results.run_dir import result_from_model
+from sim.run import simulate
 from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 
 

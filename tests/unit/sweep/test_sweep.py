@@ -10,12 +10,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.engine.model import CeasefireModel
-from sim.results.summary import wilson_interval
-from sim.sweep import load_experiment, read_results, run_sweep, summarize_sweep, write_summary
+from sim.results.stats import wilson_interval
+from sim.sweep import load_experiment, read_results, run_sweep, summarise_sweep, write_summary
 from sim.sweep.design import build_design
-from sim.sweep.runner import ChunkTask, chunk_inputs
 from sim.sweep.spec import design_size
 from sim.sweep.store import outcome_table, part_files, plan_chunks
+from sim.sweep.workers import ChunkTask, chunk_inputs
 from tests.support.sweeps import assert_identical, write_experiment
 
 REPLICATES = 40  # per point in sweep_support.experiment_text
@@ -223,7 +223,7 @@ def test_the_directory_records_inputs_design_and_plan(reference, tmp_path):
 
 def test_summary_agrees_with_a_direct_count_per_point(reference):
     out, table = reference
-    summary = summarize_sweep(out)
+    summary = summarise_sweep(out)
     assert summary.complete and summary.notes == []
     s = summary.table
     cols = {c: table[c].to_numpy(zero_copy_only=False) for c in table.column_names}
@@ -247,7 +247,7 @@ def test_summary_agrees_with_a_direct_count_per_point(reference):
 
 def test_summarize_writes_csv_and_parquet_with_the_contract_columns(reference, tmp_path):
     out, _ = reference
-    written = write_summary(summarize_sweep(out))
+    written = write_summary(summarise_sweep(out))
     assert {p.name for p in written} == {"summary.csv", "summary.parquet"}
     header = (out / "summary.csv").read_text().splitlines()[0].replace('"', "").split(",")
     for name in (
@@ -286,7 +286,7 @@ def test_an_incomplete_sweep_is_summarised_as_far_as_it_goes(tmp_path):
     exp = write_experiment(tmp_path)
     run_sweep(exp, tmp_path / "out")
     part_files(tmp_path / "out")[2].unlink()  # runs 74..110: points 1 and 2
-    summary = summarize_sweep(tmp_path / "out")
+    summary = summarise_sweep(tmp_path / "out")
     assert not summary.complete and "incomplete" in summary.notes[0]
     np.testing.assert_array_equal(summary.table["n"], [40, 34, 9, 40, 40, 40])
 
@@ -302,7 +302,7 @@ def test_sobol_total_index_of_a_parameter_without_effect_is_zero(tmp_path):
     }
     sweep = {"design": '"sobol"', "samples": "64", "replicates": "20", "chunk_size": "1000"}
     run_sweep(write_experiment(tmp_path, sweep=sweep, parameters=params), tmp_path / "out")
-    summary = summarize_sweep(tmp_path / "out")
+    summary = summarise_sweep(tmp_path / "out")
     index = {(r["outcome"], r["parameter"]): r for r in summary.sobol}
     null = index["p_agreement", "implementation.base_violation_rate"]
     assert abs(null["ST"]) <= null["ST_conf"] + 1e-12
