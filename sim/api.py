@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.codes import OUTCOME_LABELS, violator_name
-from sim.engine.model import CeasefireModel
+from sim.engine.model import CeasefireModel  # noqa: F401 (offered by the facade)
 from sim.results.measures import EXTENDED, SHARES, SURVIVES
 from sim.results.run_dir import RunResult, load_run
 from sim.results.stats import wilson_interval
@@ -21,15 +21,7 @@ from sim.run import simulate as _simulate
 from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 from sim.scenario.schema import Scenario
 
-__all__ = [
-    "CeasefireModel",
-    "load_scenario",
-    "outcomes",
-    "plot",
-    "simulate",
-    "summarise",
-    "sweep",
-]
+# The names `import sim` offers: sim/__init__.py (_API).
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:

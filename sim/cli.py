@@ -275,7 +275,7 @@ def forecast(
     Console().print(forecasts.render(result, s.scenario.name))
 
 
-# --- reading results: report, plot, compare (sim/report.py, sim/compare.py) ---------------
+# --- reading results: report, plot, compare (sim/report/, sim/compare.py) ---------------
 
 
 @app.command()

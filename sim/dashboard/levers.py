@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.model import CeasefireModel
-from sim.scenario.load import load_scenario, parse_scenario
+from sim.scenario.load import load_scenario, modified
 from sim.scenario.paths import path_bounds
 from sim.scenario.schema import Scenario
 
@@ -124,13 +124,9 @@ def apply_levers(s: Scenario, values: Mapping[str, float]) -> tuple[Scenario, di
     moved = moved_levers(scenario_levers(s), values)
     deadlines = {p: v for p, v in moved.items() if p.endswith(".deadline")}
     if deadlines:
-        data = s.model_dump(mode="python", exclude_none=True)
-        for path, rounds in deadlines.items():
-            tid = path.split(".")[1]
-            data["threats"][tid]["deadline"] = s.scenario.start_date + dt.timedelta(
-                days=int(round(rounds))
-            )
-        s = parse_scenario(data, f"{s.scenario.name} (dashboard levers)")
+        start = s.scenario.start_date
+        dates = {p: start + dt.timedelta(days=int(round(r))) for p, r in deadlines.items()}
+        s = modified(s, dates, f"{s.scenario.name} (dashboard levers)")
     overrides = {p: v for p, v in moved.items() if p not in deadlines}
     return s, overrides
 

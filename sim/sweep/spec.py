@@ -42,7 +42,10 @@ MAX_POINTS = 2**31 - 1  # the point column is int32
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """As strict as the scenario schema: unknown fields are errors, and values are not
+    coerced between types (``seed = "7"`` or ``replicates = 1.0`` is an error, not 7 or 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Range(_Strict):

@@ -50,7 +50,7 @@ TMP_PREFIX = "_tmp-"
 PART_PATTERN = re.compile(r"^part-(\d+)\.parquet$")
 PART_KEY = b"ceasefire.sweep"
 # Test hook: seconds to pause between the two halves of every part write, which widens
-# the window in which a kill lands mid-write (tests/test_sweep_crash.py). Never set it
+# the window in which a kill lands mid-write (tests/commands/test_sweep_crash.py). Never set it
 # for real work.
 SLOW_WRITE_ENV = "CEASEFIRE_SWEEP_SLOW_WRITE"
 COMPRESSION = {"compression": "zstd", "compression_level": 9}

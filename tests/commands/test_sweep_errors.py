@@ -83,6 +83,12 @@ CASES = {
         "(allowed: name, description, base, seed, replicates",
     ),
     "replicates below 1": ({"sweep": {"replicates": "0"}}, "sweep.replicates: must be >= 1"),
+    # strict like the scenario schema: quoted numbers are not coerced
+    "seed in quotes": ({"sweep": {"seed": '"7"'}}, 'sweep.seed: must be a whole number (got "7")'),
+    "fractional replicates": (
+        {"sweep": {"replicates": "40.0"}},
+        "sweep.replicates: must be a whole number (got 40)",
+    ),
     "missing base scenario": ({"base": "no-such.toml"}, "sweep.base: scenario file not found"),
 }
 

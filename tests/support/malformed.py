@@ -3,8 +3,8 @@
 The files are made by editing the TOML *text* of scenarios/march-2025.toml rather than by
 re-serialising parsed data: they then look like what a user writes (comments, table order
 and line numbers kept), and TOML-level mistakes (a table declared twice, a bad literal)
-can be produced too. tests/test_validation.py checks the messages in process;
-tests/test_cli.py checks that `ceasefire validate` and `ceasefire run` report them.
+can be produced too. tests/unit/scenario/test_load.py checks the messages in process;
+tests/commands/test_cli.py checks that `ceasefire validate` and `ceasefire run` report them.
 """
 
 from __future__ import annotations
