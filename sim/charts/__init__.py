@@ -11,7 +11,9 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from sim.charts.figures import CHARTS
+from sim.charts.run import CHARTS
+from sim.results.atomic import write_files
+from sim.results.claim import SIGNATURE, OutputError, is_signed
 
 __all__ = ["CHARTS", "save_chart", "save_charts", "save_figure"]
 
@@ -30,10 +32,8 @@ def save_charts(
 
     Every chart is drawn before any file is written, so a chart that cannot be drawn leaves
     the folder as it was; an existing file is replaced only if the tool wrote it (it carries
-    the tool's signature), anything else is refused (:class:`sim.store.OutputError`).
+    the tool's signature), anything else is refused (:class:`OutputError`).
     """
-    from sim.store import OutputError, is_signed
-
     folder = Path(folder)
     if os.path.lexists(folder) and not folder.is_dir():
         raise OutputError(f"{folder}: is a file, not a folder for the charts; choose another --out")
@@ -56,30 +56,20 @@ def save_charts(
         raise
 
 
-def _save_all(figures: dict[Path, object], dpi: int | None = None) -> list[Path]:
-    """Write every figure under a temporary name, then rename them all into place: a full
-    disk or an interrupt part-way leaves no chart half-written and no set half-replaced.
+def _save_all(figures: dict, dpi: int | None = None) -> list[Path]:
+    """Write the figures all at once (:func:`write_files`).
 
-    Metadata carries only the tool's name (``sim.store.SIGNATURE``): no creation date
-    (same results, same bytes), no URL, and the mark by which a later ``plot`` knows the
-    file is one it may replace.
+    Metadata carries only the tool's name (``SIGNATURE``): no creation date (same results,
+    same bytes), no URL, and the mark by which a later ``plot`` knows the file is one it
+    may replace.
     """
-    from sim.store import SIGNATURE
 
-    tmps: dict[Path, Path] = {}
-    try:
-        for path, fig in figures.items():
-            fmt = path.suffix.lstrip(".")
-            png = fmt == "png"
-            metadata = {"Software": SIGNATURE} if png else {"Creator": SIGNATURE, "Date": None}
-            tmps[path] = path.with_name(f".{path.name}.tmp")
-            fig.savefig(tmps[path], format=fmt, dpi=dpi, metadata=metadata)
-        for path, tmp in tmps.items():
-            os.replace(tmp, path)
-    finally:
-        for tmp in tmps.values():
-            tmp.unlink(missing_ok=True)
-    return list(figures)
+    def writer(path: Path, fig) -> Callable[[Path], None]:
+        fmt = path.suffix.lstrip(".")
+        metadata = {"Software": SIGNATURE} if fmt == "png" else {"Creator": SIGNATURE, "Date": None}
+        return lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+
+    return write_files({path: writer(path, fig) for path, fig in figures.items()})
 
 
 def save_chart(chart: Callable, result, target, fmt: str | None = None, **savefig) -> None:
