@@ -2,14 +2,72 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import typer
+from typer.core import TyperGroup
 
-from sim.scenario import DEFAULT_SCENARIO, ScenarioError
+try:  # typer vendors its own copy of click (0.2x); its exceptions are not click's
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - typer on top of click
+    from click import exceptions as click_errors
+
+from sim.scenario import DEFAULT_SCENARIO, ScenarioError, printable
 
 MAX_REPLICATES = 10_000_000
+
+
+class OneLineErrors(TyperGroup):
+    """Usage errors (a bad option value, a missing argument) as one ``error:`` line like
+    every other error, instead of the boxed usage message typer draws with rich."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click_errors.NoArgsIsHelpError as err:
+            if not standalone_mode:
+                raise
+            typer.echo(err.format_message(), err=True)
+            sys.exit(err.exit_code)
+        except click_errors.ClickException as err:
+            if not standalone_mode:
+                raise
+            typer.echo(f"error: {printable(usage_line(err))}", err=True)
+            sys.exit(err.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def usage_line(err: click_errors.ClickException) -> str:
+    """``--replicates: must be a whole number (got "abc") (see ceasefire run --help)``."""
+    import pydantic
+
+    from sim.scenario import error_message
+
+    message = err.format_message().strip().rstrip(".")
+    cause = err.__cause__
+    if isinstance(err, click_errors.NoSuchOption):
+        close = f"; did you mean {err.possibilities[0]}?" if err.possibilities else ""
+        message = f"{err.option_name}: no such option{close}"
+    elif isinstance(err, click_errors.BadParameter) and err.param is not None:
+        names = err.param.opts or [err.param.human_readable_name]
+        if isinstance(cause, pydantic.ValidationError):
+            e = cause.errors(include_url=False)[0]
+            what = error_message(e, e["type"], None, [])  # the value as typed, unquoted
+            message = f"{max(names, key=len)}: {re.sub(r'[(]got "(.*)"[)]$', r'(got \1)', what)}"
+        elif not isinstance(err, click_errors.MissingParameter):
+            message = f"{max(names, key=len)}: {err.message.rstrip('.')}"
+    ctx = getattr(err, "ctx", None)
+    return message + (f" (see {ctx.command_path} --help)" if ctx is not None else "")
+
 
 app = typer.Typer(
     name="ceasefire",
@@ -17,13 +75,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 
 
 def fail(lines: list[str] | str, code: int = 2) -> None:
-    """Print one-line errors to stderr and exit (no traceback)."""
+    """Print one-line errors to stderr and exit (no traceback); control characters in
+    what the lines echo (file names, ids) are escaped."""
     for line in [lines] if isinstance(lines, str) else lines:
-        typer.echo(f"error: {line}", err=True)
+        typer.echo(f"error: {printable(line)}", err=True)
     raise typer.Exit(code)
 
 
@@ -40,15 +100,24 @@ def check_range(option: str, value: int, lo: int, hi: int) -> None:
 
 
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., help="Scenario files to check.")) -> None:
-    """Check scenario files; print OK or one line per problem (exit code 2 on any problem)."""
-    from sim.scenario import load_scenario
+def validate(
+    files: list[Path] = typer.Argument(..., help="Scenario or sweep files to check."),
+) -> None:
+    """Check scenario and sweep files: OK, or one line per problem (exit code 2).
+
+    The kind of file is recognised: a sweep file is checked with its base scenario."""
+    from sim.scenario import file_kind, load_scenario, read_toml
+    from sim.sweep.spec import load_experiment
 
     bad = False
     for f in files:
         try:
-            load_scenario(f)
-            typer.echo(f"OK: {f}")
+            if file_kind(read_toml(f)) == "sweep":
+                load_experiment(f)
+                typer.echo(f"OK: {printable(str(f))} (sweep file)")
+            else:
+                load_scenario(f)
+                typer.echo(f"OK: {printable(str(f))}")
         except ScenarioError as err:
             bad = True
             for line in err.lines:
@@ -178,7 +247,7 @@ def sweep(
         typer.echo(str(err), err=True)
         raise typer.Exit(130) from None
     except OSError as err:
-        fail(f"{out_dir}: {err}")
+        fail(f"{out_dir}: cannot write the sweep directory ({_os_reason(err)})")
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
     skipped = report.runs - report.runs_new

@@ -14,6 +14,7 @@ parameters through that one function.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import typing
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ from pydantic import BaseModel
 from scipy.special import ndtr, ndtri
 
 from sim import rng
-from sim.schema import Scenario
+from sim.schema import ActorSpread, Scenario
 
 ROLES = ("mediator", "party", "supporter")
 
@@ -101,11 +102,16 @@ def locate(s: Scenario, path: str) -> Location:
 
     def idx(ids: list[str], key: str, what: str) -> int:
         if key not in ids:
-            raise UnknownPath(f"unknown {what} '{key}' in '{path}' (known: {', '.join(ids)})")
+            raise UnknownPath(
+                f"unknown {what} '{key}' in '{path}'{_did_you_mean(key, ids)} "
+                f"(known: {', '.join(ids)})"
+            )
         return ids.index(key)
 
     def bad() -> UnknownPath:
-        return UnknownPath(f"unknown parameter path '{path}'")
+        return UnknownPath(
+            f"unknown parameter path '{path}'{_did_you_mean(path, list(parameter_paths(s)))}"
+        )
 
     head = parts[0]
     if head == "actors" and len(parts) >= 3:
@@ -164,6 +170,34 @@ def locate(s: Scenario, path: str) -> Location:
             name = f"impl_{parts[1]}" if head == "implementation" else parts[1]
             return Location(name, (), (head, parts[1]))
     raise bad()
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def parameter_paths(s: Scenario) -> typing.Iterator[str]:
+    """Every dotted path :func:`locate` accepts for ``s`` (what a typo is matched against)."""
+    for a, actor in s.actors.items():
+        yield from (f"actors.{a}.{f}" for f in ACTOR_FIELDS)
+        yield from (f"actors.{a}.ties.{b}" for b in s.actors if b != a)
+        yield from (f"actors.{a}.spread.{f}" for f in ActorSpread.model_fields)
+        for k, stance in actor.stances.items():
+            stance_path = f"actors.{a}.stances.{k}"
+            yield from (f"{stance_path}.{f}" for f in STANCE_FIELDS)
+            yield from (f"{stance_path}.red_line.{f}" for f in RED_LINE_FIELDS)
+            yield from (f"{stance_path}.spread.{f}" for f in STANCE_FIELDS)
+            if stance.red_line is not None:
+                yield f"{stance_path}.spread.red_line"
+    for k in s.issues:
+        yield from (f"issues.{k}.{f}" for f in ISSUE_FIELDS)
+    for h in s.threats:
+        yield from (f"threats.{h}.{f}" for f in THREAT_FIELDS)
+        yield from (f"threats.{h}.spread.{f}" for f in ("severity", "credibility"))
+    yield from (f"negotiation.{f}" for f in NEGOTIATION_FIELDS)
+    yield from (f"implementation.{f}" for f in IMPLEMENTATION_FIELDS)
+    yield from (f"outcomes.{f}" for f in OUTCOME_FIELDS)
 
 
 def path_bounds(s: Scenario, path: str) -> tuple[float, float]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 import re
 import tomllib
 import typing
@@ -18,18 +19,34 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel
 
-from sim.schema import Scenario, number_text
+from sim.schema import ID_RULE, Scenario, number_text
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "march-2025.toml"
 
 
 class ScenarioError(ValueError):
-    """A scenario (or sweep) file is malformed. ``lines`` holds one message per problem."""
+    """A scenario (or sweep) file is malformed. ``lines`` holds one message per problem.
+
+    Lines echo what the file contains (ids, paths, text), so control characters are
+    escaped here: an ESC or OSC sequence in a file must not reach the terminal, and a
+    newline in an id must not split an error over two lines.
+    """
 
     def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
+        self.lines = [printable(line) for line in lines]
+        super().__init__("\n".join(self.lines))
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (C0, DEL, C1, line separators, bidirectional
+    overrides) spelled as escapes (``\\x1b``, ``\\u202e``), so it prints as one line."""
+    return _UNPRINTABLE.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -45,7 +62,27 @@ def load_scenario_text(path: str | Path) -> tuple[Scenario, str]:
     """
     path = Path(path)
     text = read_text(path)
-    return parse_scenario(parse_toml(text, str(path)), str(path)), text
+    data = parse_toml(text, str(path))
+    kind = file_kind(data)
+    if kind == "sweep":
+        raise ScenarioError([f"{path}: this is a sweep file; use ceasefire sweep"])
+    if kind is None:
+        raise ScenarioError(
+            [f"{path}: not a scenario file (it has no [scenario], [issues] or [actors] table)"]
+        )
+    return parse_scenario(data, str(path)), text
+
+
+def file_kind(data: dict[str, Any]) -> str | None:
+    """``"scenario"``, ``"sweep"`` or None, from the top-level tables of parsed TOML.
+
+    A file with any scenario table is a scenario (so that a scenario missing its
+    ``[scenario]`` table still gets field-by-field errors); one with ``[sweep]`` and no
+    scenario table is a sweep file; anything else is neither, and is not echoed.
+    """
+    if any(key in data for key in ("scenario", "issues", "actors")):
+        return "scenario"
+    return "sweep" if "sweep" in data else None
 
 
 def read_text(path: Path) -> str:
@@ -69,11 +106,24 @@ def read_toml(path: Path) -> dict[str, Any]:
     return parse_toml(read_text(Path(path)), str(path))
 
 
+MAX_DIGITS = 4300  # Python's limit on converting decimal text to int (sys.int_info)
+
+
 def parse_toml(text: str, label: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError([f"{label}: {toml_error_message(err, text)}"]) from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise ScenarioError(
+            [f"{label}: TOML nesting too deep (arrays or inline tables inside each other)"]
+        ) from None
+    except ValueError:  # an integer longer than Python converts
+        long = re.search(rf"\d{{{MAX_DIGITS},}}", text)
+        where = f"line {text.count(chr(10), 0, long.start()) + 1}: " if long else ""
+        raise ScenarioError(
+            [f"{label}: {where}number too long (more than {MAX_DIGITS:,} digits)"]
+        ) from None
 
 
 _TOML_AT = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$", re.S)
@@ -88,6 +138,10 @@ def toml_error_message(err: tomllib.TOMLDecodeError, text: str) -> str:
     declared twice (two actors with the same id) is a TOML error of this kind.
     """
     raw = str(err)
+    if not looks_like_ours(text):
+        at = _TOML_AT.match(raw)
+        where = f"line {at['line']}, column {at['col']}: " if at else ""
+        return f"{where}not valid TOML, and not a scenario or sweep file (no [scenario] table)"
     msg = _TOML_KEY.sub(lambda m: ".".join(re.findall(r"'([^']*)'", m.group(1))), raw)
     at = _TOML_AT.match(msg)
     if at is None:  # e.g. "(at end of document)"
@@ -99,6 +153,14 @@ def toml_error_message(err: tomllib.TOMLDecodeError, text: str) -> str:
         source = source[:57] + "..."
     reads = f" (line reads: {source})" if source else ""
     return f"line {n}, column {at['col']}: TOML syntax error: {at['msg']}{reads}"
+
+
+def looks_like_ours(text: str) -> bool:
+    """Whether the text has a table of a scenario or sweep file: only then does a syntax
+    error quote the offending line or its keys. Any other file (``/etc/shadow`` or
+    ``/proc/self/environ`` named as a sweep's base) must never have its content printed."""
+    tables = r"scenario|sweep|issues|actors|negotiation|implementation|outcomes"
+    return re.search(rf"^\s*\[\s*({tables})\b", text, re.M) is not None
 
 
 def validated[M: BaseModel](model: type[M], data: dict[str, Any], label: str) -> M:
@@ -149,39 +211,68 @@ def format_validation_error(err: pydantic.ValidationError, root: type[BaseModel]
     """
     lines = []
     for e in err.errors(include_url=False):
-        loc = [str(p) for p in e["loc"]]
-        got = shown(e.get("input"))
-        ctx = e.get("ctx") or {}
+        loc = [f"[{p}]" if isinstance(p, int) else str(p) for p in e["loc"]]
         kind = e["type"]
         if loc and loc[-1] == "[key]":  # a dict key outside its allowed set (threat spread)
             loc = loc[:-1]
-            kind = "unknown_key"
-        where = ".".join(loc) or "(top level)"
-        if kind in _BOUNDS:
-            op, key = _BOUNDS[kind]
-            msg = f"must be {op} {shown(ctx[key])} (got {got})"
-        elif kind == "missing":
-            about = _description(root, loc)
-            msg = "required field is missing" + (f" ({about})" if about else "")
-        elif kind == "extra_forbidden":
-            msg = unknown_name_message(loc[-1], _allowed_fields(root, loc[:-1]), "field")
-        elif kind == "unknown_key":
-            allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-            msg = unknown_name_message(loc[-1], allowed, "field")
-        elif kind == "literal_error":
-            msg = f"must be one of {ctx.get('expected')} (got {got})"
-        elif kind in _TYPES:
-            msg = f"must be {_TYPES[kind]} (got {got})"
-        elif kind.startswith("date") or kind.startswith("datetime"):
-            msg = f"must be a date like 2025-03-11 (got {got})"
-        elif kind == "value_error":  # our validators; a field's own value is worth showing
-            msg = str(ctx.get("error", e["msg"]))
-            if not isinstance(e.get("input"), dict):
-                msg += f" (got {got})"
+            kind = "bad_id" if kind == "string_pattern_mismatch" else "unknown_key"
+        if kind == "bad_id":  # name the table, not the id that cannot be spelled as a key
+            where, msg = dotted(loc[:-1]), f"id {shown(loc[-1])} is not allowed: an id is {ID_RULE}"
         else:
-            msg = f"{e['msg']} (got {got})"
+            where, msg = dotted(loc), error_message(e, kind, root, loc)
         lines.append(f"{where}: {msg}")
     return lines
+
+
+def error_message(e: Any, kind: str, root: type[BaseModel] | None, loc: list[str]) -> str:
+    """One pydantic error as ``what is wrong (got X)``, in the house wording (the command
+    line's option errors use it too, with no ``root``)."""
+    got = shown(e.get("input"))
+    ctx = e.get("ctx") or {}
+    if kind in _BOUNDS:
+        op, key = _BOUNDS[kind]
+        return f"must be {op} {shown(ctx[key], bound=True)} (got {got})"
+    if kind == "missing":
+        about = _description(root, loc) if root else ""
+        return "required field is missing" + (f" ({about})" if about else "")
+    if kind == "extra_forbidden":
+        return unknown_name_message(loc[-1], _allowed_fields(root, loc[:-1]), "field")
+    if kind == "unknown_key":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return unknown_name_message(loc[-1], allowed, "field")
+    if kind == "string_pattern_mismatch":
+        return f"must be an id: {ID_RULE} (got {got})"
+    if kind == "string_too_long":
+        n = len(e.get("input") or "")
+        return f"must be at most {ctx['max_length']:,} characters (got {n:,} characters)"
+    if kind == "finite_number":
+        return f"must be a finite number (got {got})"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')} (got {got})"
+    if kind in _TYPES:
+        return f"must be {_TYPES[kind]} (got {got})"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"must be a date like 2025-03-11 (got {got})"
+    if kind == "value_error":  # our validators; a field's own value is worth showing
+        msg = str(ctx.get("error", e["msg"]))
+        return msg if isinstance(e.get("input"), dict) else f"{msg} (got {got})"
+    # pydantic's own phrase, in the house style
+    return re.sub(r"^Input should be", "must be", e["msg"]) + f" (got {got})"
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]{1,60}")
+
+
+def dotted(loc: list[str]) -> str:
+    """``actors.russia.reservation``; a part that is not a bare TOML key is quoted as TOML
+    writes it (``issues."terr.itory"``), so the path is unambiguous and stays on one line."""
+    text = ""
+    for p in loc:
+        if re.fullmatch(r"\[\d+\]", p):  # a list index
+            text += p
+        else:
+            text += ("." if text else "") + (p if _BARE_KEY.fullmatch(p) else shown(p))
+    return text or "(top level)"
 
 
 _BOUNDS = {
@@ -205,22 +296,34 @@ _TYPES = {
 }
 
 
-def shown(value: Any) -> str:
-    """A value as it would be written in a TOML file, shortened to stay on one line."""
+def shown(value: Any, bound: bool = False) -> str:
+    """A value as it would be written in a TOML file, shortened to stay on one line.
+
+    A float keeps its TOML spelling (``60.0``, ``nan``), so ``rounds = 60.0`` is shown as
+    written; ``bound=True`` drops a trailing ``.0`` for the limits in ``must be >= 0``.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
+    if bound and isinstance(value, str):  # pydantic gives date limits as their repr
+        ymd = re.fullmatch(r"datetime\.date\((\d+), (\d+), (\d+)\)", value)
+        return dt.date(*map(int, ymd.groups())).isoformat() if ymd else value
     if isinstance(value, float):
-        return number_text(value)
-    if isinstance(value, int | dt.date):
-        return str(value)
+        if bound:
+            return number_text(value)
+        return repr(value) if math.isfinite(value) else str(value)  # inf, -inf, nan
+    if isinstance(value, int):
+        text = str(value)
+        return text if len(text) <= 60 else f"{text[:20]}... ({len(text):,} digits)"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
     if isinstance(value, str):
         return _toml_string(value if len(value) <= 60 else value[:57] + "...")
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list | tuple):
-        text = "[" + ", ".join(shown(v) for v in value) + "]"
+        text = "[" + ", ".join(shown(v) for v in value[:10]) + "]"
         return text if len(text) <= 60 else text[:56] + "...]"
-    return repr(value)
+    return printable(repr(value))[:60]
 
 
 def _toml_string(text: str) -> str:
@@ -283,10 +386,11 @@ def _allowed_fields(root: type[BaseModel], loc: list[str]) -> list[str]:
 # --- cross references ----------------------------------------------------------------------
 
 
-def cross_check(s: Scenario) -> list[tuple[str, str]]:
-    """Problems that span fields: unknown ids, missing stances, dates out of order."""
+def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
+    """Problems that span fields: unknown ids, missing stances, dates out of order, and
+    (``events``) what the dated events would make of the scenario."""
     # imported here: sim.parameters imports this module
-    from sim.parameters import UnknownPath, locate, path_bounds
+    from sim.parameters import UnknownPath, locate
 
     problems: list[tuple[str, str]] = []
     actors, issues = list(s.actors), list(s.issues)
@@ -362,11 +466,13 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
                 )
             )
 
+    if not events:
+        return problems
     for eid, event in s.events.items():
         problems += _date_problems(f"events.{eid}.date", event.date, start)
         for op in ("set", "shift"):
-            for path, value in getattr(event, op).items():
-                where = f'events.{eid}.{op}."{path}"'  # TOML spelling of a dotted key
+            for path in getattr(event, op):
+                where = _event_field(eid, op, path)
                 try:
                     location = locate(s, path)
                 except UnknownPath as err:
@@ -374,12 +480,61 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
                     continue
                 if location.array.startswith("spread:"):
                     problems.append((where, "an event cannot change a spread (it is drawn once)"))
-                    continue
-                lo, hi = path_bounds(s, path)
-                if op == "set" and not lo <= value <= hi:
-                    op_, bound = (">=", lo) if value < lo else ("<=", hi)
-                    problems.append((where, f"must be {op_} {shown(bound)} (got {shown(value)})"))
-    return problems
+    return problems or event_problems(s)
+
+
+def _event_field(eid: str, op: str, path: str) -> str:
+    return f"events.{eid}.{op}.{shown(path)}"  # TOML spelling of a dotted key
+
+
+def event_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Apply the events in the order the engine does (by date, then file order; within an
+    event ``set`` before ``shift``) to a copy of the scenario, and check every state it
+    passes through against the same bounds and cross-field rules as the file itself.
+
+    The first event that leads to an invalid scenario is reported; a problem at a path the
+    event changes is reported at that change, any other (all saliences 0, ``partial_min``
+    above ``comprehensive_min``, a position past its red line) at the event.
+    """
+    data = s.model_dump(mode="python", exclude_none=True)
+    for eid, event in sorted(s.events.items(), key=lambda item: item[1].date):
+        changed: dict[str, tuple[str, str]] = {}  # path -> (field, shift)
+        for op in ("set", "shift"):
+            for path, value in getattr(event, op).items():
+                *parents, leaf = path.split(".")
+                node = data
+                for part in parents:
+                    node = node.setdefault(part, {})
+                old = node.get(leaf, 1.0 if leaf == "never_above" else 0.0)
+                new = value if op == "set" else old + value
+                if schema_node(Scenario, path.split(".")) is int and float(new).is_integer():
+                    new = int(new)
+                node[leaf] = new
+                changed[path] = (
+                    _event_field(eid, op, path),
+                    f"{shown(old)} {'+' if value >= 0 else '-'} {shown(abs(value))}"
+                    if op == "shift"
+                    else "",
+                )
+        try:
+            state = Scenario.model_validate(data)
+        except pydantic.ValidationError as err:
+            lines = format_validation_error(err, Scenario)
+        else:
+            lines = [f"{where}: {what}" for where, what in cross_check(state, events=False)]
+        if lines:
+            return [_at_change(line, eid, changed) for line in lines]
+    return []
+
+
+def _at_change(line: str, eid: str, changed: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    where, what = line.split(": ", 1)
+    if where in changed:
+        field, shift = changed[where]
+        if shift:
+            what = re.sub(r"\(got ([^()]*)\)$", rf"(got \1 = {shift} after this shift)", what)
+        return field, what
+    return f"events.{eid}", f"after this event, {where}: {what}"
 
 
 def _date_problems(where: str, date: dt.date, start: dt.date) -> list[tuple[str, str]]:

@@ -13,10 +13,69 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 _PARAGRAPH = re.compile(r"\bP\d+\b")
+
+# Ids are table keys and parts of dotted paths (``actors.russia.reservation``), so a dot,
+# a quote or a control character in one would make paths ambiguous or error lines unreadable.
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+ID_RULE = "1 to 40 lowercase letters, digits or _, starting with a letter"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+# The calendar the engine and the charts can draw: every date of a run (start, plus up to
+# 1,000 rounds of talks and 365 days of ceasefire) must stay a valid date for numpy and
+# matplotlib, and for any reader, so dates are kept to two centuries either side of now.
+FIRST_DATE = dt.date(1800, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+
+# Length limits: text is drawn on charts and printed in reports, so a name of megabytes
+# would hang drawing; the limits are far above anything a reader wants to see.
+NAME_CHARS = 200
+TEXT_CHARS = 5_000
+
+
+def _control_character(text: str, allowed: str) -> str | None:
+    return next((c for c in text if (c < " " or "\x7f" <= c <= "\x9f") and c not in allowed), None)
+
+
+def _one_line(text: str) -> str:
+    bad = _control_character(text, "")
+    if bad is not None:
+        raise ValueError(f"contains the control character {bad!r}; write one line of plain text")
+    return text
+
+
+def _plain_text(text: str) -> str:
+    bad = _control_character(text, "\n\t")
+    if bad is not None:
+        raise ValueError(f"contains the control character {bad!r}; write plain text")
+    return text
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+# A one-line name (charts, tables) and a longer text (descriptions, evidence).
+Name = Annotated[
+    str,
+    Field(max_length=NAME_CHARS),
+    AfterValidator(_one_line),
+    AfterValidator(_not_blank),
+]
+Text = Annotated[str, Field(max_length=TEXT_CHARS), AfterValidator(_plain_text)]
 
 
 def number_text(x: float) -> str:
@@ -31,7 +90,9 @@ def _cites_paragraph(text: str) -> str:
 
 
 # Evidence is a paragraph reference and a paraphrase ("P6: Putin named Kursk").
-Evidence = Annotated[str, AfterValidator(_cites_paragraph)]
+Evidence = Annotated[Text, AfterValidator(_not_blank), AfterValidator(_cites_paragraph)]
+# Why a value is assumed: a reason, so never empty.
+Assumption = Annotated[Text, AfterValidator(_not_blank)]
 
 
 class _Strict(BaseModel):
@@ -39,10 +100,22 @@ class _Strict(BaseModel):
     coerced between types: ``position = true`` or ``position = "0.5"`` is an error rather
     than 1.0 or 0.5. Dates (``Date``) still accept ISO strings as well as TOML dates."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
-Date = Annotated[dt.date, Field(strict=False)]
+def _date_input(value: object) -> object:
+    """A TOML date or an ISO string; not a number (pydantic would read a Unix time) and not
+    a date-time or a time of day (a round is a whole day)."""
+    if isinstance(value, dt.datetime | dt.time) or not isinstance(value, dt.date | str):
+        raise ValueError("must be a date like 2025-03-11")
+    return value
+
+
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_date_input),
+    Field(strict=False, ge=FIRST_DATE, le=LAST_DATE),
+]
 
 
 class _Sourced(_Strict):
@@ -53,7 +126,7 @@ class _Sourced(_Strict):
         description="The source: a paragraph of the article and a paraphrase, e.g. "
         "'P6: Putin raised the Kursk question'. Give this or `assumption`, not both.",
     )
-    assumption: str | None = Field(
+    assumption: Assumption | None = Field(
         None,
         description="Why the value is assumed when no paragraph states it, in one line. "
         "Give this or `evidence`, not both.",
@@ -77,29 +150,29 @@ class _Sourced(_Strict):
 class Source(_Strict):
     """A source the scenario's evidence cites."""
 
-    title: str = Field(description="Title of the source.")
-    file: str | None = Field(None, description="Path of the source text, if shipped.")
+    title: Name = Field(description="Title of the source.")
+    file: Name | None = Field(None, description="Path of the source text, if shipped.")
     date: Date | None = Field(None, description="Publication date.")
 
 
 class Meta(_Strict):
     """What the scenario is: its name, its first day and its sources."""
 
-    name: str = Field(description="Short name shown on charts and in reports.")
-    description: str = Field("", description="What the scenario represents, in a sentence or two.")
+    name: Name = Field(description="Short name shown on charts and in reports.")
+    description: Text = Field("", description="What the scenario represents, in a sentence or two.")
     start_date: Date = Field(
         description="Calendar date of round 0; one round is one day, so events and threats "
         "are dated and charts show dates."
     )
-    sources: dict[str, Source] = Field(default_factory=dict, description="Sources by id.")
+    sources: dict[Id, Source] = Field(default_factory=dict, description="Sources by id.")
 
 
 class Issue(_Sourced):
     """One dimension of the negotiation, on [0, 1] between two described poles."""
 
-    label: str = Field(description="Human name of the issue, shown on charts.")
-    zero: str = Field(description="What a value of 0 means (one pole).")
-    one: str = Field(description="What a value of 1 means (the other pole).")
+    label: Name = Field(description="Human name of the issue, shown on charts.")
+    zero: Name = Field(description="What a value of 0 means (one pole).")
+    one: Name = Field(description="What a value of 1 means (the other pole).")
     status_quo: Unit = Field(description="Value that holds if there is no agreement.")
     opening: Unit = Field(description="Value in the mediator's opening proposal (round 0).")
 
@@ -200,7 +273,7 @@ class ActorSpread(_Strict):
 class Actor(_Strict):
     """A state at the table: its role, its behaviour and its stance on every issue."""
 
-    name: str = Field(description="Display name on charts and tables.")
+    name: Name = Field(description="Display name on charts and tables.")
     role: Literal["mediator", "party", "supporter"] = Field(
         description="`mediator` makes the proposals (exactly one); a `party` holds a veto (at "
         "least one); a `supporter` has no veto, pulls the actors tied to it and adds "
@@ -236,12 +309,12 @@ class Actor(_Strict):
     noise: Unit = Field(
         0.0, description="sigma: standard deviation of the noise on the utility it perceives."
     )
-    ties: dict[str, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
+    ties: dict[Id, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
         default_factory=dict,
         description="w_ij: actor id = how strongly that actor pulls this one's positions "
         "each round (weighted by its capability).",
     )
-    accepts_only_with: list[str] = Field(
+    accepts_only_with: list[Id] = Field(
         default_factory=list,
         description="Actor ids: a yes from this actor is conditional and counts only if all "
         "of them say yes in the same round (P5).",
@@ -259,10 +332,10 @@ class Actor(_Strict):
     evidence: Evidence | None = Field(
         None, description="Source of the behavioural parameters (cites a paragraph, 'P5: ...')."
     )
-    assumption: str | None = Field(
+    assumption: Assumption | None = Field(
         None, description="Why the behavioural parameters are assumed (give this or evidence)."
     )
-    stances: dict[str, Stance] = Field(description="Stance per issue id; every issue needs one.")
+    stances: dict[Id, Stance] = Field(description="Stance per issue id; every issue needs one.")
     spread: ActorSpread = Field(
         default_factory=ActorSpread, description="Uncertainty of the behaviour across replicates."
     )
@@ -317,8 +390,8 @@ class Negotiation(_Strict):
 class Threat(_Sourced):
     """A dated threat by one actor against a party, like the US warning to Moscow of P7."""
 
-    by: str = Field(description="Actor id that threatens (usually the mediator).")
-    target: str = Field(description="Actor id threatened.")
+    by: Id = Field(description="Actor id that threatens (usually the mediator).")
+    target: Id = Field(description="Actor id threatened.")
     issued: Date = Field(description="Date the threat is made; it is pending from then.")
     deadline: Date = Field(description="Date by which the target must accept.")
     severity: Unit = Field(
@@ -347,7 +420,7 @@ class Event(_Sourced):
     """A dated change of parameters, written as data (paths and values), never code."""
 
     date: Date = Field(description="Date on which the change takes effect (start of that day).")
-    description: str = Field(description="What happens, in a sentence (kept in run.json).")
+    description: Text = Field(description="What happens, in a sentence (kept in run.json).")
     set: dict[str, float] = Field(
         default_factory=dict,
         description='Parameter path = new value, e.g. "actors.russia.reservation" = 0.7.',
@@ -446,9 +519,9 @@ class Scenario(_Strict):
     outcomes: Outcomes = Field(
         default_factory=Outcomes, description="Scope thresholds of the outcome classes."
     )
-    issues: dict[str, Issue] = Field(description="Issues by id, in the order given.")
-    actors: dict[str, Actor] = Field(description="Actors by id, in the order given.")
-    threats: dict[str, Threat] = Field(default_factory=dict, description="Threats by id.")
-    events: dict[str, Event] = Field(
+    issues: dict[Id, Issue] = Field(description="Issues by id, in the order given.")
+    actors: dict[Id, Actor] = Field(description="Actors by id, in the order given.")
+    threats: dict[Id, Threat] = Field(default_factory=dict, description="Threats by id.")
+    events: dict[Id, Event] = Field(
         default_factory=dict, description="Dated parameter changes by id."
     )
