@@ -99,18 +99,19 @@ def locate(s: Scenario, path: str) -> Location:
     """Map a dotted scenario path to an array and index; raise :class:`UnknownPath`."""
     parts = path.split(".")
     actors, issues, threats = list(s.actors), list(s.issues), list(s.threats)
+    written = path if len(path) <= 80 else path[:77] + "..."  # errors stay one short line
 
     def idx(ids: list[str], key: str, what: str) -> int:
         if key not in ids:
             raise UnknownPath(
-                f"unknown {what} '{key}' in '{path}'{_did_you_mean(key, ids)} "
+                f"unknown {what} '{key[:40]}' in '{written}'{_did_you_mean(key, ids)} "
                 f"(known: {', '.join(ids)})"
             )
         return ids.index(key)
 
     def bad() -> UnknownPath:
         return UnknownPath(
-            f"unknown parameter path '{path}'{_did_you_mean(path, list(parameter_paths(s)))}"
+            f"unknown parameter path '{written}'{_did_you_mean(path, list(parameter_paths(s)))}"
         )
 
     head = parts[0]
@@ -142,7 +143,7 @@ def locate(s: Scenario, path: str) -> Location:
             if tail == ["spread", "red_line"]:
                 line = s.actors[parts[1]].stances[rest[1]].red_line
                 if line is None:
-                    raise UnknownPath(f"'{path}': the stance has no red line to spread")
+                    raise UnknownPath(f"'{written}': the stance has no red line to spread")
                 side = "never_below" if line.never_below is not None else "never_above"
                 target = ".".join(["actors", parts[1], "stances", rest[1], "red_line", side])
                 return Location("spread:" + target, (), fp)
@@ -165,7 +166,7 @@ def locate(s: Scenario, path: str) -> Location:
     }
     if head in tables and len(parts) == 2:
         if path in STRUCTURAL:
-            raise UnknownPath(f"'{path}' is structural (one value per run) and cannot vary here")
+            raise UnknownPath(f"'{written}' is structural (one value per run) and cannot vary here")
         if parts[1] in tables[head]:
             name = f"impl_{parts[1]}" if head == "implementation" else parts[1]
             return Location(name, (), (head, parts[1]))
@@ -173,7 +174,7 @@ def locate(s: Scenario, path: str) -> Location:
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
+    close = difflib.get_close_matches(name, known, n=1) if len(name) <= 200 else []
     return f"; did you mean '{close[0]}'?" if close else ""
 
 

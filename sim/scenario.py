@@ -245,6 +245,8 @@ def error_message(e: Any, kind: str, root: type[BaseModel] | None, loc: list[str
     if kind == "string_too_long":
         n = len(e.get("input") or "")
         return f"must be at most {ctx['max_length']:,} characters (got {n:,} characters)"
+    if kind == "float_type" and type(e.get("input")) is int:  # an int beyond a float
+        return f"must be a finite number (got {got})"
     if kind == "finite_number":
         return f"must be a finite number (got {got})"
     if kind == "literal_error":

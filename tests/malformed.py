@@ -620,4 +620,17 @@ CASES = [
             f"'actors.rusia.reservation'; did you mean 'russia'? (known: {ACTORS})"
         ],
     ),
+    Case(
+        "integer-beyond-a-float",
+        lambda t: set_key(t, "actors.russia", "capability", "1" + "0" * 400),
+        [
+            "actors.russia.capability: must be a finite number "
+            "(got 10000000000000000000... (401 digits))"
+        ],
+    ),
+    Case(
+        "event-path-of-100-kb",
+        lambda t: set_key(t, MEETING, "shift", '{ "' + "a." * 50_000 + 'b" = 0.1 }'),
+        [f"{MEETING}.shift.\"{'a.' * 28}a...\": unknown parameter path '{'a.' * 38}a...'"],
+    ),
 ]
