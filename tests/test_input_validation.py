@@ -17,14 +17,25 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from malformed import DEFAULT_TEXT, MEETING, add_table, drop_table, set_key
 from sweep_support import experiment_text
 from typer.testing import CliRunner
 
 from sim.charts.style import figure, title
 from sim.cli import app
-from sim.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario, printable, shown
-from sim.schema import ID_RULE
+from sim.parameters import build_parameters, parameter_paths, path_bounds
+from sim.scenario import (
+    DEFAULT_SCENARIO,
+    ScenarioError,
+    load_scenario,
+    parse_scenario,
+    printable,
+    schema_node,
+    shown,
+)
+from sim.schema import ID_RULE, Scenario
 
 CEASEFIRE = Path(sys.executable).parent / "ceasefire"
 EXPERIMENTS = sorted((DEFAULT_SCENARIO.parent.parent / "experiments").glob("*.toml"))
@@ -356,3 +367,54 @@ def test_a_syntax_error_in_a_scenario_still_quotes_its_line(tmp_path):
     path.write_text(add_table(DEFAULT_TEXT, "extra", "a = = 1"))
     line = one_error(ceasefire("validate", path))
     assert line.endswith("(line reads: a = = 1)")
+
+
+# --- events: what validate accepts stays inside the bounds the engine clips to ----------
+
+_DEFAULT = load_scenario(DEFAULT_SCENARIO)
+EVENT_PATHS = [p for p in parameter_paths(_DEFAULT) if ".spread." not in p]
+
+
+def _toml_float(x: float) -> str:
+    return "nan" if math.isnan(x) else shown(float(x))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    changes=st.lists(
+        st.tuples(
+            st.sampled_from(EVENT_PATHS),
+            st.sampled_from(["set", "shift"]),
+            st.one_of(st.floats(-2, 102), st.sampled_from([math.nan, math.inf, 0.0, 1.0])),
+        ),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda c: (c[0], c[1]),
+    )
+)
+def test_an_accepted_event_never_takes_a_parameter_out_of_its_bounds(changes):
+    """The property behind 'every value an event can produce is checked': if the file is
+    accepted, applying its events to the stated values (as the engine does) leaves every
+    changed parameter finite, inside the bounds the engine clips to, and whole where the
+    schema wants a whole number."""
+    text = set_key(DEFAULT_TEXT, MEETING, "shift", None)
+    for op in ("set", "shift"):
+        pairs = [f'"{p}" = {_toml_float(v)}' for p, o, v in changes if o == op]
+        if pairs:
+            text = set_key(text, MEETING, op, "{ " + ", ".join(pairs) + " }")
+    try:
+        s = parse_scenario(tomllib.loads(text), "fuzz.toml")
+    except ScenarioError as err:
+        event("refused")
+        assert all(line.startswith("fuzz.toml: events.") for line in err.lines), err.lines
+        return
+    event("accepted")
+    p = build_parameters(s, 1, seed=1)
+    for change in p.events:
+        where = (0, *change.index)
+        array = p.array(change.array)
+        array[where] = change.value if change.op == "set" else array[where] + change.value
+        lo, hi = path_bounds(s, change.path)
+        assert math.isfinite(array[where]) and lo <= array[where] <= hi, change
+        if schema_node(Scenario, change.path.split(".")) is int:
+            assert float(array[where]).is_integer(), change
