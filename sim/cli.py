@@ -2,71 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 import typer
-from typer.core import TyperGroup
 
-try:  # typer vendors its own copy of click (0.2x); its exceptions are not click's
-    from typer._click import exceptions as click_errors
-except ImportError:  # pragma: no cover - typer on top of click
-    from click import exceptions as click_errors
-
-from sim.scenario import DEFAULT_SCENARIO, ScenarioError, printable
+from sim.scenario.errors import ScenarioError, printable
+from sim.scenario.load import DEFAULT_SCENARIO
+from sim.usage import OneLineErrors
+from sim.version import __version__
 
 MAX_REPLICATES = 10_000_000
-
-
-class OneLineErrors(TyperGroup):
-    """Usage errors (a bad option value, a missing argument) as one ``error:`` line like
-    every other error, instead of the boxed usage message typer draws with rich."""
-
-    def main(self, *args, standalone_mode: bool = True, **kwargs):
-        try:
-            rv = super().main(*args, standalone_mode=False, **kwargs)
-        except click_errors.NoArgsIsHelpError as err:
-            if not standalone_mode:
-                raise
-            typer.echo(err.format_message(), err=True)
-            sys.exit(err.exit_code)
-        except click_errors.ClickException as err:
-            if not standalone_mode:
-                raise
-            typer.echo(f"error: {printable(usage_line(err))}", err=True)
-            sys.exit(err.exit_code)
-        except typer.Abort:
-            if not standalone_mode:
-                raise
-            typer.echo("error: aborted", err=True)
-            sys.exit(1)
-        if not standalone_mode:
-            return rv
-        sys.exit(rv if isinstance(rv, int) else 0)
-
-
-def usage_line(err: click_errors.ClickException) -> str:
-    """``--replicates: must be a whole number (got "abc") (see ceasefire run --help)``."""
-    import pydantic
-
-    from sim.scenario import error_message
-
-    message = err.format_message().strip().rstrip(".")
-    cause = err.__cause__
-    if isinstance(err, click_errors.NoSuchOption):
-        close = f"; did you mean {err.possibilities[0]}?" if err.possibilities else ""
-        message = f"{err.option_name}: no such option{close}"
-    elif isinstance(err, click_errors.BadParameter) and err.param is not None:
-        names = err.param.opts or [err.param.human_readable_name]
-        if isinstance(cause, pydantic.ValidationError):
-            e = cause.errors(include_url=False)[0]
-            what = error_message(e, e["type"], None, [])  # the value as typed, unquoted
-            message = f"{max(names, key=len)}: {re.sub(r'[(]got "(.*)"[)]$', r'(got \1)', what)}"
-        elif not isinstance(err, click_errors.MissingParameter):
-            message = f"{max(names, key=len)}: {err.message.rstrip('.')}"
-    ctx = getattr(err, "ctx", None)
-    return message + (f" (see {ctx.command_path} --help)" if ctx is not None else "")
 
 
 app = typer.Typer(
@@ -77,6 +23,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=OneLineErrors,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ceasefire {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Agent-based simulator of multi-party ceasefire negotiations."""
 
 
 def fail(lines: list[str] | str, code: int = 2) -> None:
@@ -106,7 +71,7 @@ def validate(
     """Check scenario and sweep files: OK, or one line per problem (exit code 2).
 
     The kind of file is recognised: a sweep file is checked with its base scenario."""
-    from sim.scenario import file_kind, load_scenario, read_toml
+    from sim.scenario.load import file_kind, load_scenario, read_toml
     from sim.sweep.spec import load_experiment
 
     bad = False
@@ -147,14 +112,14 @@ def run(
     """Run a scenario and write its results, summary and charts to a new directory."""
     check_range("--replicates", replicates, 1, MAX_REPLICATES)
     check_range("--seed", seed, 0, 2**63 - 1)
-    from sim.scenario import load_scenario_text
+    from sim.scenario.load import load_scenario_text
 
     try:  # before importing the engine, so a bad file is reported at once
         loaded = load_scenario_text(scenario)
     except ScenarioError as err:
         fail(err.lines)
-    from sim.runner import default_out_dir, execute_run
-    from sim.store import OutputExists
+    from sim.results.atomic import OutputExists
+    from sim.run import default_out_dir, execute_run
 
     out_dir = out if out is not None else default_out_dir(scenario)
     try:
@@ -176,7 +141,7 @@ def run(
         fail(f"{out_dir}: cannot write the run directory ({_os_reason(err)})")
     except KeyboardInterrupt:  # the temporary directory is already removed
         fail(f"interrupted; nothing was written to {out_dir}", code=130)
-    from sim.results import headline
+    from sim.results.summary import headline
 
     typer.echo(headline(result.summary))
     written = "summary.json, outcomes.csv, series.csv" + (", charts/" if charts else "")
@@ -272,10 +237,10 @@ def summarize(
     from rich.console import Console
 
     from sim.sweep.store import SweepDirError
-    from sim.sweep.summarize import render, summarize_sweep, write_summary
+    from sim.sweep.summarize import render, summarise_sweep, write_summary
 
     try:
-        summary = summarize_sweep(directory)
+        summary = summarise_sweep(directory)
     except SweepDirError as err:
         fail(str(err))
     for note in summary.notes:
@@ -312,7 +277,7 @@ def forecast(
     from rich.console import Console
 
     from sim import forecast as forecasts
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
 
     if disagreement not in ("reservation", "status-quo"):
         fail(f"--disagreement: must be 'reservation' or 'status-quo' (got {disagreement!r})")
@@ -324,7 +289,7 @@ def forecast(
     Console().print(forecasts.render(result, s.scenario.name))
 
 
-# --- reading results: report, plot, compare (sim/report.py, sim/compare.py) ---------------
+# --- reading results: report, plot, compare (sim/report/, sim/compare.py) ---------------
 
 
 @app.command()
@@ -339,7 +304,7 @@ def report(
     It holds the scenario, the evidence for every stance, the timeline, all charts and how to
     reproduce them; for a summarised sweep, the design and the sweep charts.
     """
-    from sim.report import ReportError, write_report
+    from sim.report.run import ReportError, write_report
 
     try:
         path = write_report(directory, out)
@@ -360,7 +325,7 @@ def plot(
 
     The charts are drawn again from the stored results, replacing files of the same name.
     """
-    from sim.report import ReportError, plot_directory
+    from sim.report.plot import ReportError, plot_directory
 
     try:
         written = plot_directory(directory, out, fmt, only)
@@ -385,9 +350,10 @@ def compare(
     Writes a new directory with compare.html, the charts (outcome shares, survival, agreement
     dates) and differences.csv, and prints the table of differences.
     """
-    from sim.compare import CompareError, write_comparison
-    from sim.runner import default_out_dir
-    from sim.store import OutputExists
+    from sim.compare import CompareError
+    from sim.report.compare import write_comparison
+    from sim.results.atomic import OutputExists
+    from sim.run import default_out_dir
 
     target = out if out is not None else default_out_dir(Path("compare"))
     try:
@@ -413,7 +379,7 @@ def dashboard(
 ) -> None:
     """Explore a scenario live in the browser: levers, step/run/reset, charts, evidence."""
     from sim.dashboard.server import DashboardError, serve
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
 
     try:
         load_scenario(scenario)
@@ -423,10 +389,6 @@ def dashboard(
     except DashboardError as err:
         fail(str(err))
     raise typer.Exit(code)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
 
 
 if __name__ == "__main__":  # `python -m sim.cli`, as the sweep crash tests run it

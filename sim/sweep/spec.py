@@ -22,31 +22,26 @@ from __future__ import annotations
 
 import hashlib
 import math
-import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.parameters import UnknownPath, locate, path_bounds
-from sim.scenario import (
-    ScenarioError,
+from sim.scenario.base import NAME_CHARS, Name, Text
+from sim.scenario.errors import ScenarioError, format_validation_error, shown, validated
+from sim.scenario.load import (
     file_kind,
-    format_validation_error,
     looks_like_ours,
     modified,
     parse_scenario,
     parse_toml,
     read_text,
-    schema_node,
-    shown,
-    validated,
 )
-from sim.schema import NAME_CHARS, Name, Scenario, Text
+from sim.scenario.paths import UnknownPath, locate, path_annotation, path_bounds, schema_node
+from sim.scenario.schema import Scenario
 
-DESIGNS = ("grid", "random", "lhs", "sobol")
 SAMPLED = ("random", "lhs", "sobol")
 MAX_CHUNK_SIZE = 20_000  # default ceiling: ~300 MB per worker with the default scenario
 MIN_CHUNK_SIZE = 2_000  # below this, per-round overhead eats the vectorisation gain
@@ -180,7 +175,7 @@ def load_experiment(path: str | Path) -> Experiment:
     problems = check_experiment(spec, scenario)
     if problems:
         raise ScenarioError([f"{label}: {where}: {what}" for where, what in problems])
-    integer = frozenset(p for p in spec.parameters if _annotation(scenario, p)[1] is int)
+    integer = frozenset(p for p in spec.parameters if path_annotation(scenario, p)[1] is int)
     return Experiment(
         path=path,
         text=text,
@@ -326,7 +321,7 @@ def _check_with_events(s: Scenario, path: str, where: str, checks: list) -> list
 
 def check_value(s: Scenario, path: str, value: float) -> str | None:
     """The schema's verdict on ``value`` at ``path``: None, or 'must be <= 1 (got 1.2); ...'."""
-    annotation, _ = _annotation(s, path)
+    annotation, _ = path_annotation(s, path)
     try:
         pydantic.TypeAdapter(annotation).validate_python(value)
     except pydantic.ValidationError as err:
@@ -334,17 +329,3 @@ def check_value(s: Scenario, path: str, value: float) -> str | None:
         lo, hi = path_bounds(s, path)
         return f"{message}; allowed range {lo:g} to {hi:g}"
     return None
-
-
-def _annotation(s: Scenario, path: str) -> tuple[Any, Any]:
-    """The schema annotation (with its bounds) of the field at ``path``, and its base type."""
-    parts = list(locate(s, path).field_path)
-    parent = schema_node(Scenario, parts[:-1])
-    if isinstance(parent, type) and issubclass(parent, BaseModel):
-        info = parent.model_fields[parts[-1]]
-        annotation = (
-            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        )
-    else:  # a value inside a dict (ties, threat spreads)
-        annotation = typing.get_args(parent)[1]
-    return annotation, schema_node(Scenario, parts)
