@@ -7,10 +7,13 @@ from pathlib import Path
 
 import typer
 
-from sim.scenario.load import DEFAULT_SCENARIO, ScenarioError
+from sim.scenario.errors import ScenarioError, printable
+from sim.scenario.load import DEFAULT_SCENARIO
+from sim.usage import OneLineErrors
 from sim.version import __version__
 
 MAX_REPLICATES = 10_000_000
+
 
 app = typer.Typer(
     name="ceasefire",
@@ -18,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 
 
@@ -41,9 +45,10 @@ def main(
 
 
 def fail(lines: list[str] | str, code: int = 2) -> None:
-    """Print one-line errors to stderr and exit (no traceback)."""
+    """Print one-line errors to stderr and exit (no traceback); control characters in
+    what the lines echo (file names, ids) are escaped."""
     for line in [lines] if isinstance(lines, str) else lines:
-        typer.echo(f"error: {line}", err=True)
+        typer.echo(f"error: {printable(line)}", err=True)
     raise typer.Exit(code)
 
 
@@ -60,15 +65,24 @@ def check_range(option: str, value: int, lo: int, hi: int) -> None:
 
 
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., help="Scenario files to check.")) -> None:
-    """Check scenario files; print OK or one line per problem (exit code 2 on any problem)."""
-    from sim.scenario.load import load_scenario
+def validate(
+    files: list[Path] = typer.Argument(..., help="Scenario or sweep files to check."),
+) -> None:
+    """Check scenario and sweep files: OK, or one line per problem (exit code 2).
+
+    The kind of file is recognised: a sweep file is checked with its base scenario."""
+    from sim.scenario.load import file_kind, load_scenario, read_toml
+    from sim.sweep.spec import load_experiment
 
     bad = False
     for f in files:
         try:
-            load_scenario(f)
-            typer.echo(f"OK: {f}")
+            if file_kind(read_toml(f)) == "sweep":
+                load_experiment(f)
+                typer.echo(f"OK: {printable(str(f))} (sweep file)")
+            else:
+                load_scenario(f)
+                typer.echo(f"OK: {printable(str(f))}")
         except ScenarioError as err:
             bad = True
             for line in err.lines:
@@ -202,7 +216,7 @@ def sweep(
         typer.echo(str(err), err=True)
         raise typer.Exit(130) from None
     except OSError as err:
-        fail(f"{out_dir}: {err}")
+        fail(f"{out_dir}: cannot write the sweep directory ({_os_reason(err)})")
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
     skipped = report.runs - report.runs_new

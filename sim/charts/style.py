@@ -54,6 +54,9 @@ RC = {
     "figure.constrained_layout.use": True,
     "figure.titlesize": 12,
     "svg.fonttype": "none",  # SVG text stays text: searchable and small
+    # Text comes from scenario files (names, labels) and is drawn as written: a "$" must
+    # not start matplotlib's mathtext, where "$\undefined$" raises while drawing.
+    "text.parse_math": False,
 }
 
 

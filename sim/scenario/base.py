@@ -11,12 +11,71 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 PARAGRAPH = re.compile(r"\bP\d+\b")
+
+# Ids are table keys and parts of dotted paths (``actors.russia.reservation``), so a dot,
+# a quote or a control character in one would make paths ambiguous or error lines unreadable.
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+ID_RULE = "1 to 40 lowercase letters, digits or _, starting with a letter"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+# The calendar the engine and the charts can draw: every date of a run (start, plus up to
+# 1,000 rounds of talks and 365 days of ceasefire) must stay a valid date for numpy and
+# matplotlib, and for any reader, so dates are kept to two centuries either side of now.
+FIRST_DATE = dt.date(1800, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+
+# Length limits: text is drawn on charts and printed in reports, so a name of megabytes
+# would hang drawing; the limits are far above anything a reader wants to see.
+NAME_CHARS = 200
+TEXT_CHARS = 5_000
+
+
+def _control_character(text: str, allowed: str) -> str | None:
+    return next((c for c in text if (c < " " or "\x7f" <= c <= "\x9f") and c not in allowed), None)
+
+
+def _one_line(text: str) -> str:
+    bad = _control_character(text, "")
+    if bad is not None:
+        raise ValueError(f"contains the control character {bad!r}; write one line of plain text")
+    return text
+
+
+def _plain_text(text: str) -> str:
+    bad = _control_character(text, "\n\t")
+    if bad is not None:
+        raise ValueError(f"contains the control character {bad!r}; write plain text")
+    return text
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+# A one-line name (charts, tables) and a longer text (descriptions, evidence).
+Name = Annotated[
+    str,
+    Field(max_length=NAME_CHARS),
+    AfterValidator(_one_line),
+    AfterValidator(_not_blank),
+]
+Text = Annotated[str, Field(max_length=TEXT_CHARS), AfterValidator(_plain_text)]
 
 
 def number_text(x: float) -> str:
@@ -31,7 +90,9 @@ def _cites_paragraph(text: str) -> str:
 
 
 # Evidence is a paragraph reference and a paraphrase ("P6: Putin named Kursk").
-Evidence = Annotated[str, AfterValidator(_cites_paragraph)]
+Evidence = Annotated[Text, AfterValidator(_not_blank), AfterValidator(_cites_paragraph)]
+# Why a value is assumed: a reason, so never empty.
+Assumption = Annotated[Text, AfterValidator(_not_blank)]
 
 
 class _Strict(BaseModel):
@@ -39,7 +100,7 @@ class _Strict(BaseModel):
     coerced between types: ``position = true`` or ``position = "0.5"`` is an error rather
     than 1.0 or 0.5. Dates (``Date``) still accept ISO strings as well as TOML dates."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class _Sourced(_Strict):
@@ -50,7 +111,7 @@ class _Sourced(_Strict):
         description="The source: a paragraph of the article and a paraphrase, e.g. "
         "'P6: Putin raised the Kursk question'. Give this or `assumption`, not both.",
     )
-    assumption: str | None = Field(
+    assumption: Assumption | None = Field(
         None,
         description="Why the value is assumed when no paragraph states it, in one line. "
         "Give this or `evidence`, not both.",
@@ -71,4 +132,16 @@ class _Sourced(_Strict):
         return self
 
 
-Date = Annotated[dt.date, Field(strict=False)]
+def _date_input(value: object) -> object:
+    """A TOML date or an ISO string; not a number (pydantic would read a Unix time) and not
+    a date-time or a time of day (a round is a whole day)."""
+    if isinstance(value, dt.datetime | dt.time) or not isinstance(value, dt.date | str):
+        raise ValueError("must be a date like 2025-03-11")
+    return value
+
+
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_date_input),
+    Field(strict=False, ge=FIRST_DATE, le=LAST_DATE),
+]

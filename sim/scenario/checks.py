@@ -7,14 +7,18 @@ in a threat must exist, an event's path must name a parameter and stay in its bo
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from sim.scenario.errors import shown
-from sim.scenario.paths import UnknownPath, locate, path_bounds
+import pydantic
+
+from sim.scenario.errors import format_validation_error, shown
+from sim.scenario.paths import UnknownPath, locate, schema_node
 from sim.scenario.schema import Scenario
 
 
-def cross_check(s: Scenario) -> list[tuple[str, str]]:
-    """Problems that span fields: unknown ids, missing stances, dates out of order."""
+def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
+    """Problems that span fields: unknown ids, missing stances, dates out of order, and
+    (``events``) what the dated events would make of the scenario."""
     problems: list[tuple[str, str]] = []
     actors, issues = list(s.actors), list(s.issues)
     known_actors = f"(known: {', '.join(actors)})"
@@ -89,11 +93,13 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
                 )
             )
 
+    if not events:
+        return problems
     for eid, event in s.events.items():
         problems += _date_problems(f"events.{eid}.date", event.date, start)
         for op in ("set", "shift"):
-            for path, value in getattr(event, op).items():
-                where = f'events.{eid}.{op}."{path}"'  # TOML spelling of a dotted key
+            for path in getattr(event, op):
+                where = _event_field(eid, op, path)
                 try:
                     location = locate(s, path)
                 except UnknownPath as err:
@@ -101,12 +107,61 @@ def cross_check(s: Scenario) -> list[tuple[str, str]]:
                     continue
                 if location.kind == "spread":
                     problems.append((where, "an event cannot change a spread (it is drawn once)"))
-                    continue
-                lo, hi = path_bounds(s, path)
-                if op == "set" and not lo <= value <= hi:
-                    op_, bound = (">=", lo) if value < lo else ("<=", hi)
-                    problems.append((where, f"must be {op_} {shown(bound)} (got {shown(value)})"))
-    return problems
+    return problems or event_problems(s)
+
+
+def _event_field(eid: str, op: str, path: str) -> str:
+    return f"events.{eid}.{op}.{shown(path)}"  # TOML spelling of a dotted key
+
+
+def event_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Apply the events in the order the engine does (by date, then file order; within an
+    event ``set`` before ``shift``) to a copy of the scenario, and check every state it
+    passes through against the same bounds and cross-field rules as the file itself.
+
+    The first event that leads to an invalid scenario is reported; a problem at a path the
+    event changes is reported at that change, any other (all saliences 0, ``partial_min``
+    above ``comprehensive_min``, a position past its red line) at the event.
+    """
+    data = s.model_dump(mode="python", exclude_none=True)
+    for eid, event in sorted(s.events.items(), key=lambda item: item[1].date):
+        changed: dict[str, tuple[str, str]] = {}  # path -> (field, shift)
+        for op in ("set", "shift"):
+            for path, value in getattr(event, op).items():
+                *parents, leaf = path.split(".")
+                node = data
+                for part in parents:
+                    node = node.setdefault(part, {})
+                old = node.get(leaf, 1.0 if leaf == "never_above" else 0.0)
+                new = value if op == "set" else old + value
+                if schema_node(Scenario, path.split(".")) is int and float(new).is_integer():
+                    new = int(new)
+                node[leaf] = new
+                changed[path] = (
+                    _event_field(eid, op, path),
+                    f"{shown(old)} {'+' if value >= 0 else '-'} {shown(abs(value))}"
+                    if op == "shift"
+                    else "",
+                )
+        try:
+            state = Scenario.model_validate(data)
+        except pydantic.ValidationError as err:
+            lines = format_validation_error(err, Scenario)
+        else:
+            lines = [f"{where}: {what}" for where, what in cross_check(state, events=False)]
+        if lines:
+            return [_at_change(line, eid, changed) for line in lines]
+    return []
+
+
+def _at_change(line: str, eid: str, changed: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    where, what = line.split(": ", 1)
+    if where in changed:
+        field, shift = changed[where]
+        if shift:
+            what = re.sub(r"\(got ([^()]*)\)$", rf"(got \1 = {shift} after this shift)", what)
+        return field, what
+    return f"events.{eid}", f"after this event, {where}: {what}"
 
 
 def _date_problems(where: str, date: dt.date, start: dt.date) -> list[tuple[str, str]]:

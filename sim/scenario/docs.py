@@ -87,8 +87,8 @@ def type_name(annotation: typing.Any, key: str = "key") -> str:
     return name + (" (optional)" if optional else "")
 
 
-def _number(x: float) -> str:
-    return f"{x:g}"
+def _number(x: float | dt.date) -> str:
+    return x.isoformat() if isinstance(x, dt.date) else f"{x:g}"
 
 
 def bounds(info: FieldInfo) -> str:
@@ -105,6 +105,9 @@ def bounds(info: FieldInfo) -> str:
     upper = upper or next(
         (f"< {_number(m.lt)}" for m in metas if getattr(m, "lt", None) is not None), ""
     )
+    longest = next((m.max_length for m in metas if getattr(m, "max_length", None)), None)
+    if longest is not None:
+        return f"at most {longest:,} characters"
     if not (lower or upper):
         return ""
     subject = "each value" if typing.get_origin(_base(annotation)) is dict else "x"

@@ -32,7 +32,27 @@ def load_scenario_text(path: str | Path) -> tuple[Scenario, str]:
     """
     path = Path(path)
     text = read_text(path)
-    return parse_scenario(parse_toml(text, str(path)), str(path)), text
+    data = parse_toml(text, str(path))
+    kind = file_kind(data)
+    if kind == "sweep":
+        raise ScenarioError([f"{path}: this is a sweep file; use ceasefire sweep"])
+    if kind is None:
+        raise ScenarioError(
+            [f"{path}: not a scenario file (it has no [scenario], [issues] or [actors] table)"]
+        )
+    return parse_scenario(data, str(path)), text
+
+
+def file_kind(data: dict[str, Any]) -> str | None:
+    """``"scenario"``, ``"sweep"`` or None, from the top-level tables of parsed TOML.
+
+    A file with any scenario table is a scenario (so that a scenario missing its
+    ``[scenario]`` table still gets field-by-field errors); one with ``[sweep]`` and no
+    scenario table is a sweep file; anything else is neither, and is not echoed.
+    """
+    if any(key in data for key in ("scenario", "issues", "actors")):
+        return "scenario"
+    return "sweep" if "sweep" in data else None
 
 
 def read_text(path: Path) -> str:
@@ -56,11 +76,24 @@ def read_toml(path: Path) -> dict[str, Any]:
     return parse_toml(read_text(Path(path)), str(path))
 
 
+MAX_DIGITS = 4300  # Python's limit on converting decimal text to int (sys.int_info)
+
+
 def parse_toml(text: str, label: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError([f"{label}: {toml_error_message(err, text)}"]) from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise ScenarioError(
+            [f"{label}: TOML nesting too deep (arrays or inline tables inside each other)"]
+        ) from None
+    except ValueError:  # an integer longer than Python converts
+        long = re.search(rf"\d{{{MAX_DIGITS},}}", text)
+        where = f"line {text.count(chr(10), 0, long.start()) + 1}: " if long else ""
+        raise ScenarioError(
+            [f"{label}: {where}number too long (more than {MAX_DIGITS:,} digits)"]
+        ) from None
 
 
 _TOML_AT = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$", re.S)
@@ -75,6 +108,10 @@ def toml_error_message(err: tomllib.TOMLDecodeError, text: str) -> str:
     declared twice (two actors with the same id) is a TOML error of this kind.
     """
     raw = str(err)
+    if not looks_like_ours(text):
+        at = _TOML_AT.match(raw)
+        where = f"line {at['line']}, column {at['col']}: " if at else ""
+        return f"{where}not valid TOML, and not a scenario or sweep file (no [scenario] table)"
     msg = _TOML_KEY.sub(lambda m: ".".join(re.findall(r"'([^']*)'", m.group(1))), raw)
     at = _TOML_AT.match(msg)
     if at is None:  # e.g. "(at end of document)"
@@ -86,6 +123,14 @@ def toml_error_message(err: tomllib.TOMLDecodeError, text: str) -> str:
         source = source[:57] + "..."
     reads = f" (line reads: {source})" if source else ""
     return f"line {n}, column {at['col']}: TOML syntax error: {at['msg']}{reads}"
+
+
+def looks_like_ours(text: str) -> bool:
+    """Whether the text has a table of a scenario or sweep file: only then does a syntax
+    error quote the offending line or its keys. Any other file (``/etc/shadow`` or
+    ``/proc/self/environ`` named as a sweep's base) must never have its content printed."""
+    tables = r"scenario|sweep|issues|actors|negotiation|implementation|outcomes"
+    return re.search(rf"^\s*\[\s*({tables})\b", text, re.M) is not None
 
 
 def parse_scenario(data: dict[str, Any], label: str) -> Scenario:

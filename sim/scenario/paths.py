@@ -10,6 +10,7 @@ through this module, so none of them needs its own annotation unwrapper.
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import ActorSpread, Scenario
 
 # Scenario field -> array name, per level of the file. Arrays are (replicate, *index).
 ACTOR_FIELDS = {
@@ -103,14 +104,20 @@ def locate(s: Scenario, path: str) -> Location:
     """Map a dotted scenario path to an array and index; raise :class:`UnknownPath`."""
     parts = path.split(".")
     actors, issues, threats = list(s.actors), list(s.issues), list(s.threats)
+    written = path if len(path) <= 80 else path[:77] + "..."  # errors stay one short line
 
     def idx(ids: list[str], key: str, what: str) -> int:
         if key not in ids:
-            raise UnknownPath(f"unknown {what} '{key}' in '{path}' (known: {', '.join(ids)})")
+            raise UnknownPath(
+                f"unknown {what} '{key[:40]}' in '{written}'{_did_you_mean(key, ids)} "
+                f"(known: {', '.join(ids)})"
+            )
         return ids.index(key)
 
     def bad() -> UnknownPath:
-        return UnknownPath(f"unknown parameter path '{path}'")
+        return UnknownPath(
+            f"unknown parameter path '{written}'{_did_you_mean(path, list(parameter_paths(s)))}"
+        )
 
     head = parts[0]
     if head == "actors" and len(parts) >= 3:
@@ -138,7 +145,7 @@ def locate(s: Scenario, path: str) -> Location:
             if tail == ["spread", "red_line"]:
                 line = s.actors[parts[1]].stances[rest[1]].red_line
                 if line is None:
-                    raise UnknownPath(f"'{path}': the stance has no red line to spread")
+                    raise UnknownPath(f"'{written}': the stance has no red line to spread")
                 side = "never_below" if line.never_below is not None else "never_above"
                 target = ".".join(["actors", parts[1], "stances", rest[1], "red_line", side])
                 return _spread(target, fp)
@@ -161,11 +168,39 @@ def locate(s: Scenario, path: str) -> Location:
     }
     if head in tables and len(parts) == 2:
         if path in STRUCTURAL:
-            raise UnknownPath(f"'{path}' is structural (one value per run) and cannot vary here")
+            raise UnknownPath(f"'{written}' is structural (one value per run) and cannot vary here")
         if parts[1] in tables[head]:
             name = f"impl_{parts[1]}" if head == "implementation" else parts[1]
             return Location(name, (), (head, parts[1]))
     raise bad()
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1) if len(name) <= 200 else []
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def parameter_paths(s: Scenario) -> typing.Iterator[str]:
+    """Every dotted path :func:`locate` accepts for ``s`` (what a typo is matched against)."""
+    for a, actor in s.actors.items():
+        yield from (f"actors.{a}.{f}" for f in ACTOR_FIELDS)
+        yield from (f"actors.{a}.ties.{b}" for b in s.actors if b != a)
+        yield from (f"actors.{a}.spread.{f}" for f in ActorSpread.model_fields)
+        for k, stance in actor.stances.items():
+            stance_path = f"actors.{a}.stances.{k}"
+            yield from (f"{stance_path}.{f}" for f in STANCE_FIELDS)
+            yield from (f"{stance_path}.red_line.{f}" for f in RED_LINE_FIELDS)
+            yield from (f"{stance_path}.spread.{f}" for f in STANCE_FIELDS)
+            if stance.red_line is not None:
+                yield f"{stance_path}.spread.red_line"
+    for k in s.issues:
+        yield from (f"issues.{k}.{f}" for f in ISSUE_FIELDS)
+    for h in s.threats:
+        yield from (f"threats.{h}.{f}" for f in THREAT_FIELDS)
+        yield from (f"threats.{h}.spread.{f}" for f in ("severity", "credibility"))
+    yield from (f"negotiation.{f}" for f in NEGOTIATION_FIELDS)
+    yield from (f"implementation.{f}" for f in IMPLEMENTATION_FIELDS)
+    yield from (f"outcomes.{f}" for f in OUTCOME_FIELDS)
 
 
 def path_annotation(s: Scenario, path: str) -> tuple[Any, Any]:

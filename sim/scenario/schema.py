@@ -13,7 +13,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Date, Evidence, Unit, _Sourced, _Strict, number_text
+from sim.scenario.base import (
+    Assumption,
+    Date,
+    Evidence,
+    Id,
+    Name,
+    Text,
+    Unit,
+    _Sourced,
+    _Strict,
+    number_text,
+)
 from sim.scenario.settings import Event, Implementation, Negotiation, Outcomes, Threat
 
 __all__ = [
@@ -38,29 +49,29 @@ __all__ = [
 class Source(_Strict):
     """A source the scenario's evidence cites."""
 
-    title: str = Field(description="Title of the source.")
-    file: str | None = Field(None, description="Path of the source text, if shipped.")
+    title: Name = Field(description="Title of the source.")
+    file: Name | None = Field(None, description="Path of the source text, if shipped.")
     date: Date | None = Field(None, description="Publication date.")
 
 
 class Meta(_Strict):
     """What the scenario is: its name, its first day and its sources."""
 
-    name: str = Field(description="Short name shown on charts and in reports.")
-    description: str = Field("", description="What the scenario represents, in a sentence or two.")
+    name: Name = Field(description="Short name shown on charts and in reports.")
+    description: Text = Field("", description="What the scenario represents, in a sentence or two.")
     start_date: Date = Field(
         description="Calendar date of round 0; one round is one day, so events and threats "
         "are dated and charts show dates."
     )
-    sources: dict[str, Source] = Field(default_factory=dict, description="Sources by id.")
+    sources: dict[Id, Source] = Field(default_factory=dict, description="Sources by id.")
 
 
 class Issue(_Sourced):
     """One dimension of the negotiation, on [0, 1] between two described poles."""
 
-    label: str = Field(description="Human name of the issue, shown on charts.")
-    zero: str = Field(description="What a value of 0 means (one pole).")
-    one: str = Field(description="What a value of 1 means (the other pole).")
+    label: Name = Field(description="Human name of the issue, shown on charts.")
+    zero: Name = Field(description="What a value of 0 means (one pole).")
+    one: Name = Field(description="What a value of 1 means (the other pole).")
     status_quo: Unit = Field(description="Value that holds if there is no agreement.")
     opening: Unit = Field(description="Value in the mediator's opening proposal (round 0).")
 
@@ -161,7 +172,7 @@ class ActorSpread(_Strict):
 class Actor(_Strict):
     """A state at the table: its role, its behaviour and its stance on every issue."""
 
-    name: str = Field(description="Display name on charts and tables.")
+    name: Name = Field(description="Display name on charts and tables.")
     role: Literal["mediator", "party", "supporter"] = Field(
         description="`mediator` makes the proposals (exactly one); a `party` holds a veto (at "
         "least one); a `supporter` has no veto, pulls the actors tied to it and adds "
@@ -197,12 +208,12 @@ class Actor(_Strict):
     noise: Unit = Field(
         0.0, description="sigma: standard deviation of the noise on the utility it perceives."
     )
-    ties: dict[str, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
+    ties: dict[Id, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
         default_factory=dict,
         description="w_ij: actor id = how strongly that actor pulls this one's positions "
         "each round (weighted by its capability).",
     )
-    accepts_only_with: list[str] = Field(
+    accepts_only_with: list[Id] = Field(
         default_factory=list,
         description="Actor ids: a yes from this actor is conditional and counts only if all "
         "of them say yes in the same round (P5).",
@@ -220,10 +231,10 @@ class Actor(_Strict):
     evidence: Evidence | None = Field(
         None, description="Source of the behavioural parameters (cites a paragraph, 'P5: ...')."
     )
-    assumption: str | None = Field(
+    assumption: Assumption | None = Field(
         None, description="Why the behavioural parameters are assumed (give this or evidence)."
     )
-    stances: dict[str, Stance] = Field(description="Stance per issue id; every issue needs one.")
+    stances: dict[Id, Stance] = Field(description="Stance per issue id; every issue needs one.")
     spread: ActorSpread = Field(
         default_factory=ActorSpread, description="Uncertainty of the behaviour across replicates."
     )
@@ -253,9 +264,9 @@ class Scenario(_Strict):
     outcomes: Outcomes = Field(
         default_factory=Outcomes, description="Scope thresholds of the outcome classes."
     )
-    issues: dict[str, Issue] = Field(description="Issues by id, in the order given.")
-    actors: dict[str, Actor] = Field(description="Actors by id, in the order given.")
-    threats: dict[str, Threat] = Field(default_factory=dict, description="Threats by id.")
-    events: dict[str, Event] = Field(
+    issues: dict[Id, Issue] = Field(description="Issues by id, in the order given.")
+    actors: dict[Id, Actor] = Field(description="Actors by id, in the order given.")
+    threats: dict[Id, Threat] = Field(default_factory=dict, description="Threats by id.")
+    events: dict[Id, Event] = Field(
         default_factory=dict, description="Dated parameter changes by id."
     )

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Date, Unit, _Sourced, _Strict
+from sim.scenario.base import Date, Id, Text, Unit, _Sourced, _Strict
 
 
 class Negotiation(_Strict):
@@ -51,8 +51,8 @@ class Negotiation(_Strict):
 class Threat(_Sourced):
     """A dated threat by one actor against a party, like the US warning to Moscow of P7."""
 
-    by: str = Field(description="Actor id that threatens (usually the mediator).")
-    target: str = Field(description="Actor id threatened.")
+    by: Id = Field(description="Actor id that threatens (usually the mediator).")
+    target: Id = Field(description="Actor id threatened.")
     issued: Date = Field(description="Date the threat is made; it is pending from then.")
     deadline: Date = Field(description="Date by which the target must accept.")
     severity: Unit = Field(
@@ -81,7 +81,7 @@ class Event(_Sourced):
     """A dated change of parameters, written as data (paths and values), never code."""
 
     date: Date = Field(description="Date on which the change takes effect (start of that day).")
-    description: str = Field(description="What happens, in a sentence (kept in run.json).")
+    description: Text = Field(description="What happens, in a sentence (kept in run.json).")
     set: dict[str, float] = Field(
         default_factory=dict,
         description='Parameter path = new value, e.g. "actors.russia.reservation" = 0.7.',

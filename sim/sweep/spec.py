@@ -29,9 +29,17 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.scenario.errors import ScenarioError, format_validation_error, validated
-from sim.scenario.load import load_scenario, read_toml
-from sim.scenario.paths import UnknownPath, locate, path_annotation, path_bounds
+from sim.scenario.base import NAME_CHARS, Name, Text
+from sim.scenario.errors import ScenarioError, format_validation_error, shown, validated
+from sim.scenario.load import (
+    file_kind,
+    looks_like_ours,
+    modified,
+    parse_scenario,
+    parse_toml,
+    read_text,
+)
+from sim.scenario.paths import UnknownPath, locate, path_annotation, path_bounds, schema_node
 from sim.scenario.schema import Scenario
 
 SAMPLED = ("random", "lhs", "sobol")
@@ -42,10 +50,10 @@ MAX_POINTS = 2**31 - 1  # the point column is int32
 
 
 class _Strict(BaseModel):
-    """As strict as the scenario schema: unknown fields are errors, and values are not
-    coerced between types (``seed = "7"`` or ``replicates = 1.0`` is an error, not 7 or 1)."""
+    """As strict as a scenario file: no coercion (``seed = "7"``, ``values = ["0.5"]`` and
+    ``common_random_numbers = "yes"`` are errors), no NaN or infinity, no unknown field."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Range(_Strict):
@@ -63,13 +71,15 @@ class ParameterSpec(_Strict):
     range: Range | None = Field(None, description="Grid values as start, stop, num.")
     low: float | None = Field(None, description="Lower end for random, lhs and sobol designs.")
     high: float | None = Field(None, description="Upper end for random, lhs and sobol designs.")
-    description: str = Field("", description="Why this parameter is varied, and its source.")
+    description: Text = Field("", description="Why this parameter is varied, and its source.")
 
 
 class SweepSettings(_Strict):
-    name: str = Field("", description="Short name shown in summaries.")
-    description: str = Field("", description="What the sweep asks.")
-    base: str = Field(description="Base scenario file, relative to the sweep file.")
+    name: Annotated[str, Field(max_length=NAME_CHARS)] = Field(
+        "", description="Short name shown in summaries."
+    )
+    description: Text = Field("", description="What the sweep asks.")
+    base: Name = Field(description="Base scenario file, relative to the sweep file.")
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = Field(1, description="Seed of all draws.")
     replicates: Annotated[int, Field(ge=1, le=1_000_000_000)] = Field(
         description="Monte Carlo replicates per design point."
@@ -138,27 +148,58 @@ class Experiment:
 
 
 def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate a sweep file and its base scenario; :class:`ScenarioError` if bad."""
+    """Read and validate a sweep file and its base scenario; :class:`ScenarioError` if bad.
+
+    Both files are kept as the exact text read (line endings included), so the copies in
+    the sweep directory are byte-identical and their hashes are hashes of the files' bytes.
+    """
     path = Path(path)
     label = str(path)
-    spec = validated(SweepFile, read_toml(path), label)
-    base_path = (path.parent / spec.sweep.base).resolve()
-    if not base_path.is_file():
-        raise ScenarioError([f"{label}: sweep.base: scenario file not found: {base_path}"])
-    scenario = load_scenario(base_path)
+    text = read_text(path)
+    data = parse_toml(text, label)
+    if file_kind(data) == "scenario":
+        raise ScenarioError([f"{label}: this is a scenario file; use ceasefire run"])
+    spec = validated(SweepFile, data, label)
+    base_path = resolve_base(path, spec.sweep.base)
+    base_text = read_text(base_path)
+    if not looks_like_ours(base_text):  # never echo a file that is not a scenario
+        raise ScenarioError(
+            [f"{label}: sweep.base: {base_path} is not a scenario file (no [scenario] table)"]
+        )
+    base_data = parse_toml(base_text, str(base_path))
+    kind = file_kind(base_data)
+    if kind != "scenario":
+        what = "a sweep file" if kind == "sweep" else "not a scenario file (no [scenario] table)"
+        raise ScenarioError([f"{label}: sweep.base: {base_path} is {what}"])
+    scenario = parse_scenario(base_data, str(base_path))
     problems = check_experiment(spec, scenario)
     if problems:
         raise ScenarioError([f"{label}: {where}: {what}" for where, what in problems])
     integer = frozenset(p for p in spec.parameters if path_annotation(scenario, p)[1] is int)
     return Experiment(
         path=path,
-        text=path.read_text(encoding="utf-8"),
+        text=text,
         spec=spec,
         base_path=base_path,
-        base_text=base_path.read_text(encoding="utf-8"),
+        base_text=base_text,
         scenario=scenario,
         integer_paths=integer,
     )
+
+
+def resolve_base(path: Path, base: str) -> Path:
+    """The base scenario's absolute path, relative to the sweep file's folder."""
+    try:
+        base_path = (path.parent / base).resolve()
+        found = base_path.is_file()
+    except (OSError, RuntimeError, ValueError) as err:  # a symlink loop, a bad name
+        reason = getattr(err, "strerror", None) or str(err)
+        where = f"{path}: sweep.base"
+        raise ScenarioError([f"{where}: cannot resolve {shown(base)} ({reason})"]) from None
+    if not found:
+        what = "is a directory" if base_path.is_dir() else "not found"
+        raise ScenarioError([f"{path}: sweep.base: scenario file {what}: {base_path}"])
+    return base_path
 
 
 def field_name(path: str, *tail: str) -> str:
@@ -261,7 +302,21 @@ def _check_parameter(s: Scenario, design: str, path: str, p: ParameterSpec) -> l
         message = check_value(s, path, value)
         if message:
             problems.append((where + tail, message))
-    return problems
+    return problems or _check_with_events(s, path, where, checks)
+
+
+def _check_with_events(s: Scenario, path: str, where: str, checks: list) -> list:
+    """The scenario at the smallest and the largest value the sweep gives ``path``, checked
+    like a file, events included: a value inside its own bounds can still break a rule
+    that spans fields, or be shifted out of bounds by an event."""
+    whole = schema_node(Scenario, path.split(".")) is int
+    ends = {min(checks, key=lambda c: c[1]), max(checks, key=lambda c: c[1])}
+    for tail, value in sorted(ends):
+        try:
+            modified(s, {path: round(value) if whole else value}, label="-")
+        except ScenarioError as err:
+            return [(where + tail, f"with this value, {line[3:]}") for line in err.lines]
+    return []
 
 
 def check_value(s: Scenario, path: str, value: float) -> str | None:

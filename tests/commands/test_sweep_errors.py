@@ -87,7 +87,7 @@ CASES = {
     "seed in quotes": ({"sweep": {"seed": '"7"'}}, 'sweep.seed: must be a whole number (got "7")'),
     "fractional replicates": (
         {"sweep": {"replicates": "40.0"}},
-        "sweep.replicates: must be a whole number (got 40)",
+        "sweep.replicates: must be a whole number (got 40.0)",
     ),
     "missing base scenario": ({"base": "no-such.toml"}, "sweep.base: scenario file not found"),
 }

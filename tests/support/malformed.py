@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.scenario.base import ID_RULE
 from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 from sim.scenario.schema import Actor, Meta, Scenario, Stance
 
@@ -28,6 +29,8 @@ _DEFAULT = load_scenario(DEFAULT_SCENARIO)
 ACTORS = ", ".join(_DEFAULT.actors)  # united_states, russia, ukraine, ...
 ISSUES = ", ".join(_DEFAULT.issues)  # scope, monitoring, kursk, ...
 KURSK = "actors.russia.stances.kursk"
+MEETING = "events.moscow_meeting"
+RUSSIA_RESERVATION = _DEFAULT.actors["russia"].reservation
 
 
 # --- text edits ----------------------------------------------------------------------------
@@ -469,5 +472,166 @@ CASES = [
         "deadline-before-issued",
         lambda t: set_key(t, "threats.waltz", "deadline", "2025-03-15"),
         ["threats.waltz.deadline: date 2025-03-15 is before the issue date 2025-03-16"],
+    ),
+    # --- issue 10: validate said OK, then run crashed or lied
+    Case(
+        "id-with-a-dot",
+        lambda t: t.replace("[threats.waltz]", '[threats."wal.tz"]'),
+        [f'threats: id "wal.tz" is not allowed: an id is {ID_RULE}'],
+    ),
+    Case(
+        "newline-in-an-id",
+        lambda t: t.replace("[events.moscow_meeting]", '[events."moscow\\nmeeting"]'),
+        [f'events: id "moscow\\nmeeting" is not allowed: an id is {ID_RULE}'],
+    ),
+    Case(
+        "terminal-escape-in-an-actor-reference",
+        lambda t: set_key(t, "threats.waltz", "by", '"\\u001b]0;owned\\u0007"'),
+        [f'threats.waltz.by: must be an id: {ID_RULE} (got "\\u001b]0;owned\\u0007")'],
+    ),
+    Case(
+        "terminal-escape-in-a-name",
+        lambda t: set_key(t, "actors.russia", "name", '"Russia\\u001b[2J"'),
+        [
+            "actors.russia.name: contains the control character '\\x1b'; write one line of "
+            'plain text (got "Russia\\u001b[2J")'
+        ],
+    ),
+    Case(
+        "name-of-ten-megabytes",
+        lambda t: set_key(t, "scenario", "name", '"' + "x" * 10_000_000 + '"'),
+        ["scenario.name: must be at most 200 characters (got 10,000,000 characters)"],
+    ),
+    Case(
+        "start-date-far-in-the-future",
+        lambda t: set_key(t, "scenario", "start_date", "9999-12-01"),
+        ["scenario.start_date: must be <= 2199-12-31 (got 9999-12-01)"],
+    ),
+    Case(
+        "start-date-is-a-time-of-day",
+        lambda t: set_key(t, "scenario", "start_date", "12:00:00"),
+        ["scenario.start_date: must be a date like 2025-03-11 (got 12:00:00)"],
+    ),
+    Case(
+        "start-date-is-a-number",
+        lambda t: set_key(t, "scenario", "start_date", "1741651200"),
+        ["scenario.start_date: must be a date like 2025-03-11 (got 1741651200)"],
+    ),
+    Case(
+        "rounds-written-as-a-float",
+        lambda t: set_key(t, "negotiation", "rounds", "60.0"),
+        ["negotiation.rounds: must be a whole number (got 60.0)"],
+    ),
+    Case(
+        "infinite-position",
+        lambda t: set_key(t, KURSK, "position", "inf"),
+        [f"{KURSK}.position: must be a finite number (got inf)"],
+    ),
+    Case(
+        "blank-assumption",
+        lambda t: set_key(t, "issues.monitoring", "assumption", '""'),
+        ['issues.monitoring.assumption: must not be blank (got "")'],
+    ),
+    Case(
+        "blank-evidence",
+        lambda t: set_key(t, KURSK, "evidence", '"  "'),
+        [f'{KURSK}.evidence: must not be blank (got "  ")'],
+    ),
+    Case(
+        "nested-five-thousand-deep",
+        lambda t: t + "deep = " + "[" * 5000 + "]" * 5000 + "\n",
+        ["TOML nesting too deep (arrays or inline tables inside each other)"],
+    ),
+    Case(
+        "integer-of-five-thousand-digits",
+        lambda t: set_key(t, "negotiation", "rounds", "7" * 5000),
+        lambda text: [
+            f"line {line_of(text, 'rounds = ' + '7' * 5000)}: number too long "
+            "(more than 4,300 digits)"
+        ],
+    ),
+    # events: every state they produce is checked like the file itself
+    Case(
+        "event-shifts-by-nan",
+        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.reservation" = nan }'),
+        [f'{MEETING}.shift."actors.russia.reservation": must be a finite number (got nan)'],
+    ),
+    Case(
+        "event-shifts-out-of-range",
+        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.reservation" = 0.5 }'),
+        [
+            f'{MEETING}.shift."actors.russia.reservation": must be <= 1 '
+            f"(got {RUSSIA_RESERVATION + 0.5!r} = {RUSSIA_RESERVATION!r} + 0.5 after this shift)"
+        ],
+    ),
+    Case(
+        "event-sets-capability-zero",
+        lambda t: set_key(t, MEETING, "set", '{ "actors.russia.capability" = 0.0 }'),
+        [f'{MEETING}.set."actors.russia.capability": must be > 0 (got 0.0)'],
+    ),
+    Case(
+        "event-sets-step-size-zero",
+        lambda t: set_key(t, MEETING, "set", '{ "negotiation.step_size" = 0.0 }'),
+        [f'{MEETING}.set."negotiation.step_size": must be > 0 (got 0.0)'],
+    ),
+    Case(
+        "event-sets-a-fractional-tolerance",
+        lambda t: set_key(t, MEETING, "set", '{ "implementation.tolerance" = 2.5 }'),
+        [f'{MEETING}.set."implementation.tolerance": must be a whole number (got 2.5)'],
+    ),
+    Case(
+        "event-ties-an-actor-to-itself",
+        lambda t: set_key(t, MEETING, "set", '{ "actors.russia.ties.russia" = 1.0 }'),
+        [f'{MEETING}.set."actors.russia.ties.russia": an actor cannot be tied to itself'],
+    ),
+    Case(
+        "event-sets-every-salience-to-zero",
+        lambda t: set_key(
+            t,
+            MEETING,
+            "set",
+            "{ "
+            + ", ".join(f'"actors.russia.stances.{k}.salience" = 0.0' for k in _DEFAULT.issues)
+            + " }",
+        ),
+        [
+            f"{MEETING}: after this event, actors.russia: salience is 0 on every issue: at "
+            "least one stance needs salience > 0 (saliences are weights, normalised to sum 1 "
+            "over issues)"
+        ],
+    ),
+    Case(
+        "event-puts-partial-min-above-comprehensive-min",
+        lambda t: set_key(t, MEETING, "set", '{ "outcomes.partial_min" = 0.95 }'),
+        [f"{MEETING}: after this event, outcomes: partial_min must not exceed comprehensive_min"],
+    ),
+    Case(
+        "event-path-typo",
+        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.reservaton" = 0.1 }'),
+        [
+            f'{MEETING}.shift."actors.russia.reservaton": unknown parameter path '
+            "'actors.russia.reservaton'; did you mean 'actors.russia.reservation'?"
+        ],
+    ),
+    Case(
+        "event-actor-typo",
+        lambda t: set_key(t, MEETING, "shift", '{ "actors.rusia.reservation" = 0.1 }'),
+        [
+            f"{MEETING}.shift.\"actors.rusia.reservation\": unknown actor 'rusia' in "
+            f"'actors.rusia.reservation'; did you mean 'russia'? (known: {ACTORS})"
+        ],
+    ),
+    Case(
+        "integer-beyond-a-float",
+        lambda t: set_key(t, "actors.russia", "capability", "1" + "0" * 400),
+        [
+            "actors.russia.capability: must be a finite number "
+            "(got 10000000000000000000... (401 digits))"
+        ],
+    ),
+    Case(
+        "event-path-of-100-kb",
+        lambda t: set_key(t, MEETING, "shift", '{ "' + "a." * 50_000 + 'b" = 0.1 }'),
+        [f"{MEETING}.shift.\"{'a.' * 28}a...\": unknown parameter path '{'a.' * 38}a...'"],
     ),
 ]

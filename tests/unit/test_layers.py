@@ -31,6 +31,7 @@ RANKS = {
     "dashboard": 8,
     "api": 9,
     "cli": 9,
+    "usage": 9,  # the command line's one-line usage errors
     "__init__": 9,  # the facade
 }
 

@@ -11,7 +11,7 @@ from sim.engine.model import CeasefireModel
 from sim.scenario import docs
 from sim.scenario.load import DEFAULT_SCENARIO, ScenarioError, load_scenario, parse_scenario
 from sim.scenario.paths import STRUCTURAL, UnknownPath, locate
-from sim.scenario.schema import Actor, Scenario
+from sim.scenario.schema import Actor, Meta, Scenario
 
 TEXT = docs.SCENARIOS_DOC.read_text(encoding="utf-8")
 
@@ -45,7 +45,8 @@ def test_bounds_types_and_defaults_are_rendered_from_the_schema():
     fields = Actor.model_fields
     assert docs.bounds(fields["capability"]) == "0 < x ≤ 100"
     assert docs.bounds(fields["ties"]) == "0 ≤ each value ≤ 100"
-    assert docs.bounds(fields["name"]) == ""
+    assert docs.bounds(fields["name"]) == "at most 200 characters"
+    assert docs.bounds(Meta.model_fields["start_date"]) == "1800-01-01 ≤ x ≤ 2199-12-31"
     assert docs.default(fields["reservation"]) == "0.5"
     assert docs.default(fields["capability"]) == "required"
     assert docs.default(fields["ties"]) == "empty"
