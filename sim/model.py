@@ -172,9 +172,14 @@ class CeasefireModel(mesa.Model):
         )
 
     def update_threats(self) -> None:
+        """A threat is pending from its issue date until it is called. A replicate that has
+        reached a deal keeps the threats that were pending at that moment: its ceasefire's
+        satisfaction is measured against the reservation value net of those threats, and
+        that value must not depend on how long the other replicates of its batch go on."""
         p = self.params
         issued = p.threat_issued <= self.round
-        self.threat_pending = issued[None, :] & ~self.threat_called & self.negotiating[:, None]
+        pending = issued[None, :] & ~self.threat_called
+        self.threat_pending = np.where(self.negotiating[:, None], pending, self.threat_pending)
 
     def settle(self) -> None:
         """A deal needs every party's yes (a conditional yes only with its partners) and
