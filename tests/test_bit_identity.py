@@ -43,13 +43,15 @@ def assert_same(reference: dict[int, dict], other: dict[int, dict]) -> None:
 def heterogeneous(ids: np.ndarray) -> dict[str, np.ndarray]:
     """Per-replicate parameters that differ across a batch, as in a sweep chunk: some
     replicates give the US a red line and the other actors none (the red-line check is
-    skipped for actors without any), and threat credibility and Russia's reservation
-    value vary with the replicate id."""
+    skipped for actors without any), some draw a spread that others lack, and threat
+    credibility and Russia's reservation value vary with the replicate id."""
     return {
         "threats.waltz.credibility": (ids % 5) / 4.0,
         "actors.russia.reservation": 0.2 + 0.1 * (ids % 3),
         "actors.united_states.stances.scope.red_line.never_below": np.where(ids % 4 == 0, 0.6, 0.0),
         "actors.ukraine.stances.kursk.red_line.never_above": np.where(ids % 6 == 1, 0.4, 1.0),
+        # a spread that is zero in some replicates (its draw is skipped where none has one)
+        "actors.united_kingdom.spread.reservation": np.where(ids % 2 == 0, 0.1, 0.0),
     }
 
 
