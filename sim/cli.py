@@ -74,8 +74,15 @@ def run(
     ),
     replace: bool = typer.Option(False, "--replace", help="Overwrite --out if it exists."),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write the charts."),
+    yes: bool = typer.Option(
+        False, "--yes", help="Start a run estimated to take more than an hour."
+    ),
 ) -> None:
-    """Run a scenario and write its results, summary and charts to a new directory."""
+    """Run a scenario and write its results, summary and charts to a new directory.
+
+    A run larger than 100,000 replicates runs in chunks, so memory stays bounded; one that
+    cannot fit in memory or on disk is refused before it starts, saying what would fit.
+    A progress bar shows on a terminal."""
     check_range("--replicates", replicates, 1, MAX_REPLICATES)
     check_range("--seed", seed, 0, 2**63 - 1)
     from sim.scenario import load_scenario_text
@@ -84,6 +91,7 @@ def run(
         loaded = load_scenario_text(scenario)
     except ScenarioError as err:
         fail(err.lines)
+    from sim.resources import ResourceError
     from sim.runner import default_out_dir, execute_run
     from sim.store import OutputExists
 
@@ -98,10 +106,11 @@ def run(
             command=" ".join(["ceasefire", *sys.argv[1:]]),
             charts=charts,
             loaded=loaded,
+            yes=yes,
         )
     except ScenarioError as err:
         fail(err.lines)
-    except OutputExists as err:
+    except (OutputExists, ResourceError) as err:
         fail(str(err))
     except OSError as err:  # e.g. --out under a file or a read-only folder
         fail(f"{out_dir}: cannot write the run directory ({_os_reason(err)})")
@@ -155,8 +164,17 @@ def sweep(
         envvar="DASK_SCHEDULER_ADDRESS",
         help="Dask scheduler address, e.g. tcp://head-node:8786.",
     ),
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        help="Start a large sweep (more than 10,000,000 runs or about an hour).",
+    ),
 ) -> None:
-    """Run a Monte Carlo or parameter sweep (or resume it) into a Parquet dataset."""
+    """Run a Monte Carlo or parameter sweep (or resume it) into a Parquet dataset.
+
+    A sweep that cannot fit in memory or on disk is refused before it starts, saying what
+    would fit; local workers are capped by the cores and by the memory of their chunks."""
+    from sim.resources import ResourceError
     from sim.sweep.runner import SweepInterrupted, default_workers, run_sweep
     from sim.sweep.store import SweepDirError
 
@@ -169,10 +187,12 @@ def sweep(
             workers=workers or default_workers(),
             backend=backend,
             scheduler=scheduler,
+            yes=yes,
+            notify=lambda line: typer.echo(f"note: {line}", err=True),
         )
     except ScenarioError as err:
         fail(err.lines)
-    except SweepDirError as err:
+    except (SweepDirError, ResourceError) as err:
         fail(str(err))
     except SweepInterrupted as err:
         typer.echo(str(err), err=True)

@@ -38,7 +38,9 @@ class CeasefireModel(mesa.Model):
         seed: the seed of every random draw.
         overrides: dotted parameter path -> value or array over replicates.
         record: ``"summary"`` keeps quantile bands per round, ``"full"`` also every
-            replicate's trajectory, ``"none"`` only the outcomes (sweeps).
+            replicate's trajectory, ``"none"`` only the outcomes (sweeps), ``"totals"``
+            only per-round sums and counts (the later chunks of a large run).
+        totals: keep those sums and counts beside the series too (a run's first chunk).
         parameters: ready-made parameter arrays (skips ``build_parameters``).
     """
 
@@ -51,6 +53,7 @@ class CeasefireModel(mesa.Model):
         record: str = "summary",
         parameters: Parameters | None = None,
         rng_seed: int | None = None,
+        totals: bool = False,
     ):
         # Mesa's own generator only orders agent activation; no result depends on it.
         super().__init__(rng=rng_seed if rng_seed is not None else seed)
@@ -96,7 +99,7 @@ class CeasefireModel(mesa.Model):
         self.round = 0
         self.phase = "negotiation"
         self.ceasefire: CeasefireState | None = None
-        self.recorder = RoundRecorder(p, mode=record) if record != "none" else None
+        self.recorder = None if record == "none" else RoundRecorder(p, record, totals)
 
     # --- the story of a step ----------------------------------------------------------------
 
