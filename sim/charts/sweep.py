@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.charts.figures import label_share, share_bar
+from sim.charts.primitives import label_share, share_bar
 from sim.charts.style import (
     SEQUENTIAL,
     SERIES_COLOURS,
@@ -23,15 +23,11 @@ from sim.charts.style import (
     title,
     wrap,
 )
-from sim.results import wilson_interval
-from sim.sweep_results import SweepResult, parameter_label
+from sim.results import measures
+from sim.results.stats import wilson_interval
+from sim.results.sweep_dir import SweepResult, parameter_label
 
-MEASURES = {  # summary column -> what it is called on a chart
-    "p_agreement": "P(agreement)",
-    "p_comprehensive": "P(comprehensive ceasefire)",
-    "p_partial": "P(partial ceasefire)",
-    "p_survives": "P(ceasefire survives | agreed)",
-}
+MEASURES = {m.column: m.label for m in measures.MEASURES}  # summary column -> chart label
 HEATMAP_CELL_TEXT_MAX = 144  # cells; above this the numbers would be unreadable
 
 

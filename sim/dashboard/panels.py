@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sim.model import CeasefireModel
-from sim.results import headline
-from sim.schema import Actor, Scenario, Stance
+from sim.engine.model import CeasefireModel
+from sim.results.summary import headline
+from sim.scenario.describe import basis, red_line_text
+from sim.scenario.schema import Scenario
 
 
 def round_status(model: CeasefireModel, summary: dict | None = None) -> str:
@@ -42,21 +43,6 @@ def round_status(model: CeasefireModel, summary: dict | None = None) -> str:
     return f"{text} · {headline(summary)}" if summary else text
 
 
-def _basis(item: Actor | Stance) -> tuple[str, str]:
-    if item.evidence is not None:
-        return "evidence", item.evidence
-    return "assumption", item.assumption or ""
-
-
-def _red_line(stance: Stance) -> str:
-    line = stance.red_line
-    if line is None:
-        return ""
-    if line.never_below is not None:
-        return f"never below {line.never_below:g}"
-    return f"never above {line.never_above:g}"
-
-
 def actor_evidence(s: Scenario, actor_id: str) -> list[dict[str, str]]:
     """One row per stance of the actor: issue, position, salience, red line and its basis
     (the article paragraph it cites, or the assumption the scenario states)."""
@@ -65,15 +51,15 @@ def actor_evidence(s: Scenario, actor_id: str) -> list[dict[str, str]]:
     rows = []
     for issue_id, issue in s.issues.items():
         stance = actor.stances[issue_id]
-        kind, text = _basis(stance)
+        b = basis(stance)
         rows.append(
             {
                 "issue": issue.label,
                 "position": f"{stance.position:g}",
                 "salience": f"{100 * stance.salience / total:.0f}%",
-                "red_line": _red_line(stance),
-                "basis": kind,
-                "source": text,
+                "red_line": red_line_text(stance),
+                "basis": b.kind,
+                "source": b.text,
             }
         )
     return rows
@@ -83,12 +69,13 @@ def actor_profile(s: Scenario, actor_id: str) -> dict[str, str]:
     """The actor's role, behavioural parameters and their basis, and the threats that
     name it, for the header of the evidence panel."""
     actor = s.actors[actor_id]
-    kind, text = _basis(actor)
+    b = basis(actor)
+    kind, text = b.kind, b.text
     start: dt.date = s.scenario.start_date
     threats = [
         f"'{tid}' {s.actors[t.by].name} on {s.actors[t.target].name}, issued {t.issued},"
         f" deadline {t.deadline} (round {(t.deadline - start).days}),"
-        f" credibility {t.credibility:g}: {t.evidence or t.assumption}"
+        f" credibility {t.credibility:g}: {basis(t).text}"
         for tid, t in s.threats.items()
         if actor_id in (t.by, t.target)
     ]

@@ -9,7 +9,6 @@ one clear line instead of a traceback.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sim.dashboard import SCENARIO_ENV
+from sim.results.atomic import sigterm_as_interrupt
 
 INSTALL_HINT = "run 'scripts/bootstrap dashboard' (or: pip install -e '.[dashboard]')"
 # What renders offline on this project's machines (see pyproject.toml, extra 'dashboard'):
@@ -125,17 +125,13 @@ def serve(scenario: Path, host: str, port: int, echo=print) -> int:
     """
     server = start(scenario, host, port)
 
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
     echo(f"Dashboard for {scenario} at {url(host, port)} (Ctrl-C to stop)")
     try:
-        return server.wait()
+        with sigterm_as_interrupt():
+            return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
             server.terminate()
             try:
