@@ -38,20 +38,25 @@ print(json.dumps({"R": R, "record": record, "seconds": min(times), "peak_bytes":
 """
 
 
-def measure(R: int, record: str, repeats: int) -> dict:
+def run_child(code: str, *args) -> dict:
+    """Run ``code`` in a fresh interpreter on one BLAS thread; its last line, as JSON."""
     env = os.environ | {
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
     }
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(R), record, str(repeats)],
+        [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
         text=True,
         env=env,
         check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(R: int, record: str, repeats: int) -> dict:
+    return run_child(CHILD, R, record, repeats)
 
 
 def main() -> None:

@@ -95,12 +95,17 @@ def summarise(result: RunResult | str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sweep(experiment: str | Path, out: str | Path, workers: int = 1) -> pd.DataFrame:
-    """Run (or resume) a sweep file into ``out``; its per-point summary as a DataFrame."""
+def sweep(
+    experiment: str | Path, out: str | Path, workers: int = 1, yes: bool = False
+) -> pd.DataFrame:
+    """Run (or resume) a sweep file into ``out``; its per-point summary as a DataFrame.
+
+    ``yes`` starts a sweep of more than 10^7 runs or about an hour (`--yes`); one that
+    cannot fit in memory or on disk raises ``ResourceError`` saying what would fit."""
     from sim.sweep.runner import run_sweep
     from sim.sweep.summarize import summarise_sweep, write_summary
 
-    run_sweep(Path(experiment), Path(out), workers=workers, progress=False)
+    run_sweep(Path(experiment), Path(out), workers=workers, progress=False, yes=yes)
     write_summary(summarise_sweep(out))
     return summarise(out)
 

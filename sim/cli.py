@@ -110,8 +110,13 @@ def run(
         False, "--replace", help="Replace --out if it is a run directory this tool wrote."
     ),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write the charts."),
+    yes: bool = typer.Option(False, "--yes", help="Start a run estimated at over an hour."),
 ) -> None:
-    """Run a scenario and write its results, summary and charts to a new directory."""
+    """Run a scenario and write its results, summary and charts to a new directory.
+
+    A run larger than 100,000 replicates runs in chunks, so memory stays bounded; one that
+    cannot fit in memory or on disk is refused before it starts, saying what would fit.
+    A progress bar shows on a terminal."""
     check_range("--replicates", replicates, 1, MAX_REPLICATES)
     check_range("--seed", seed, 0, 2**63 - 1)
     from sim.scenario.load import load_scenario_text
@@ -120,6 +125,7 @@ def run(
         loaded = load_scenario_text(scenario)
     except ScenarioError as err:
         fail(err.lines)
+    from sim.engine.resources import ResourceError
     from sim.results.atomic import OutputError, sigterm_as_interrupt
     from sim.run import default_out_dir, execute_run
 
@@ -135,10 +141,11 @@ def run(
                 command=" ".join(["ceasefire", *sys.argv[1:]]),
                 charts=charts,
                 loaded=loaded,
+                yes=yes,
             )
     except ScenarioError as err:
         fail(err.lines)
-    except OutputError as err:
+    except (OutputError, ResourceError) as err:
         fail(str(err))
     except OSError as err:  # e.g. --out under a file, a read-only folder, a full disk
         fail(f"{out_dir}: cannot write the run directory ({_os_reason(err)})")
@@ -193,8 +200,17 @@ def sweep(
         envvar="DASK_SCHEDULER_ADDRESS",
         help="Dask scheduler address, e.g. tcp://head-node:8786.",
     ),
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        help="Start a large sweep (more than 10,000,000 runs or about an hour).",
+    ),
 ) -> None:
-    """Run a Monte Carlo or parameter sweep (or resume it) into a Parquet dataset."""
+    """Run a Monte Carlo or parameter sweep (or resume it) into a Parquet dataset.
+
+    A sweep that cannot fit in memory or on disk is refused before it starts, saying what
+    would fit; local workers are capped by the cores and by the memory of their chunks."""
+    from sim.engine.resources import ResourceError
     from sim.sweep.runner import SweepInterrupted, default_workers, run_sweep
     from sim.sweep.store import SweepDirError
 
@@ -207,10 +223,12 @@ def sweep(
             workers=workers or default_workers(),
             backend=backend,
             scheduler=scheduler,
+            yes=yes,
+            notify=lambda line: typer.echo(f"note: {line}", err=True),
         )
     except ScenarioError as err:
         fail(err.lines)
-    except SweepDirError as err:
+    except (SweepDirError, ResourceError) as err:
         fail(str(err))
     except SweepInterrupted as err:
         typer.echo(str(err), err=True)

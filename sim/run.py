@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from sim.engine.model import CeasefireModel
+from sim.engine.recorder import merge_chunks
+from sim.engine.resources import check_run, run_chunk_size
 from sim.results.atomic import write_atomically
 from sim.results.claim import claimed, dump_json
 from sim.results.run_dir import (
     RunResult,
     result_from_model,
     run_metadata,
+    stored_result,
     write_outcomes_csv,
     write_responses_csv,
     write_series_csv,
@@ -28,6 +31,7 @@ from sim.scenario.load import load_scenario_text
 from sim.scenario.schema import Scenario
 
 FULL_DETAIL_MAX = 100  # keep every replicate's trajectory up to this many replicates
+RUN_CHUNK = 100_000  # replicates per model at most: a larger run is made of chunks
 
 
 def default_out_dir(scenario_path: Path, root: Path = Path("runs")) -> Path:
@@ -56,6 +60,8 @@ def execute_run(
     command: str = "",
     charts: bool = True,
     loaded: tuple[Scenario, str] | None = None,
+    yes: bool = False,
+    progress: bool | None = None,
 ) -> RunResult:
     """Run a scenario and write its directory; returns the stored result.
 
@@ -63,14 +69,27 @@ def execute_run(
     and validated the file (the CLI does, to report a bad file before importing the engine).
     ``out`` None means the first free default folder (:func:`default_out_dirs`). The target
     is claimed (locked, checked) before the simulation, so a refusal comes at once.
+    A run that cannot fit in memory or on disk, or (without ``yes``) would take more than
+    an hour, is refused with :class:`sim.engine.resources.ResourceError` before it starts.
+    ``progress``: a progress bar (None: on a terminal only).
     """
     scenario_path = Path(scenario_path)
     scenario, text = loaded if loaded is not None else load_scenario_text(scenario_path)
+    check_run(scenario, replicates, out if out is not None else Path("runs"), RUN_CHUNK, yes)
     target = default_out_dirs(scenario_path) if out is None else out
+
+    from sim.results.progress import progress_bar
+
     with claimed(target, replace, "run") as out:
         record = "full" if replicates <= FULL_DETAIL_MAX else "summary"
         meta = run_metadata(scenario_path, text, seed, replicates, command)
-        result, trajectories = simulate(scenario, replicates, seed, record=record, meta=meta)
+        steps = model_steps(scenario)
+        with progress_bar(
+            replicates * steps, 0, progress, label="run", unit="replicates", scale=steps
+        ) as advance:
+            result, trajectories = simulate(
+                scenario, replicates, seed, record=record, meta=meta, progress=advance
+            )
         result.path = out
         meta, outcomes, banded = result.meta, result.outcomes, result.series
 
@@ -92,6 +111,11 @@ def execute_run(
     return result
 
 
+def model_steps(scenario: Scenario) -> int:
+    """Steps of one model at most: rounds 0..T of talks, then the ceasefire's days."""
+    return scenario.negotiation.rounds + 1 + scenario.implementation.duration_days
+
+
 def simulate(
     scenario: Scenario,
     replicates: int,
@@ -99,13 +123,65 @@ def simulate(
     overrides: dict | None = None,
     record: str = "summary",
     meta: dict | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[RunResult, dict[str, np.ndarray]]:
     """Run in memory: the stored-result view (for charts) and, with ``record="full"``,
-    every replicate's trajectory. Used by `ceasefire run`."""
-    model = CeasefireModel(scenario, replicates, seed, overrides=overrides, record=record)
-    model.run_model()
-    trajectories = {k: v for k, v in model.recorder.series().items() if k.endswith("_all")}
-    return result_from_model(model, meta), trajectories
+    every replicate's trajectory. Used by `ceasefire run`.
+
+    Up to :func:`sim.engine.resources.run_chunk_size` replicates (100,000 for the shipped
+    scenarios) run as one model. A larger run is made of chunks of that many replicates,
+    one after the other, so memory does not grow with the run beyond its outcome table:
+    every outcome is the same bit for bit as in one model (a replicate's draws and state
+    are its own), the per-round means, shares and counts are those of the whole run, and
+    the quantile bands those of the first chunk (see sim/engine/recorder.py). The chunk size
+    depends only on the scenario, so a run gives the same numbers on every machine.
+    ``progress`` is called with the replicate-steps done, as they are done.
+    """
+    advance = progress or (lambda n: None)
+    chunk = run_chunk_size(scenario, RUN_CHUNK)
+    if replicates <= chunk:
+        model = CeasefireModel(scenario, replicates, seed, overrides=overrides, record=record)
+        _run(model, model_steps(scenario), advance)
+        trajectories = {k: v for k, v in model.recorder.series().items() if k.endswith("_all")}
+        return result_from_model(model, meta), trajectories
+    if record != "summary":
+        raise ValueError(f"a run of more than {chunk:,} replicates records 'summary' only")
+    outcomes: dict[str, np.ndarray] = {}
+    totals, first = [], {}
+    for lo in range(0, replicates, chunk):
+        hi = min(lo + chunk, replicates)
+        part = {k: v if np.ndim(v) == 0 else v[lo:hi] for k, v in (overrides or {}).items()}
+        model = CeasefireModel(
+            scenario,
+            np.arange(lo, hi, dtype=np.int64),
+            seed,
+            overrides=part or None,
+            record="summary" if lo == 0 else "totals",
+            totals=True,
+        )
+        _run(model, model_steps(scenario), advance)
+        for key, column in model.outcomes().items():
+            if key not in outcomes:  # filled chunk by chunk: one table, never two copies
+                outcomes[key] = np.empty(replicates, dtype=column.dtype)
+            outcomes[key][lo:hi] = column
+        totals.append(model.recorder.stacked_totals())
+        if lo == 0:
+            first = model.recorder.series()
+        del model
+    banded = merge_chunks(first, totals, replicates)
+    return stored_result(scenario, seed, replicates, banded, outcomes, meta), {}
+
+
+def _run(model: CeasefireModel, steps: int, advance: Callable[[int], None]) -> None:
+    """Step a model to its end, reporting replicate-steps (a model that ends early, when
+    every replicate has agreed or none has, reports its remaining steps at once)."""
+    R = model.params.replicates
+    done = 0
+    while model.running:
+        model.step()
+        done += 1
+        advance(R)
+    advance(R * max(steps - done, 0))
 
 
 def write_charts(result: RunResult, folder: Path, fmt: str = "png", only: str | None = None):

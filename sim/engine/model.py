@@ -67,7 +67,9 @@ class CeasefireModel(mesa.Model):
         seed: the seed of every random draw.
         overrides: dotted parameter path -> value or array over replicates.
         record: ``"summary"`` keeps quantile bands per round, ``"full"`` also every
-            replicate's trajectory, ``"none"`` only the outcomes (sweeps).
+            replicate's trajectory, ``"none"`` only the outcomes (sweeps), ``"totals"``
+            only per-round sums and counts (the later chunks of a large run).
+        totals: keep those sums and counts beside the series too (a run's first chunk).
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class CeasefireModel(mesa.Model):
         overrides: dict | None = None,
         record: str = "summary",
         rng_seed: int | None = None,
+        totals: bool = False,
     ):
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
@@ -127,7 +130,7 @@ class CeasefireModel(mesa.Model):
         self.round = 0
         self.phase = "negotiation"
         self.ceasefire: CeasefireState | None = None
-        self.recorder = RoundRecorder(p, mode=record) if record != "none" else None
+        self.recorder = None if record == "none" else RoundRecorder(p, record, totals)
         self.datacollector = mesa.DataCollector(model_reporters=DAILY)
         self.datacollector.collect(self)
 
@@ -206,9 +209,14 @@ class CeasefireModel(mesa.Model):
         )
 
     def update_threats(self) -> None:
+        """A threat is pending from its issue date until it is called. A replicate that has
+        reached a deal keeps the threats that were pending at that moment: its ceasefire's
+        satisfaction is measured against the reservation value net of those threats, and
+        that value must not depend on how long the other replicates of its batch go on."""
         p = self.params
         issued = p.threat_issued <= self.round
-        self.threat_pending = issued[None, :] & ~self.threat_called & self.negotiating[:, None]
+        pending = issued[None, :] & ~self.threat_called
+        self.threat_pending = np.where(self.negotiating[:, None], pending, self.threat_pending)
 
     def settle(self) -> None:
         """A deal needs every party's yes (a conditional yes only with its partners) and

@@ -22,6 +22,7 @@ from sim.engine.recorder import QUANTILES
 from sim.results.run_checks import read_run_files
 from sim.results.summary import summarise
 from sim.scenario.facts import scenario_facts
+from sim.scenario.schema import Scenario
 from sim.version import __version__
 
 SERIES_VARIABLES = ("proposal", "position", "utility", "reservation")
@@ -176,14 +177,26 @@ def result_from_model(model: CeasefireModel, meta: dict | None = None) -> RunRes
     empty; once the ceasefire phase has begun the outcome columns exist, and the survival
     columns count the ceasefire days run so far (final when ``model.phase == "done"``).
     """
-    scenario, p = model.scenario_spec, model.params
+    p = model.params
     series = model.recorder.series() if model.recorder is not None else {}
     banded = {k: v for k, v in series.items() if not k.endswith("_all")}
-    facts = scenario_facts(scenario) | {"seed": p.seed, "replicates": p.replicates}
-    outcomes: dict[str, np.ndarray] = {}
+    outcomes = model.outcomes() if model.ceasefire is not None else {}
+    return stored_result(model.scenario_spec, p.seed, p.replicates, banded, outcomes, meta)
+
+
+def stored_result(
+    scenario: Scenario,
+    seed: int,
+    replicates: int,
+    banded: dict[str, np.ndarray],
+    outcomes: dict[str, np.ndarray],
+    meta: dict | None = None,
+) -> RunResult:
+    """A run's series and outcome table with its facts and summary, as charts read it
+    (a model's, or the chunks' of a large run put together)."""
+    facts = scenario_facts(scenario) | {"seed": seed, "replicates": replicates}
     summary: dict = {}
-    if model.ceasefire is not None:
-        outcomes = model.outcomes()
+    if outcomes:
         summary = summarise(
             outcomes,
             scenario.scenario.start_date,

@@ -17,16 +17,17 @@ the whole program and keeps every result in memory.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.engine.resources import check_sweep, cores, worker_cap
 from sim.results.atomic import sigterm_as_interrupt
 from sim.results.claim import OutputBusy, OutputExists
+from sim.results.progress import progress_bar
 from sim.sweep.design import build_design
-from sim.sweep.spec import load_experiment
+from sim.sweep.spec import design_size, load_experiment
 from sim.sweep.store import (
     PARTS,
     SweepDirError,
@@ -85,18 +86,42 @@ def run_sweep(
     backend: str = "local",
     scheduler: str | None = None,
     progress: bool | None = None,
+    yes: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> SweepReport:
     """Run (or resume) a sweep into ``out``.
 
     Everything that can be refused is checked before the directory is made: the sweep
     file, the backend, an existing directory, the Dask scheduler. Raises ScenarioError
     for a bad sweep file, SweepDirError when ``out`` or the backend cannot take it,
-    SweepInterrupted on Ctrl-C or SIGTERM (finished parts stay; rerun to resume).
+    SweepInterrupted on Ctrl-C or SIGTERM (finished parts stay; rerun to resume), and
+    ResourceError for a sweep whose design, chunks or parts cannot fit in memory or on
+    disk, or, when it is new and not ``yes``, one of more than 10^7 runs or about an hour.
+    Local workers are capped by the cores and the chunks memory can hold (``notify``
+    gets a line saying so).
     """
     check_backend(backend, scheduler)
     out = Path(out)
     exp = load_experiment(experiment)
     st = exp.settings
+    points = design_size(exp.spec)
+    note = None
+    if backend != "dask":  # workers on this machine
+        workers, note = worker_cap(workers, exp.chunk_size, exp.scenario)
+    check_sweep(
+        str(exp.path),
+        exp.scenario,
+        points,
+        len(exp.paths),
+        points * st.replicates,
+        exp.chunk_size,
+        out,
+        workers,
+        yes or out.exists(),  # resuming: asked when it started
+        st.design,
+    )
+    if note and notify:
+        notify(note)
     design = build_design(exp)
     chunks = plan_chunks(design.points, st.replicates, exp.chunk_size)
     manifest = build_manifest(exp, design, chunks)
@@ -174,7 +199,7 @@ def _run_chunks(exp, design, chunks, manifest, out, workers, client, progress) -
     already = report.runs - sum(c.runs for c in todo)
     try:
         with (
-            _progress_bar(report.runs, already, progress) as advance,
+            progress_bar(report.runs, already, progress) as advance,
             contextlib.closing(results),
         ):
             for result in results:
@@ -185,42 +210,5 @@ def _run_chunks(exp, design, chunks, manifest, out, workers, client, progress) -
     return report
 
 
-@contextlib.contextmanager
-def _progress_bar(total: int, done: int, show: bool | None) -> Iterator[Callable[[int], None]]:
-    """rich progress with rate and ETA on a terminal; silent otherwise."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    console = Console()
-    show = console.is_terminal if show is None else show
-    columns = (
-        TextColumn("sweep"),
-        BarColumn(),
-        TextColumn("{task.completed:,.0f}/{task.total:,.0f} runs"),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-    )
-    started = time.perf_counter()
-    new = 0
-    with Progress(*columns, console=console, disable=not show) as bar:
-        task = bar.add_task("sweep", total=total, completed=done, rate="")
-
-        def advance(runs: int) -> None:
-            nonlocal new
-            new += runs
-            rate = new / max(time.perf_counter() - started, 1e-9)
-            bar.update(task, advance=runs, rate=f"{rate:,.0f} runs/s")
-
-        yield advance
-
-
 def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cores()

@@ -5,6 +5,12 @@ was split into layers) by ``tests/support/outcome_digests.py``: every scenario o
 library (march-2025 is the default) run at seed 1, and the shipped Monte Carlo sweep with
 fewer replicates, then summarised. Any change to a number, a label or a column's order in
 those files makes this test fail.
+
+Regenerated once since, on purpose, when a finished replicate stopped losing its pending
+threats (issue 10, bit-identity): only the files of credible-sanctions (satisfaction and
+survival of deals struck while Waltz's threat was pending) and the reservation bands of
+nash-mediator's series changed; every other file, the default scenario's and the sweep's
+included, is byte-identical to 3900d3c.
 """
 
 import json
