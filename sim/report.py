@@ -20,8 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.results import counted, talks_span
 from sim.store import RunResult, write_text_atomically
-from sim.sweep_results import SweepReadError, SweepResult, parameter_label
+from sim.sweep_results import SweepReadError, SweepResult, parameter_label, threat_label
 
 REPORT_DPI = 120  # sharp on screen, small enough that a report stays well under 5 MB
 _PARAGRAPH = re.compile(r"\bP\d+\b")
@@ -129,6 +130,9 @@ tr:nth-child(even) td { background: #fbfbfc; }
 .tag.asm { background: #fcefe3; color: #8a3d00; }
 .tag.sim { background: #e6f4ee; color: #00603f; }
 .tag.kind { background: #eeeeee; color: #333333; }
+.digest { color: var(--muted); font-size: 0.86em; margin-top: 3px; padding-left: 7px;
+  border-left: 2px solid #cfe3f1; }
+.digest b { color: #004f7c; font-weight: 600; }
 .nowrap { white-space: nowrap; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px;
   margin-right: 6px; vertical-align: -1px; }
@@ -233,18 +237,64 @@ def interval(lo: float | None, hi: float | None, digits: int = 1) -> str:
 # --- scenario, evidence, timeline ---------------------------------------------------------
 
 
-def _basis(item) -> Raw:
-    """'P6' tags for a cited paragraph, or an 'assumption' tag, then the text itself."""
+def _basis(item, scenario=None) -> Raw:
+    """'P6' tags for a cited paragraph, or an 'assumption' tag, then the text itself; under
+    a citation, what the cited paragraph says (the source's digest, sources/*.toml), so a
+    reader can check the scenario's reading against the source without the source."""
     if getattr(item, "evidence", None):
         tags = "".join(
             f'<span class="tag src">{esc(p)}</span> '
             for p in dict.fromkeys(_PARAGRAPH.findall(item.evidence))
         )
         text = _CITATION_PREFIX.sub("", item.evidence)  # the tags already say 'P6:'
-        return Raw(f"{tags}{esc(text)}")
+        digests = "".join(
+            f'<div class="digest"><b>{esc(p)}</b> says: {esc(said)}</div>'
+            for p, said in _citations(scenario, item.evidence)
+        )
+        return Raw(f"{tags}{esc(text)}{digests}")
     if getattr(item, "assumption", None):
         return Raw(f'<span class="tag asm">assumption</span> {esc(item.assumption)}')
     return Raw('<span class="muted">–</span>')
+
+
+def _citations(scenario, text: str) -> list[tuple[str, str]]:
+    if scenario is None:
+        return []
+    from sim.sources import citations, scenario_digests
+
+    return citations(scenario, text, scenario_digests(scenario))
+
+
+def sources_html(scenario) -> str:
+    """Each source's bibliographic record and its paragraph digests, as shipped in the
+    project's sources/ folder (the source text itself is not shipped)."""
+    from sim.sources import RECORD_FIELDS, scenario_digests
+
+    digests = scenario_digests(scenario)
+    parts = []
+    for sid, source in scenario.scenario.sources.items():
+        digest = digests.get(sid)
+        if digest is None:
+            parts.append(f"<li>{esc(source.title)} (no digest of its paragraphs)</li>")
+            continue
+        record = digest.record
+        facts = "".join(
+            f"<dt>{esc(field.capitalize() if field != 'url' else 'URL')}</dt>"
+            f"<dd>{esc(getattr(record, field))}</dd>"
+            for field in RECORD_FIELDS
+        )
+        notes = f'<p class="note">{esc(record.notes)}</p>' if record.notes else ""
+        paragraphs = table(
+            ["Paragraph", "What it says (our digest, not a quotation)"],
+            [[p, said] for p, said in digest.paragraphs.items()],
+        )
+        parts.append(
+            f'<li><b>{esc(record.title)}</b><dl class="facts">{facts}</dl>{notes}'
+            f'<p class="note">Digest of its paragraphs {esc(digest.span())}: '
+            f"<code>{esc(digest.name)}</code> in the ceasefire-sim project.</p>"
+            f"{paragraphs}</li>"
+        )
+    return "".join(parts)
 
 
 def _swatch(colour: str) -> str:
@@ -266,7 +316,10 @@ def scenario_section(scenario, problem: str | None) -> str:
     end = meta.start_date + dt.timedelta(days=neg.rounds)
     facts = [
         ("Talks open", f"{meta.start_date:%d %B %Y} (round 0; one round is one day)"),
-        ("Talks end without agreement", f"{end:%d %B %Y} ({neg.rounds} rounds)"),
+        (
+            "Talks end without agreement",
+            f"after round {neg.rounds} ({end:%d %B %Y}): {talks_span(meta.start_date, neg.rounds)}",
+        ),
         ("Proposal rule", f"{neg.proposal_rule} (step {neg.step_size:g} of the way per day)"),
         ("Agreed ceasefire lasts", f"{imp.duration_days} days"),
         (
@@ -275,12 +328,7 @@ def scenario_section(scenario, problem: str | None) -> str:
             f"partial if ≥ {scenario.outcomes.partial_min:g}, otherwise none",
         ),
     ]
-    sources = "".join(
-        f"<li>{esc(s.title)}"
-        + (f' <span class="muted">({esc(s.file)})</span>' if s.file else "")
-        + "</li>"
-        for s in meta.sources.values()
-    )
+    sources = sources_html(scenario)
     actors = [
         [
             Raw(_swatch(colours[a]) + esc(actor.name)),
@@ -297,20 +345,20 @@ def scenario_section(scenario, problem: str | None) -> str:
                 else ""
             ),
             ", ".join(f"{scenario.actors[b].name} {w:g}" for b, w in actor.ties.items()) or "–",
-            _basis(actor),
+            _basis(actor, scenario),
         ]
         for a, actor in scenario.actors.items()
     ]
     issues = [
         [
-            Raw(f"<b>{esc(i.label)}</b><br><code>{esc(k)}</code>"),
+            Raw(f"<b>{esc(i.label)}</b>"),
             i.zero,
             i.one,
             f"{i.status_quo:g}",
             f"{i.opening:g}",
-            _basis(i),
+            _basis(i, scenario),
         ]
-        for k, i in scenario.issues.items()
+        for i in scenario.issues.values()
     ]
     body = (
         f'<p class="lede">{esc(meta.description)}</p>'
@@ -364,7 +412,9 @@ def evidence_section(scenario) -> str:
                     if rl.never_below is not None
                     else (f"never above {rl.never_above:g}")
                 )
-            spread = ", ".join(f"{f} ±{v:g}" for f, v in st.spread.model_dump().items() if v)
+            spread = ", ".join(
+                f"{f.replace('_', ' ')} ±{v:g}" for f, v in st.spread.model_dump().items() if v
+            )
             rows.append(
                 [
                     actor.name,
@@ -373,12 +423,13 @@ def evidence_section(scenario) -> str:
                     f"{st.salience:g}",
                     red,
                     spread or "–",
-                    _basis(st),
+                    _basis(st, scenario),
                 ]
             )
     body = (
-        f'<p class="note">{total} stances: {cited} cite a paragraph of the source article '
-        f'<span class="tag src">P0</span>…<span class="tag src">P8</span>, {total - cited} '
+        f'<p class="note">{total} stances: {cited} cite a paragraph of the source '
+        f'(<span class="tag src">P6</span>; under each, what that paragraph says, from the '
+        f"source's digest in the Sources above), {total - cited} "
         'state an <span class="tag asm">assumption</span>. Position: the actor\'s ideal point '
         "on the issue's 0–1 scale; salience: how much the issue matters to it (normalised over "
         "issues); spread: the standard deviation each replicate's draw has around the value.</p>"
@@ -395,35 +446,47 @@ def timeline_section(scenario, extra: list[tuple[dt.date, str, str, Raw | str]] 
     """Dated events and threats, in order, with the model's own dates marked 'simulated'."""
     if scenario is None:
         return section("timeline", "Timeline", '<p class="note">scenario.toml unreadable.</p>')
+    from sim.runner import scenario_facts
+    from sim.sweep_results import threat_label
+
     start = scenario.scenario.start_date
     names = {a: actor.name for a, actor in scenario.actors.items()}
+    facts = scenario_facts(scenario)
     items: list[tuple[dt.date, str, str, Raw | str]] = [
         (start, "start", "Talks open: the opening proposal is presented (round 0).", "–")
     ]
-    for eid, e in scenario.events.items():
-        items.append((e.date, "event", f"{e.description} ({eid})", _basis(e)))
+    for e in scenario.events.values():
+        items.append((e.date, "event", e.description, _basis(e, scenario)))
     for tid, t in scenario.threats.items():
         who, whom = names.get(t.by, t.by), names.get(t.target, t.target)
         items.append(
             (
                 t.issued,
                 "threat issued",
-                f"{who} threatens {whom} ('{tid}'): severity {t.severity:g}, "
+                f"{who} threatens {whom}: severity {t.severity:g}, "
                 f"credibility {t.credibility:g}, deadline {t.deadline:%d %b}.",
-                _basis(t),
+                _basis(t, scenario),
             )
         )
         items.append(
             (
                 t.deadline,
                 "threat deadline",
-                f"Deadline of '{tid}': if {whom} still refuses, it is carried out with "
-                f"probability {t.credibility:g}.",
+                f"Deadline of the {threat_label(tid, facts)}: if {whom} still refuses, it is "
+                f"carried out with probability {t.credibility:g}.",
                 "–",
             )
         )
     end = start + dt.timedelta(days=scenario.negotiation.rounds)
-    items.append((end, "end", "Talks end without agreement if none was reached.", "–"))
+    items.append(
+        (
+            end,
+            "end",
+            f"Last round of the talks, the last of {talks_span(start, scenario.negotiation.rounds)}"
+            "; they end without agreement if none was reached.",
+            "–",
+        )
+    )
     items.extend(extra)
     items.sort(key=lambda it: it[0])
     rows = [
@@ -456,6 +519,10 @@ CAPTIONS = {
     "utility": "A party accepts when the proposal's utility to it (coloured) reaches its "
     "reservation value (grey, net of pending threats). Where the coloured line crosses the "
     "grey one, agreement becomes likely; shading shows the spread across replicates.",
+    "acceptance": "For each veto player, how it answered the proposal each day among the "
+    "replicates still negotiating: reject (grey), conditional yes (light blue) or accept "
+    "(green), stacked to 100%; the dashed line is the share of all replicates still "
+    "negotiating, so the stack describes fewer replicates as agreements are reached.",
     "conditions": "When a party rejects, it names the issues that keep the proposal below "
     "its reservation value. Colour: share of the replicates still negotiating that day "
     "naming the issue (top panel: how many are still negotiating).",
@@ -500,8 +567,10 @@ def results_table(run: RunResult) -> str:
         _share_row("Ceasefire extended", s.get("extended"), "agreed ceasefires"),
     ]
     for tid, t in s.get("threats", {}).items():
-        rows.append(_share_row(f"Threat '{tid}' called", t["called"], "all replicates"))
-        rows.append(_share_row(f"Threat '{tid}' carried out", t["carried_out"], "all replicates"))
+        label = threat_label(tid, meta)
+        label = label[:1].upper() + label[1:]
+        rows.append(_share_row(f"{label} called", t["called"], "all replicates"))
+        rows.append(_share_row(f"{label} carried out", t["carried_out"], "all replicates"))
     o = run.outcomes
     rounds = o["agreement_round"][o["agreed"]]
     dates = ""
@@ -573,7 +642,7 @@ def forecast_section(run: RunResult, scenario) -> str:
         )
     surplus = ", ".join(
         f"{party} {value:+.3f}"
-        for party, value in zip(static["parties"], static["nash_surplus"], strict=True)
+        for party, value in zip(static["party_names"], static["nash_surplus"], strict=True)
     )
     note = (
         '<p class="note">Static forecasts from the stated round-0 values: the compromise '
@@ -684,8 +753,32 @@ def _declared(spec: dict) -> str:
     return "; ".join(f"{k} = {show(v)}" for k, v in spec.items()) if spec else "–"
 
 
-def design_section(sweep: SweepResult) -> str:
+def sweep_experiment(sweep: SweepResult) -> dict:
+    """The sweep file's own words, from its copy in the sweep directory: ``name``,
+    ``description`` (the question it asks, both from ``[sweep]``) and each parameter's
+    ``description`` (from ``[parameters."path"]``) by path; empty where unreadable."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((sweep.path / "experiment.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    head = data.get("sweep") if isinstance(data.get("sweep"), dict) else {}
+    parameters = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    return {
+        "name": str(head.get("name") or ""),
+        "description": str(head.get("description") or ""),
+        "parameters": {
+            str(path): str(spec.get("description") or "")
+            for path, spec in parameters.items()
+            if isinstance(spec, dict)
+        },
+    }
+
+
+def design_section(sweep: SweepResult, experiment: dict | None = None) -> str:
     design = sweep.manifest.get("design", {})
+    described = (experiment or {}).get("parameters", {})
     rows = []
     for p in sweep.parameters:
         values = sweep.values(p)
@@ -698,25 +791,35 @@ def design_section(sweep: SweepResult) -> str:
         declared = {k: v for k, v in spec.items() if k != "path"}
         rows.append(
             [
-                parameter_label(p, sweep.facts),
+                Raw(
+                    f"<b>{esc(parameter_label(p, sweep.facts))}</b>"
+                    + (f"<br>{esc(described[p])}" if described.get(p) else "")
+                ),
                 Raw(f"<code>{esc(p)}</code>"),
                 shown,
                 _declared(declared),
             ]
         )
-    reps = design.get("replicates", "?")
+    reps = design.get("replicates")
+    each = f" × {counted(reps, 'replicate')} each" if isinstance(reps, int) else ""
     text = (
-        f"<p>{esc(sweep.kind)} design over {len(sweep.parameters)} parameter(s): "
-        f"{sweep.points:,} points × {reps} replicates each.</p>"
+        f"<p>{esc(sweep.kind.capitalize())} design over "
+        f"{counted(len(sweep.parameters), 'parameter')}: "
+        f"{counted(sweep.points, 'point')}{each}.</p>"
     )
     return section(
         "design",
         "The experiment",
-        text + table(["Parameter", "Path", "Values in the design", "As declared"], rows),
+        text
+        + table(
+            ["Parameter (and why it varies)", "Path", "Values in the design", "As declared"], rows
+        ),
     )
 
 
 def sweep_table(sweep: SweepResult, limit: int = 60) -> str:
+    from sim.charts.sweep import measure_label
+
     t = sweep.table
     order = np.argsort(t["point"], kind="stable")[:limit]
     cols = [c for c in ("p_agreement", "p_comprehensive", "p_partial", "p_survives") if c in t]
@@ -738,10 +841,11 @@ def sweep_table(sweep: SweepResult, limit: int = 60) -> str:
         "Point",
         *[parameter_label(p, sweep.facts) for p in sweep.parameters],
         "n",
-        *[c.removeprefix("p_").replace("_", " ") for c in cols],
+        *[measure_label(c, sweep.facts) for c in cols],
     ]
     more = (
-        f'<p class="note">First {limit} of {sweep.points:,} points; all are in summary.csv.</p>'
+        f'<p class="note">First {limit} of {counted(sweep.points, "point")}; all are in '
+        "summary.csv.</p>"
         if sweep.points > limit
         else ""
     )
@@ -762,31 +866,31 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
     )
     if not charts:
         charts = '<p class="note">No chart applies: the design varies no parameter.</p>'
-    name = sweep.facts.get("scenario_name", sweep.path.name)
-    experiment = {}
-    if (sweep.path / "experiment.toml").exists():
-        import tomllib
-
-        try:
-            experiment = tomllib.loads((sweep.path / "experiment.toml").read_text("utf-8"))
-        except (OSError, ValueError):
-            experiment = {}
-    described = experiment.get("description") or experiment.get("name") or ""
+    scenario_name = sweep.facts.get("scenario_name", "")
+    experiment = sweep_experiment(sweep)
+    name = experiment["name"] or sweep.path.name
     t = sweep.table
     agreement = t["p_agreement"][np.isfinite(t["p_agreement"])]
     lo, hi = (agreement.min(), agreement.max()) if len(agreement) else (None, None)
+    spread = (
+        f"P(agreement) is {pct(lo)}"
+        if sweep.points == 1
+        else f"P(agreement) ranges from {pct(lo)} to {pct(hi)} over "
+        f"{counted(sweep.points, 'design point')}"
+    )
+    question = experiment["description"]
     lede = (
-        f'<p class="lede">Sweep of {esc(name)}'
-        + (f": {esc(described)}" if described else "")
-        + f". P(agreement) ranges from {pct(lo)} to {pct(hi)}"
-        f" over {sweep.points:,} design points.</p>"
+        (f'<p class="lede">{esc(question)}</p>' if question else "")
+        + '<p class="note">'
+        + (f"Base scenario: {esc(scenario_name)}. " if scenario_name else "")
+        + f"{esc(spread)}.</p>"
     )
     command = m.get("command") or (
         f"ceasefire sweep {sweep.path / 'experiment.toml'} --out <new directory>\n"
         "ceasefire summarize <new directory>"
     )
     sections = [
-        design_section(sweep),
+        design_section(sweep, experiment),
         section("charts", "Charts", charts),
         sweep_table(sweep),
         scenario_section(scenario, problem),
@@ -796,13 +900,14 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
             m,
             command,
             [
-                ("Design", f"{sweep.kind}, {sweep.points:,} points"),
+                ("Design", f"{sweep.kind}, {counted(sweep.points, 'point')}"),
                 ("Experiment SHA-256", m.get("experiment_sha256")),
                 ("Scenario SHA-256", m.get("scenario_sha256")),
             ],
         ),
     ]
-    return page(f"Sweep: {name}", lede, sections)
+    heading = name if experiment["name"] else f"Sweep: {name}"
+    return page(heading, lede, sections)
 
 
 def write_report(path: str | Path, out: Path | None = None) -> Path:

@@ -207,3 +207,25 @@ def headline(summary: dict) -> str:
     else:
         text += "."
     return text
+
+
+def day_text(day: dt.date) -> str:
+    """'11 Mar 2025': how dates read in reports and on the dashboard."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def talks_span(start: dt.date, rounds: int) -> str:
+    """'61 rounds (round 0 on 11 Mar 2025 to round 60 on 10 May 2025)'.
+
+    ``negotiation.rounds`` = T numbers the last round, and round 0 presents the opening
+    proposal (docs/model.md, section 3), so there are T + 1 rounds of answers. The report
+    and the dashboard both say it with this one phrase, so they cannot disagree.
+    """
+    end = start + dt.timedelta(days=rounds)
+    first, last = day_text(start), day_text(end)
+    return f"{rounds + 1} rounds (round 0 on {first} to round {rounds} on {last})"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 point', '16,384 points': a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

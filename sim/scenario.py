@@ -19,6 +19,7 @@ import pydantic
 from pydantic import BaseModel
 
 from sim.schema import Scenario, number_text
+from sim.sources import check_citations
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "march-2025.toml"
@@ -45,7 +46,9 @@ def load_scenario_text(path: str | Path) -> tuple[Scenario, str]:
     """
     path = Path(path)
     text = read_text(path)
-    return parse_scenario(parse_toml(text, str(path)), str(path)), text
+    scenario = parse_scenario(parse_toml(text, str(path)), str(path))
+    check_citations(scenario, path)  # every cited paragraph is in the source's digest
+    return scenario, text
 
 
 def read_text(path: Path) -> str:

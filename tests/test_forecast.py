@@ -228,7 +228,7 @@ def test_forecast_command_prints_the_table():
     result = CliRunner().invoke(app, ["forecast", "-n", "50", "--seed", "2"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())  # the caption wraps at the terminal width
-    for words in ("Compromise", "Nash", "scope", "territory", "bargaining set is empty"):
+    for words in ("Compromise", "Nash", "Scope of the", "Territory", "bargaining set is empty"):
         assert words in text
 
 

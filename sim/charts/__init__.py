@@ -14,18 +14,24 @@ from sim.charts.figures import CHARTS
 
 __all__ = ["CHARTS", "save_chart", "save_charts", "save_figure"]
 
-FORMATS = ("png", "svg")
+FORMATS = ("png", "svg", "pdf")  # pdf: vector, for papers
+METADATA = {  # what each format would otherwise stamp into the file
+    "png": {"Software": None},
+    "svg": {"Creator": None, "Date": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+}
 
 
 def save_figure(fig, path: Path, dpi: int | None = None) -> Path:
     """Save a figure atomically (temp file + rename).
 
     Metadata is dropped: no creation date (same results, same bytes) and no tool URL
-    (a report built from these files references nothing online).
+    (a report built from these files references nothing online). PDF keeps its text as
+    text (fonts embedded as Type 42), so a paper's figure stays searchable and sharp.
     """
     path = Path(path)
     fmt = path.suffix.lstrip(".")
-    metadata = {"Software": None} if fmt == "png" else {"Creator": None, "Date": None}
+    metadata = METADATA[fmt]
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)

@@ -30,6 +30,7 @@ from sim.charts.style import (
 )
 from sim.results import OUTCOME_LABELS, kaplan_meier, wilson_interval
 from sim.store import RunResult
+from sim.sweep_results import threat_label
 
 Q05, Q25, MEDIAN, Q75, Q95 = 0, 1, 2, 3, 4  # indices into recorder.QUANTILES
 OUTCOME_NAMES = {
@@ -144,7 +145,7 @@ def _threat_spans(ax, run: RunResult, target: str, dates: np.ndarray) -> None:
                 color="#CC79A7",
                 alpha=0.10,
                 lw=0,
-                label=f"threat '{tid}' pending",
+                label=f"{threat_label(tid, run.meta)} pending",
             )
 
 
@@ -361,7 +362,7 @@ def agreement_dates_chart(run: RunResult) -> Figure:
                 color="#CC79A7",
                 lw=1.2,
                 ls="--",
-                label=f"deadline of threat '{tid}'",
+                label=f"deadline of the {threat_label(tid, run.meta)}",
             )
         legend_below(fig, [ax, cum], ncol=2)
     else:
