@@ -6,9 +6,12 @@ run:
 	scripts/bootstrap
 	.venv/bin/ceasefire run --out runs/march-2025 --replace
 
-# The dashboard extra too: the browser tests drive the dashboard (skipped only outside CI).
+# Style first (ruff lint and format check: seconds), then the suite. The dashboard extra
+# too: the browser tests drive the dashboard (skipped only outside CI). .ci/run runs this.
 test:
 	scripts/bootstrap test,dashboard
+	.venv/bin/ruff check sim tests benchmarks
+	.venv/bin/ruff format --check sim tests benchmarks
 	scripts/install-chromium
 	.venv/bin/python -m pytest
 
@@ -19,9 +22,9 @@ dashboard:
 
 lint:
 	scripts/bootstrap test
-	.venv/bin/ruff check sim tests experiments
-	.venv/bin/ruff format --check sim tests experiments
+	.venv/bin/ruff check sim tests benchmarks
+	.venv/bin/ruff format --check sim tests benchmarks
 
 bench:
 	scripts/bootstrap
-	.venv/bin/python experiments/bench_engine.py
+	.venv/bin/python benchmarks/bench_engine.py

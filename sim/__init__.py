@@ -1,8 +1,33 @@
-"""ceasefire-sim: an agent-based simulator of multi-party ceasefire negotiations."""
+"""ceasefire-sim: an agent-based simulator of multi-party ceasefire negotiations.
 
-from importlib.metadata import PackageNotFoundError, version
+The Python API (docs/api.md) is this package's top level::
 
-try:
-    __version__ = version("ceasefire-sim")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+source"
+    import sim
+    result = sim.simulate("scenarios/march-2025.toml", replicates=1000, seed=1)
+    sim.summarise(result)   # a DataFrame: one row per outcome measure
+    sim.outcomes(result)    # a DataFrame: one row per replicate, named categories
+
+Names are imported on first use, so ``import sim`` (and the `ceasefire` command that
+imports it) stays fast.
+"""
+
+from sim.version import __version__
+
+_API = {
+    "CeasefireModel",
+    "load_scenario",
+    "outcomes",
+    "plot",
+    "simulate",
+    "summarise",
+    "sweep",
+}
+__all__ = ["__version__", *sorted(_API)]
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from sim import api  # lazy: importing the engine costs a second
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from sim.scenario import DEFAULT_SCENARIO, ScenarioError
+from sim.scenario.load import DEFAULT_SCENARIO, ScenarioError
+from sim.version import __version__
 
 MAX_REPLICATES = 10_000_000
 
@@ -18,6 +19,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ceasefire {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Agent-based simulator of multi-party ceasefire negotiations."""
 
 
 def fail(lines: list[str] | str, code: int = 2) -> None:
@@ -42,7 +62,7 @@ def check_range(option: str, value: int, lo: int, hi: int) -> None:
 @app.command()
 def validate(files: list[Path] = typer.Argument(..., help="Scenario files to check.")) -> None:
     """Check scenario files; print OK or one line per problem (exit code 2 on any problem)."""
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
 
     bad = False
     for f in files:
@@ -78,14 +98,14 @@ def run(
     """Run a scenario and write its results, summary and charts to a new directory."""
     check_range("--replicates", replicates, 1, MAX_REPLICATES)
     check_range("--seed", seed, 0, 2**63 - 1)
-    from sim.scenario import load_scenario_text
+    from sim.scenario.load import load_scenario_text
 
     try:  # before importing the engine, so a bad file is reported at once
         loaded = load_scenario_text(scenario)
     except ScenarioError as err:
         fail(err.lines)
-    from sim.runner import default_out_dir, execute_run
-    from sim.store import OutputExists
+    from sim.results.atomic import OutputExists
+    from sim.run import default_out_dir, execute_run
 
     out_dir = out if out is not None else default_out_dir(scenario)
     try:
@@ -107,7 +127,7 @@ def run(
         fail(f"{out_dir}: cannot write the run directory ({_os_reason(err)})")
     except KeyboardInterrupt:  # the temporary directory is already removed
         fail(f"interrupted; nothing was written to {out_dir}", code=130)
-    from sim.results import headline
+    from sim.results.summary import headline
 
     typer.echo(headline(result.summary))
     written = "summary.json, outcomes.csv, series.csv" + (", charts/" if charts else "")
@@ -203,10 +223,10 @@ def summarize(
     from rich.console import Console
 
     from sim.sweep.store import SweepDirError
-    from sim.sweep.summarize import render, summarize_sweep, write_summary
+    from sim.sweep.summarize import render, summarise_sweep, write_summary
 
     try:
-        summary = summarize_sweep(directory)
+        summary = summarise_sweep(directory)
     except SweepDirError as err:
         fail(str(err))
     for note in summary.notes:
@@ -243,7 +263,7 @@ def forecast(
     from rich.console import Console
 
     from sim import forecast as forecasts
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
 
     if disagreement not in ("reservation", "status-quo"):
         fail(f"--disagreement: must be 'reservation' or 'status-quo' (got {disagreement!r})")
@@ -255,7 +275,7 @@ def forecast(
     Console().print(forecasts.render(result, s.scenario.name))
 
 
-# --- reading results: report, plot, compare (sim/report.py, sim/compare.py) ---------------
+# --- reading results: report, plot, compare (sim/report/, sim/compare.py) ---------------
 
 
 @app.command()
@@ -270,7 +290,7 @@ def report(
     It holds the scenario, the evidence for every stance, the timeline, all charts and how to
     reproduce them; for a summarised sweep, the design and the sweep charts.
     """
-    from sim.report import ReportError, write_report
+    from sim.report.run import ReportError, write_report
 
     try:
         path = write_report(directory, out)
@@ -292,7 +312,7 @@ def plot(
 
     The charts are drawn again from the stored results, replacing files of the same name.
     """
-    from sim.report import ReportError, plot_directory
+    from sim.report.plot import ReportError, plot_directory
 
     try:
         written = plot_directory(directory, out, fmt, only)
@@ -317,9 +337,10 @@ def compare(
     Writes a new directory with compare.html, the charts (outcome shares, survival, agreement
     dates) and differences.csv, and prints the table of differences.
     """
-    from sim.compare import CompareError, write_comparison
-    from sim.runner import default_out_dir
-    from sim.store import OutputExists
+    from sim.compare import CompareError
+    from sim.report.compare import write_comparison
+    from sim.results.atomic import OutputExists
+    from sim.run import default_out_dir
 
     target = out if out is not None else default_out_dir(Path("compare"))
     try:
@@ -345,7 +366,7 @@ def dashboard(
 ) -> None:
     """Explore a scenario live in the browser: levers, step/run/reset, charts, evidence."""
     from sim.dashboard.server import DashboardError, exposure_warning, serve
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
 
     try:
         load_scenario(scenario)
@@ -358,10 +379,6 @@ def dashboard(
     except DashboardError as err:
         fail(str(err))
     raise typer.Exit(code)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
 
 
 if __name__ == "__main__":  # `python -m sim.cli`, as the sweep crash tests run it

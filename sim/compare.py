@@ -2,8 +2,8 @@
 
 The first directory is the baseline; every other run is compared with it. Differences of
 proportions carry Newcombe's hybrid-score interval and differences of means a Welch
-interval (sim.results). Output is a new directory: compare.html (self-contained),
-differences.csv, and one PNG per comparison chart.
+interval (sim.results.stats). This module computes the rows and their text and CSV forms;
+:mod:`sim.report.compare` writes the directory (compare.html, differences.csv, charts).
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.results import newcombe_difference, welch_difference, wilson_interval
-from sim.store import RunResult, write_atomically
-from sim.sweep_results import threat_label
+from sim.results.measures import EXTENDED, SHARES, SURVIVES, survives_label
+from sim.results.open import ReportError, open_results
+from sim.results.run_dir import RunResult
+from sim.results.stats import newcombe_difference, welch_difference, wilson_interval
+from sim.results.sweep_dir import threat_label
 
 
 class CompareError(ValueError):
@@ -42,8 +44,6 @@ class Row:
 
 
 def load_runs(directories: list[Path]) -> list[RunResult]:
-    from sim.report import ReportError, open_results
-
     if len(directories) < 2:
         raise CompareError("compare needs two or more run directories")
     runs = []
@@ -92,16 +92,10 @@ def _labels(paths: list[Path]) -> list[str]:
 def _proportions(run: RunResult) -> dict[str, tuple[int, int]]:
     """(successes, trials) of each compared share."""
     o = run.outcomes
-    agreed = o["agreed"]
-    n, n_agreed = len(agreed), int(agreed.sum())
-    duration = run.meta["duration_days"]
-    out = {
-        "P(agreement)": (n_agreed, n),
-        "P(comprehensive ceasefire)": (int((o["outcome"] == 2).sum()), n),
-        "P(partial ceasefire)": (int((o["outcome"] == 1).sum()), n),
-        f"P(holds {duration} days | agreed)": (int(o["survived"][agreed].sum()), n_agreed),
-        "P(extended | agreed)": (int(o["extended"][agreed].sum()), n_agreed),
-    }
+    n = len(o["agreed"])
+    out = {m.label: m.count(o) for m in SHARES}
+    out[survives_label(run.meta["duration_days"])] = SURVIVES.count(o)
+    out[EXTENDED.label] = EXTENDED.count(o)
     for tid in run.meta.get("threat_ids", []):
         label = threat_label(tid, run.meta)
         out[f"P({label} carried out)"] = (int(o[f"threat_{tid}_carried_out"].sum()), n)
@@ -219,86 +213,3 @@ def write_csv(path: Path, rows: list[Row]) -> None:
         w.writerow(names)
         for r in rows:
             w.writerow([cell(getattr(r, n)) for n in names])
-
-
-CAPTIONS = {
-    "outcomes": "Share of replicates in each outcome class, one colour per run; whiskers are "
-    "95% Wilson intervals.",
-    "survival": "Share of agreed ceasefires still holding each day (Kaplan–Meier), with 95% "
-    "Greenwood bands; only agreed replicates enter.",
-    "agreement_dates": "Top: share of replicates agreed by each date, with 95% bands. Bottom: "
-    "share agreeing on each day.",
-}
-
-
-def render_html(runs: list[RunResult], rows: list[Row], directories: list[Path]) -> str:
-    from sim.charts.compare import COMPARE_CHARTS, colour, run_label
-    from sim.report import Raw, esc, figure_html, page, section, table
-    from sim.results import headline
-
-    baseline = run_label(runs[0])
-    listing = table(
-        ["", "Run", "Directory", "Scenario", "Replicates", "Seed", "Headline"],
-        [
-            [
-                Raw(f'<span class="swatch" style="background:{colour(j)}"></span>'),
-                run_label(r) + (" (baseline)" if j == 0 else ""),
-                str(d),
-                r.meta.get("scenario_name", ""),
-                f"{r.meta['replicates']:,}",
-                r.meta.get("seed", ""),
-                headline(r.summary),
-            ]
-            for j, (r, d) in enumerate(zip(runs, directories, strict=True))
-        ],
-        numeric=(4, 5),
-    )
-    seeds = {r.meta.get("seed") for r in runs}
-    crn = (
-        " The runs share a seed, so they share random draws (common random numbers): the "
-        "intervals, which assume independent samples, are then conservative."
-        if len(seeds) == 1
-        else ""
-    )
-    note = (
-        f'<p class="note">Differences are each run minus the baseline ({esc(baseline)}), in '
-        "percentage points for shares and in days for means. 95% intervals: Wilson for each "
-        "share, Newcombe's hybrid score for a difference of shares, normal (Welch) for means. "
-        "An interval that excludes 0 marks a difference larger than Monte Carlo noise; it "
-        f"says nothing about whether the model is right.{esc(crn)}</p>"
-    )
-    diffs = table(HEADER, [format_rows(r) for r in rows], numeric=(2, 3, 4, 5, 6))
-    charts = "".join(
-        figure_html(name, chart(runs), esc(CAPTIONS[name]))
-        for name, chart in COMPARE_CHARTS.items()
-    )
-    command = (
-        "ceasefire compare " + " ".join(str(d) for d in directories) + " --out <new directory>"
-    )
-    sections = [
-        section("runs", "Runs compared", listing),
-        section("differences", "Differences from the baseline", note + diffs),
-        section("charts", "Charts", charts),
-        section("reproduce", "Reproduce", f"<pre>{esc(command)}</pre>"),
-    ]
-    heading = "Comparison: " + " vs ".join(run_label(r) for r in runs)
-    lede = f'<p class="lede">{len(runs)} runs; baseline {esc(baseline)}.</p>'
-    return page(heading, lede, sections)
-
-
-def write_comparison(directories: list[Path], out: Path, replace: bool = False) -> str:
-    """Write the comparison directory; returns the differences table as text."""
-    from sim.charts import save_charts
-    from sim.charts.compare import COMPARE_CHARTS
-
-    directories = [Path(d) for d in directories]
-    runs = load_runs(directories)
-    rows = differences(runs)
-
-    def build(tmp: Path) -> None:
-        write_csv(tmp / "differences.csv", rows)
-        save_charts(COMPARE_CHARTS, runs, tmp)
-        (tmp / "compare.html").write_text(render_html(runs, rows, directories), encoding="utf-8")
-
-    write_atomically(out, build, replace=replace)
-    return text_table(rows)

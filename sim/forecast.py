@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from sim import rules
-from sim.model import CeasefireModel
-from sim.parameters import Parameters, build_parameters
-from sim.schema import Scenario
+from sim.engine import rules
+from sim.engine.model import CeasefireModel
+from sim.engine.parameters import Parameters, build_parameters
+from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -122,7 +122,7 @@ def nash_forecast(
     """The Nash bargaining solution over the parties  -> (package (K,), surplus (P,)).
 
     Maximises prod_i (u_i(p) - d_i) over the box the parties' stated red lines leave open,
-    with ``sim.rules.nash_target`` (the rule the simulation's Nash mediator uses), run to
+    with ``sim.engine.rules.nash_target`` (the rule the simulation's Nash mediator uses), run to
     convergence. The disagreement value d_i is, by default, the party's *stated* reservation
     value: its round-0 value, before any war cost, threat or event moves it. With
     ``"status-quo"`` it is instead the party's utility of the status-quo package (Nash's own

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.runner import simulate
-from sim.scenario import DEFAULT_SCENARIO, load_scenario
-from sim.store import RunResult
+from sim.results.run_dir import RunResult
+from sim.run import simulate
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 
 NO_AGREEMENT = {
     "actors.russia.stances.kursk.red_line.never_below": 1.0,

@@ -6,11 +6,11 @@ function ``chart(result) -> matplotlib Figure``; ``save_charts`` writes any of t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from sim.charts.figures import CHARTS
+from sim.charts.run import CHARTS
+from sim.results.atomic import write_file
 
 __all__ = ["CHARTS", "save_chart", "save_charts", "save_figure"]
 
@@ -32,13 +32,7 @@ def save_figure(fig, path: Path, dpi: int | None = None) -> Path:
     path = Path(path)
     fmt = path.suffix.lstrip(".")
     metadata = METADATA[fmt]
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return write_file(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata))
 
 
 def save_charts(

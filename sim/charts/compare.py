@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.charts.figures import OUTCOME_NAMES, share_bar
+from sim.charts.primitives import OUTCOME_NAMES, share_bar
 from sim.charts.style import (
     SERIES_COLOURS,
     date_axis,
@@ -20,8 +20,9 @@ from sim.charts.style import (
     title,
     wrap,
 )
-from sim.results import OUTCOME_LABELS, kaplan_meier, wilson_interval
-from sim.store import RunResult
+from sim.engine.codes import Outcome
+from sim.results.run_dir import RunResult
+from sim.results.stats import kaplan_meier, wilson_interval
 
 
 def run_label(run: RunResult) -> str:
@@ -43,7 +44,7 @@ def compare_outcomes_chart(runs: list[RunResult]) -> Figure:
     width = 0.8 / len(runs)
     for j, run in enumerate(runs):
         codes = run.outcomes["outcome"]
-        for c in range(len(OUTCOME_LABELS)):
+        for c in Outcome:
             x = c + (j - (len(runs) - 1) / 2) * width
             share_bar(
                 ax,
@@ -52,9 +53,9 @@ def compare_outcomes_chart(runs: list[RunResult]) -> Figure:
                 len(codes),
                 colour(j),
                 width=width * 0.95,
-                label=run_label(run) if c == 0 else None,
+                label=run_label(run) if c == Outcome.NONE else None,
             )
-    ax.set_xticks(range(3), [OUTCOME_NAMES[lab] for lab in OUTCOME_LABELS])
+    ax.set_xticks(range(len(Outcome)), [OUTCOME_NAMES[o.label] for o in Outcome])
     ax.set_ylabel("share of replicates (%)")
     ax.set_ylim(0, 105)
     legend_below(fig, ax, ncol=min(len(runs), 4))

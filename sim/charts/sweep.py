@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.charts.figures import label_share, share_bar
+from sim.charts.primitives import label_share, share_bar
 from sim.charts.style import (
     SEQUENTIAL,
     SERIES_COLOURS,
@@ -25,17 +25,15 @@ from sim.charts.style import (
     title,
     wrap,
 )
-from sim.results import counted, wilson_interval
-from sim.sweep_results import SweepResult, parameter_label, threat_label
+from sim.results import measures
+from sim.results.stats import wilson_interval
+from sim.results.summary import counted
+from sim.results.sweep_dir import SweepResult, parameter_label, threat_label
 
-MEASURES = {  # summary column -> what it is called on a chart
-    "p_agreement": "P(agreement)",
-    "p_comprehensive": "P(comprehensive ceasefire)",
-    "p_partial": "P(partial ceasefire)",
-    "p_survives": "P(ceasefire survives | agreed)",
+MEASURES = {m.column: m.label for m in measures.MEASURES}  # summary column -> chart label
+SOBOL_ONLY = {  # outcomes sobol.csv ranks that are no per-point share of the summary table
     "p_agreed_and_survives": "P(agreed and the ceasefire survives its duration)",
 }
-SHARES = ("p_agreement", "p_comprehensive", "p_partial", "p_survives")  # per-point share columns
 HEATMAP_CELL_TEXT_MAX = 144  # cells; above this the numbers would be unreadable
 
 
@@ -90,7 +88,7 @@ def response_chart(sweep: SweepResult) -> Figure:
     order = np.argsort(sweep.table[parameter], kind="stable")
     x = sweep.table[parameter][order]
     fig, (left, right) = figure(1, 2, figsize=(11.0, 4.6), sharex=True)
-    for j, column in enumerate(SHARES):
+    for j, column in enumerate(MEASURES):
         if column in sweep.table:
             ax = right if column == "p_survives" else left
             _interval_line(ax, x, sweep, column, order, SERIES_COLOURS[j])
@@ -235,8 +233,8 @@ def main_effects_chart(sweep: SweepResult) -> Figure:
 def measure_label(column: str, facts: dict | None = None) -> str:
     """What an outcome column is called on a chart: 'P(agreement)', 'P(agreed and survives
     its duration)', 'P(United States threat to Russia carried out)', never the column name."""
-    if column in MEASURES:
-        return MEASURES[column]
+    if column in MEASURES or column in SOBOL_ONLY:
+        return MEASURES.get(column) or SOBOL_ONLY[column]
     threat = re.fullmatch(r"p_threat_(.+)_(carried_out|called)", column)
     if threat:
         return f"P({threat_label(threat[1], facts)} {threat[2].replace('_', ' ')})"
@@ -308,7 +306,7 @@ def shares_chart(sweep: SweepResult) -> Figure:
     """Outcome shares over the whole sweep, replicates pooled, with Wilson 95% intervals:
     the chart of a plain Monte Carlo sweep, where no parameter varies."""
     fig, ax = figure(figsize=(7.0, 4.0))
-    columns = [c for c in SHARES if c in sweep.table]
+    columns = [c for c in MEASURES if c in sweep.table]
     for j, column in enumerate(columns):
         k, n = (int(v.sum()) for v in sweep.counts(column))  # replicates pooled
         if n == 0:

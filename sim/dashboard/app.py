@@ -4,7 +4,7 @@ Served by Solara (``ceasefire dashboard`` runs ``solara run sim.dashboard.app``)
 holds no model logic: the controls build a :class:`~sim.dashboard.levers.DashboardModel`
 (a plain ``CeasefireModel`` with overrides), Mesa's ``ModelController`` steps it, and each
 view is a chart of :data:`sim.charts.CHARTS` drawn from
-:func:`sim.runner.result_from_model` - the same functions that draw a finished run's files.
+:func:`sim.run.result_from_model` - the same functions that draw a finished run's files.
 
 Mesa's all-in-one ``SolaraViz`` applies parameters only when Reset is pressed and keeps one
 fixed set of sliders; here a lever takes effect at once (the model is rebuilt and replayed to
@@ -37,14 +37,11 @@ from sim.dashboard.levers import (
     scenario_levers,
 )
 from sim.dashboard.panels import evidence_html, round_status
-from sim.runner import result_from_model
-from sim.scenario import DEFAULT_SCENARIO, SCENARIO_DIR, ScenarioError, load_scenario
-from sim.schema import Scenario
-from sim.store import RunResult
+from sim.results.run_dir import RunResult, result_from_model
+from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR, ScenarioError, load_scenario
+from sim.scenario.schema import Scenario
 
 DPI = 90  # screen resolution: a quarter of the pixels of the 150-dpi files, drawn faster
-TALKS_CHARTS = ("positions", "acceptance", "utility", "conditions")
-OUTCOME_CHARTS = ("outcomes", "survival", "agreement_dates")
 # Slider labels above their slider, across the sidebar (the labels carry the values);
 # charts at their own size (90 dpi), shrunk only where the window is narrower.
 CSS = """

@@ -2,9 +2,9 @@
 become a model.
 
 A lever is a dotted scenario path (the same paths events and sweeps use, see
-:func:`sim.parameters.locate`) with a slider range inside the schema's bounds. Moving a lever
+:func:`sim.engine.parameters.locate`) with a slider range inside the schema's bounds. Moving a lever
 never changes the model's rules: numeric levers become ``overrides`` of
-:func:`sim.parameters.build_parameters`, and a threat's deadline, which is a date in the
+:func:`sim.engine.parameters.build_parameters`, and a threat's deadline, which is a date in the
 file, becomes a re-validated copy of the scenario. Nothing here imports the web framework,
 so it is tested without the ``dashboard`` extra.
 """
@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model import CeasefireModel
-from sim.parameters import path_bounds
-from sim.runner import scenario_facts
-from sim.scenario import load_scenario, parse_scenario
-from sim.schema import Scenario
-from sim.sweep_results import threat_label
+from sim.engine.model import CeasefireModel
+from sim.results.sweep_dir import threat_label
+from sim.scenario.facts import scenario_facts
+from sim.scenario.load import load_scenario, modified
+from sim.scenario.paths import path_bounds
+from sim.scenario.schema import Scenario
 
 MAX_REPLICATES = 10_000
 # Slider ends narrower than the schema where the schema's range is mostly unusable: a war
@@ -128,13 +128,9 @@ def apply_levers(s: Scenario, values: Mapping[str, float]) -> tuple[Scenario, di
     moved = moved_levers(scenario_levers(s), values)
     deadlines = {p: v for p, v in moved.items() if p.endswith(".deadline")}
     if deadlines:
-        data = s.model_dump(mode="python", exclude_none=True)
-        for path, rounds in deadlines.items():
-            tid = path.split(".")[1]
-            data["threats"][tid]["deadline"] = s.scenario.start_date + dt.timedelta(
-                days=int(round(rounds))
-            )
-        s = parse_scenario(data, f"{s.scenario.name} (dashboard levers)")
+        start = s.scenario.start_date
+        dates = {p: start + dt.timedelta(days=int(round(r))) for p, r in deadlines.items()}
+        s = modified(s, dates, f"{s.scenario.name} (dashboard levers)")
     overrides = {p: v for p, v in moved.items() if p not in deadlines}
     return s, overrides
 

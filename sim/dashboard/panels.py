@@ -11,12 +11,13 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from sim.model import CeasefireModel
-from sim.results import day_text, headline, talks_span
-from sim.runner import scenario_facts
-from sim.schema import Actor, Scenario, Stance
-from sim.sources import citations, scenario_digests
-from sim.sweep_results import threat_label
+from sim.engine.model import CeasefireModel
+from sim.results.summary import headline
+from sim.results.sweep_dir import threat_label
+from sim.scenario.describe import basis, day_text, red_line_text, talks_span
+from sim.scenario.facts import scenario_facts
+from sim.scenario.schema import Scenario
+from sim.scenario.sources import citations, scenario_digests
 
 
 def round_status(model: CeasefireModel, summary: dict | None = None) -> str:
@@ -54,22 +55,7 @@ def round_status(model: CeasefireModel, summary: dict | None = None) -> str:
     return f"{text} · {headline(summary)}" if summary else text
 
 
-def _basis(item: Actor | Stance) -> tuple[str, str]:
-    if item.evidence is not None:
-        return "evidence", item.evidence
-    return "assumption", item.assumption or ""
-
-
-def _red_line(stance: Stance) -> str:
-    line = stance.red_line
-    if line is None:
-        return ""
-    if line.never_below is not None:
-        return f"never below {line.never_below:g}"
-    return f"never above {line.never_above:g}"
-
-
-def _digest(s: Scenario, text: str, scenario_path: Path | None) -> str:
+def _digest(s: Scenario, text: str | None, scenario_path: Path | None) -> str:
     """What the paragraphs an evidence text cites say (the source's digest), or ''."""
     if not text:
         return ""
@@ -88,15 +74,15 @@ def actor_evidence(
     rows = []
     for issue_id, issue in s.issues.items():
         stance = actor.stances[issue_id]
-        kind, text = _basis(stance)
+        b = basis(stance)
         rows.append(
             {
                 "issue": issue.label,
                 "position": f"{stance.position:g}",
                 "salience": f"{100 * stance.salience / total:.0f}%",
-                "red_line": _red_line(stance),
-                "basis": kind,
-                "source": text,
+                "red_line": red_line_text(stance),
+                "basis": b.kind,
+                "source": b.text,
                 "digest": _digest(s, stance.evidence, scenario_path),
             }
         )
@@ -107,13 +93,14 @@ def actor_profile(s: Scenario, actor_id: str, scenario_path: Path | None = None)
     """The actor's role, behavioural parameters and their basis, and the threats that
     name it, for the header of the evidence panel."""
     actor = s.actors[actor_id]
-    kind, text = _basis(actor)
+    b = basis(actor)
+    kind, text = b.kind, b.text
     start: dt.date = s.scenario.start_date
     facts = scenario_facts(s)
     threats = [
         f"{threat_label(tid, facts)}, issued {day_text(t.issued)},"
         f" deadline {day_text(t.deadline)} (round {(t.deadline - start).days}),"
-        f" credibility {t.credibility:g}: {t.evidence or t.assumption}"
+        f" credibility {t.credibility:g}: {basis(t).text}"
         for tid, t in s.threats.items()
         if actor_id in (t.by, t.target)
     ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sim.dashboard import SCENARIO_ENV
+from sim.results.atomic import sigterm_as_interrupt
 
 INSTALL_HINT = "run 'scripts/bootstrap dashboard' (or: pip install -e '.[dashboard]')"
 # What renders offline on this project's machines (see pyproject.toml, extra 'dashboard'):
@@ -163,17 +163,13 @@ def serve(scenario: Path, host: str, port: int, echo=print) -> int:
     """
     server = start(scenario, host, port)
 
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
     echo(f"Dashboard for {scenario} at {url(host, port)} (Ctrl-C to stop)")
     try:
-        return server.wait()
+        with sigterm_as_interrupt():
+            return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
             server.terminate()
             try:

@@ -4,7 +4,8 @@ The stages, one module each, in the order data flows:
 
 - :mod:`sim.sweep.spec`: the sweep file (TOML) -> a validated :class:`Experiment`;
 - :mod:`sim.sweep.design`: the experiment -> design points (grid, random, lhs, sobol);
-- :mod:`sim.sweep.runner`: points x replicates -> vectorised chunks on workers;
+- :mod:`sim.sweep.runner`: points x replicates -> chunks, run, resumed, reported;
+- :mod:`sim.sweep.workers`: one chunk -> one vectorised model, on a pool or a Dask cluster;
 - :mod:`sim.sweep.store`: the sweep directory (manifest, design, crash-safe part files);
 - :mod:`sim.sweep.summarize`: part files -> one row per point, and Sobol' indices.
 """
@@ -12,7 +13,7 @@ The stages, one module each, in the order data flows:
 from sim.sweep.runner import SweepInterrupted, SweepReport, run_sweep
 from sim.sweep.spec import Experiment, load_experiment
 from sim.sweep.store import SweepDirError, read_results
-from sim.sweep.summarize import summarize_sweep, write_summary
+from sim.sweep.summarize import summarise_sweep, write_summary
 
 __all__ = [
     "Experiment",
@@ -22,6 +23,6 @@ __all__ = [
     "load_experiment",
     "read_results",
     "run_sweep",
-    "summarize_sweep",
+    "summarise_sweep",
     "write_summary",
 ]

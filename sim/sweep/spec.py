@@ -22,26 +22,19 @@ from __future__ import annotations
 
 import hashlib
 import math
-import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.parameters import UnknownPath, locate, path_bounds
-from sim.scenario import (
-    ScenarioError,
-    format_validation_error,
-    load_scenario,
-    read_toml,
-    schema_node,
-    validated,
-)
-from sim.schema import Scenario
+from sim.scenario.errors import ScenarioError, format_validation_error, validated
+from sim.scenario.files import read_toml
+from sim.scenario.load import load_scenario
+from sim.scenario.paths import UnknownPath, locate, path_annotation, path_bounds
+from sim.scenario.schema import Scenario
 
-DESIGNS = ("grid", "random", "lhs", "sobol")
 SAMPLED = ("random", "lhs", "sobol")
 MAX_CHUNK_SIZE = 20_000  # default ceiling: ~300 MB per worker with the default scenario
 MIN_CHUNK_SIZE = 2_000  # below this, per-round overhead eats the vectorisation gain
@@ -50,7 +43,10 @@ MAX_POINTS = 2**31 - 1  # the point column is int32
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """As strict as the scenario schema: unknown fields are errors, and values are not
+    coerced between types (``seed = "7"`` or ``replicates = 1.0`` is an error, not 7 or 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Range(_Strict):
@@ -154,7 +150,7 @@ def load_experiment(path: str | Path) -> Experiment:
     problems = check_experiment(spec, scenario)
     if problems:
         raise ScenarioError([f"{label}: {where}: {what}" for where, what in problems])
-    integer = frozenset(p for p in spec.parameters if _annotation(scenario, p)[1] is int)
+    integer = frozenset(p for p in spec.parameters if path_annotation(scenario, p)[1] is int)
     return Experiment(
         path=path,
         text=path.read_text(encoding="utf-8"),
@@ -271,7 +267,7 @@ def _check_parameter(s: Scenario, design: str, path: str, p: ParameterSpec) -> l
 
 def check_value(s: Scenario, path: str, value: float) -> str | None:
     """The schema's verdict on ``value`` at ``path``: None, or 'must be <= 1 (got 1.2); ...'."""
-    annotation, _ = _annotation(s, path)
+    annotation, _ = path_annotation(s, path)
     try:
         pydantic.TypeAdapter(annotation).validate_python(value)
     except pydantic.ValidationError as err:
@@ -279,17 +275,3 @@ def check_value(s: Scenario, path: str, value: float) -> str | None:
         lo, hi = path_bounds(s, path)
         return f"{message}; allowed range {lo:g} to {hi:g}"
     return None
-
-
-def _annotation(s: Scenario, path: str) -> tuple[Any, Any]:
-    """The schema annotation (with its bounds) of the field at ``path``, and its base type."""
-    parts = list(locate(s, path).field_path)
-    parent = schema_node(Scenario, parts[:-1])
-    if isinstance(parent, type) and issubclass(parent, BaseModel):
-        info = parent.model_fields[parts[-1]]
-        annotation = (
-            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        )
-    else:  # a value inside a dict (ties, threat spreads)
-        annotation = typing.get_args(parent)[1]
-    return annotation, schema_node(Scenario, parts)

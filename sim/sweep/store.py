@@ -38,10 +38,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import __version__
-from sim.store import write_atomically
+from sim.results.atomic import write_atomically, write_file
 from sim.sweep.design import Design, describe
 from sim.sweep.spec import Experiment
+from sim.version import __version__
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -50,7 +50,7 @@ TMP_PREFIX = "_tmp-"
 PART_PATTERN = re.compile(r"^part-(\d+)\.parquet$")
 PART_KEY = b"ceasefire.sweep"
 # Test hook: seconds to pause between the two halves of every part write, which widens
-# the window in which a kill lands mid-write (tests/test_sweep_crash.py). Never set it
+# the window in which a kill lands mid-write (tests/commands/test_sweep_crash.py). Never set it
 # for real work.
 SLOW_WRITE_ENV = "CEASEFIRE_SWEEP_SLOW_WRITE"
 COMPRESSION = {"compression": "zstd", "compression_level": 9}
@@ -253,8 +253,9 @@ def write_part(parts_dir: Path, chunk: Chunk, table: pa.Table, stamp: dict) -> s
     tmp = parts_dir / f"{TMP_PREFIX}{final.stem}-{uuid.uuid4().hex[:8]}.parquet"
     table = table.replace_schema_metadata({PART_KEY: json.dumps(stamp).encode()})
     pause = float(os.environ.get(SLOW_WRITE_ENV, "0") or 0)
-    try:
-        with pq.ParquetWriter(tmp, table.schema, **COMPRESSION) as writer:
+
+    def write(path: Path) -> None:
+        with pq.ParquetWriter(path, table.schema, **COMPRESSION) as writer:
             if pause > 0:  # test hook: half the rows, a pause, the rest
                 half = table.num_rows // 2
                 writer.write_table(table.slice(0, half))
@@ -262,21 +263,9 @@ def write_part(parts_dir: Path, chunk: Chunk, table: pa.Table, stamp: dict) -> s
                 writer.write_table(table.slice(half))
             else:
                 writer.write_table(table)
-        _fsync(tmp)
-        os.replace(tmp, final)
-        _fsync(parts_dir)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    write_file(final, write, tmp=tmp, durable=True)
     return final.name
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def part_files(out: Path) -> dict[int, Path]:

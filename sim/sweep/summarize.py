@@ -12,7 +12,6 @@ that has no effect on an outcome gets an ST of exactly zero.
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from sim.results import wilson_interval
+from sim.results.atomic import write_file
+from sim.results.measures import SHARES, SURVIVES
+from sim.results.stats import wilson_interval
 from sim.sweep.design import salib_problem
 from sim.sweep.store import COMPRESSION, iter_results, part_files, read_design, read_manifest
 
@@ -41,7 +42,7 @@ class SweepSummary:
     notes: list[str] = field(default_factory=list)
 
 
-def summarize_sweep(out: str | Path) -> SweepSummary:
+def summarise_sweep(out: str | Path) -> SweepSummary:
     out = Path(out)
     manifest = read_manifest(out)
     design = read_design(out)
@@ -110,20 +111,18 @@ def point_stats(rows: dict[str, np.ndarray], issues: list[str], threats: list[st
     agreed = rows["agreed"]
     n_agreed = count(agreed)
     out: dict[str, np.ndarray] = {"point": points, "n": n, "n_agreed": n_agreed}
-    for name, k, of in (
-        ("p_agreement", n_agreed, n),
-        ("p_comprehensive", count(rows["outcome"] == 2), n),
-        ("p_partial", count(rows["outcome"] == 1), n),
-    ):
-        out[name] = k / n
-        out[f"{name}_lo"], out[f"{name}_hi"] = wilson_interval(k, of)
+    for measure in SHARES:
+        k = count(np.asarray(measure.hit(rows), dtype=bool))
+        out[measure.column] = k / n
+        out[f"{measure.column}_lo"], out[f"{measure.column}_hi"] = wilson_interval(k, n)
     out["median_agreement_round"] = grouped_median(point, rows["agreement_round"], agreed, points)
     for k in issues:
         out[f"median_terms_{k}"] = grouped_median(point, rows[f"terms_{k}"], agreed, points)
-    survived = count(rows["survived"] & agreed)
+    survived = count(np.asarray(SURVIVES.hit(rows), dtype=bool) & agreed)
+    column = SURVIVES.column
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["p_survives"] = np.where(n_agreed > 0, survived / n_agreed, np.nan)
-    out["p_survives_lo"], out["p_survives_hi"] = wilson_interval(survived, n_agreed)
+        out[column] = np.where(n_agreed > 0, survived / n_agreed, np.nan)
+    out[f"{column}_lo"], out[f"{column}_hi"] = wilson_interval(survived, n_agreed)
     out["p_agreed_and_survives"] = survived / n
     for t in threats:
         out[f"p_threat_{t}_carried_out"] = count(rows[f"threat_{t}_carried_out"]) / n
@@ -188,12 +187,14 @@ def write_summary(summary: SweepSummary) -> list[Path]:
     """summary.csv and summary.parquet (and sobol.csv), each written whole then renamed."""
     table = _arrow(summary.table)
     written = [
-        _atomic(summary.out / "summary.parquet", lambda p: pq.write_table(table, p, **COMPRESSION)),
-        _atomic(summary.out / "summary.csv", lambda p: pacsv.write_csv(table, p)),
+        write_file(
+            summary.out / "summary.parquet", lambda p: pq.write_table(table, p, **COMPRESSION)
+        ),
+        write_file(summary.out / "summary.csv", lambda p: pacsv.write_csv(table, p)),
     ]
     if summary.sobol is not None:
         sobol = _arrow({k: np.array([r[k] for r in summary.sobol]) for k in summary.sobol[0]})
-        written.append(_atomic(summary.out / "sobol.csv", lambda p: pacsv.write_csv(sobol, p)))
+        written.append(write_file(summary.out / "sobol.csv", lambda p: pacsv.write_csv(sobol, p)))
     return written
 
 
@@ -205,17 +206,6 @@ def _arrow(columns: dict[str, np.ndarray]) -> pa.Table:
             for k, v in columns.items()
         }
     )
-
-
-def _atomic(path: Path, write) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 # --- printing ------------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""The engine's categorical outputs, named: answers, outcome classes, first violators.
+
+Arrays and stored files hold the integer codes (int8 in sweep parts, int64 in npz); an
+``IntEnum`` compares equal to its code, so ``outcome == Outcome.PARTIAL`` works on arrays
+and nothing on disk changes. Every table a user sees prints the ``label``, never the code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class Answer(IntEnum):
+    """A negotiator's reply to the mediator's proposal in one round."""
+
+    REJECT = 0
+    ACCEPT = 1
+    CONDITIONAL = 2  # yes, if the partners it names (accepts_only_with) say yes too
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Outcome(IntEnum):
+    """The outcome class of a replicate, from the agreed scope (docs/model.md, 'Outputs')."""
+
+    NONE = 0
+    PARTIAL = 1
+    COMPREHENSIVE = 2
+
+    @property
+    def label(self) -> str:
+        """The name outcomes.csv and summaries use: none, partial, comprehensive."""
+        return self.name.lower()
+
+
+class Violator(IntEnum):
+    """Sentinels of ``first_violator``; values >= 0 are actor indices."""
+
+    NONE = -1  # no violation (or no agreement)
+    SEVERAL = -2  # several parties violated on the first day of violations
+
+
+OUTCOME_LABELS = tuple(o.label for o in Outcome)  # ("none", "partial", "comprehensive")
+ANSWER_LABELS = tuple(a.label for a in Answer)  # ("reject", "accept", "conditional")
+
+
+def violator_name(code: int, actor_ids: list[str] | tuple[str, ...]) -> str:
+    """An actor id, ``several``, or empty for no violation (outcomes.csv spelling)."""
+    code = int(code)
+    if code == Violator.SEVERAL:
+        return "several"
+    return actor_ids[code] if code >= 0 else ""
+
+
+def outcome_names(codes: np.ndarray) -> np.ndarray:
+    """Labels for an array of outcome codes."""
+    return np.asarray(OUTCOME_LABELS, dtype=object)[np.asarray(codes, dtype=np.int64)]

@@ -1,0 +1,167 @@
+"""The scenario's process tables: how talks run, threats, dated events, the ceasefire, outcomes.
+
+Part of the scenario schema (:mod:`sim.scenario.schema` imports and re-exports them);
+split off so that each file stays short enough to read whole.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.base import Date, Unit, _Sourced, _Strict
+
+
+class Negotiation(_Strict):
+    """The talks: how long they last and how the mediator proposes (docs/model.md)."""
+
+    rounds: Annotated[int, Field(ge=1, le=1000)] = Field(
+        60, description="T: rounds before talks end without agreement (one round = one day)."
+    )
+    proposal_rule: Literal["compromise", "nash"] = Field(
+        "compromise",
+        description="How the mediator sets its target package: `compromise`, the "
+        "capability-and-salience weighted mean of the parties' and its own positions, or "
+        "`nash`, the Nash bargaining solution over the parties.",
+    )
+    step_size: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.15, description="lambda: share of the way the proposal moves to the target each round."
+    )
+    mediator_bias: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        1.0,
+        description="mu: weight of the mediator's own positions in the compromise target "
+        "(each party has weight 1).",
+    )
+    influence_rate: Unit = Field(
+        0.003,
+        description="eta: share of the way each actor moves toward its ties' weighted "
+        "positions each round.",
+    )
+    holdout_focus: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        1.0,
+        description="Extra weight the compromise target gives a party that said no while "
+        "another said yes (the holdout).",
+    )
+    holdout_pressure: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.01, description="Mediator pressure on the holdout per round (adds to its concession)."
+    )
+
+
+class Threat(_Sourced):
+    """A dated threat by one actor against a party, like the US warning to Moscow of P7."""
+
+    by: str = Field(description="Actor id that threatens (usually the mediator).")
+    target: str = Field(description="Actor id threatened.")
+    issued: Date = Field(description="Date the threat is made; it is pending from then.")
+    deadline: Date = Field(description="Date by which the target must accept.")
+    severity: Unit = Field(
+        description="Cost to the target's reservation value if carried out (times its "
+        "pressure sensitivity); while pending, the expected cost credibility x severity x "
+        "pressure sensitivity lowers it."
+    )
+    credibility: Unit = Field(
+        description="Probability that the threat is carried out at the deadline if the target "
+        "still refuses."
+    )
+    resolve: Unit = Field(
+        0.0,
+        description="Backlash: share by which a carried-out threat cuts the target's "
+        "concession rate and pressure sensitivity.",
+    )
+    spread: dict[Literal["severity", "credibility"], Annotated[float, Field(ge=0.0, le=1.0)]] = (
+        Field(
+            default_factory=dict,
+            description="Standard deviations of severity and credibility across replicates.",
+        )
+    )
+
+
+class Event(_Sourced):
+    """A dated change of parameters, written as data (paths and values), never code."""
+
+    date: Date = Field(description="Date on which the change takes effect (start of that day).")
+    description: str = Field(description="What happens, in a sentence (kept in run.json).")
+    set: dict[str, float] = Field(
+        default_factory=dict,
+        description='Parameter path = new value, e.g. "actors.russia.reservation" = 0.7.',
+    )
+    shift: dict[str, float] = Field(
+        default_factory=dict,
+        description='Parameter path = amount added, e.g. "actors.russia.ties.united_states" = 0.5.',
+    )
+
+    @model_validator(mode="after")
+    def _changes_something(self):
+        if not self.set and not self.shift:
+            raise ValueError("an event must 'set' or 'shift' at least one parameter")
+        return self
+
+
+class Implementation(_Strict):
+    """The agreed ceasefire, day by day: violations, collapse and extension (docs/model.md)."""
+
+    duration_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        30, description="Length of the agreed ceasefire in days (P5: 30)."
+    )
+    base_violation_rate: Unit = Field(0.08, description="h0: daily violation probability scale.")
+    satisfaction_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = Field(
+        1.0, description="a: how sharply dissatisfaction raises violations."
+    )
+    monitoring_deterrence: Unit = Field(
+        0.7, description="d_m: share of violations deterred by full monitoring."
+    )
+    guarantee_deterrence: Unit = Field(
+        0.5, description="d_g: share of violations deterred by full third-party guarantees."
+    )
+    retaliation_weight: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        0.6, description="r: how much accumulated grievance raises the violation rate."
+    )
+    forgiveness: Unit = Field(0.2, description="Share of accumulated grievance forgotten each day.")
+    attribution_base: Unit = Field(
+        0.3, description="a0: probability a violation is attributed correctly with no monitoring."
+    )
+    suspicion: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.5,
+        description="Blame each side adds against the others after an incident no one can "
+        "attribute (the security dilemma of unmonitored ceasefires).",
+    )
+    tolerance: Annotated[int, Field(ge=0, le=1000)] = Field(
+        3,
+        description="A party walks out (collapse) when the violations it blames on the others "
+        "exceed this.",
+    )
+    major_probability: Unit = Field(
+        0.1, description="Probability that a violation is major: the ceasefire collapses at once."
+    )
+    monitoring_capacity: Unit = Field(
+        0.0,
+        description="Monitoring added to every agreed ceasefire on top of the agreed level and "
+        "the supporters' capacity (the total is capped at 1).",
+    )
+    extension_base: Annotated[float, Field(ge=-10.0, le=10.0)] = Field(
+        -1.0, description="Log-odds of extension for an unsatisfied, violation-free ceasefire."
+    )
+    extension_satisfaction: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        4.0, description="Log-odds added per unit of mean party satisfaction."
+    )
+    extension_violation_penalty: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        0.5, description="Log-odds removed per violation during the ceasefire."
+    )
+
+
+class Outcomes(_Strict):
+    """How an agreement is classed by its scope."""
+
+    comprehensive_min: Unit = Field(0.9, description="Scope at or above this is comprehensive.")
+    partial_min: Unit = Field(
+        0.2,
+        description="Scope at or above this and below `comprehensive_min` is partial; below "
+        "it, an agreement counts as none.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.partial_min > self.comprehensive_min:
+            raise ValueError("partial_min must not exceed comprehensive_min")
+        return self

@@ -1,0 +1,462 @@
+"""`ceasefire report`, `plot` and `compare`: complete, self-contained, offline outputs, and
+one-line errors (exit code 2) for inputs they cannot use."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import dataclasses
+import html
+import re
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.charts import CHARTS
+from sim.charts.sweep import sweep_charts
+from sim.cli import app
+from sim.results.stats import newcombe_difference
+from sim.results.sweep_dir import load_sweep
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
+from tests.support.sweep_dirs import BOUNDS, make_sweep_dir
+
+cli = CliRunner()
+IMG = re.compile(r'<img[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+RUN_SECTIONS = ("results", "forecasts", "scenario", "evidence", "timeline", "charts", "reproduce")
+SWEEP_SECTIONS = ("design", "charts", "points", "scenario", "evidence", "timeline", "reproduce")
+MAX_BYTES = 5_000_000
+
+
+def invoke(*args):
+    return cli.invoke(app, [str(a) for a in args])
+
+
+def assert_self_contained(text: str) -> None:
+    assert "http://" not in text and "https://" not in text
+    lowered = text.lower()
+    for tag in ("<script", "<link", "<iframe", "@import", "url("):
+        assert tag not in lowered, tag
+    for src in re.findall(r'src="([^"]*)"', text):
+        assert src.startswith("data:image/png;base64,"), src[:40]
+
+
+def images(text: str) -> list[bytes]:
+    return [base64.b64decode(b) for b in IMG.findall(text)]
+
+
+@pytest.fixture(scope="module")
+def large_report(run_dirs, tmp_path_factory):
+    d = tmp_path_factory.mktemp("report") / "large"
+    shutil.copytree(run_dirs["large"], d)
+    result = invoke("report", d)
+    assert result.exit_code == 0, result.output
+    return d / "report.html"
+
+
+def test_run_report_holds_every_section_and_is_self_contained(large_report):
+    text = large_report.read_text(encoding="utf-8")
+    for anchor in RUN_SECTIONS:
+        assert f'<section id="{anchor}">' in text
+    assert_self_contained(text)
+    assert large_report.stat().st_size < MAX_BYTES
+    pngs = images(text)
+    assert len(pngs) == len(CHARTS)
+    assert all(p.startswith(b"\x89PNG\r\n\x1a\n") for p in pngs)
+    for name in CHARTS:
+        assert f'id="chart-{name}"' in text
+
+
+def test_run_report_sets_the_static_forecasts_beside_the_agreed_terms(run_dirs, large_report):
+    """The forecasts table (issue 6) shows, per issue, the compromise, weighted median and
+    Nash forecasts and this run's median agreed terms, as sim.forecast computes them."""
+    from sim.forecast import forecast_rows, static_forecasts
+    from sim.results.run_dir import load_run
+    from sim.scenario.load import load_scenario
+
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    section_text = text.split('<section id="forecasts">')[1].split("</section>")[0]
+    run = load_run(run_dirs["large"])
+    scenario = load_scenario(run_dirs["large"] / "scenario.toml")
+    for row in forecast_rows(scenario, run.outcomes, static_forecasts(scenario)):
+        assert row["label"] in section_text
+        for column in ("compromise", "weighted_median", "nash", "simulated_median"):
+            assert f"{row[column]:.2f}" in section_text
+
+
+def test_run_report_explains_the_scenario_and_cites_every_stance(large_report, scenario):
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    for issue in scenario.issues.values():
+        assert issue.zero in text and issue.one in text
+    for actor in scenario.actors.values():
+        assert actor.name in text
+        for stance in actor.stances.values():
+            basis = stance.evidence or stance.assumption
+            tail = basis.split(":", 1)[-1].strip() if stance.evidence else basis
+            assert tail in text, basis
+    evidence = text[text.index('<section id="evidence">') : text.index('<section id="timeline">')]
+    n_stances = sum(len(a.stances) for a in scenario.actors.values())
+    assert evidence.count("<tr>") == n_stances + 1  # header row
+
+
+def test_run_report_timeline_and_reproduction(large_report, runs, scenario):
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    timeline = text[text.index('<section id="timeline">') : text.index('<section id="charts">')]
+    for event in scenario.events.values():
+        assert event.description in timeline and f"{event.date:%d %b %Y}" in timeline
+    for threat in scenario.threats.values():
+        assert f"{threat.issued:%d %b %Y}" in timeline and f"{threat.deadline:%d %b %Y}" in timeline
+    median = runs["large"].summary["median_agreement_date"]
+    assert "simulated" in timeline and median.split("-")[0] in timeline
+    reproduce = text[text.index('<section id="reproduce">') :]
+    assert "ceasefire-sim test" in reproduce  # version from run.json
+    assert f"--seed {runs['large'].meta['seed']}" in reproduce
+    assert f"-n {runs['large'].meta['replicates']}" in reproduce
+
+
+@pytest.mark.parametrize("case", ["single", "no_agreement", "round_zero"])
+def test_reports_build_for_degenerate_runs(run_dirs, case, tmp_path):
+    d = tmp_path / case
+    shutil.copytree(run_dirs[case], d)
+    result = invoke("report", d, "--out", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert_self_contained(text)
+    assert len(images(text)) == len(CHARTS)
+    assert not (d / "report.html").exists()  # --out was honoured
+
+
+def test_report_replaces_its_own_file_atomically(run_dirs, tmp_path):
+    d = tmp_path / "run"
+    shutil.copytree(run_dirs["single"], d)
+    (d / "report.html").write_text("old")
+    assert invoke("report", d).exit_code == 0
+    assert (d / "report.html").read_text().startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in d.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize(
+    ("design", "kwargs"),
+    [
+        ("grid", {"kind": "grid"}),
+        (
+            "sobol",
+            {
+                "kind": "sobol",
+                "parameters": ["actors.russia.reservation", "threats.waltz.credibility"],
+                "points": 64,
+            },
+        ),
+        ("one_point", {"kind": "lhs", "parameters": ["actors.russia.reservation"], "points": 1}),
+    ],
+)
+def test_sweep_report_holds_the_design_and_its_charts(tmp_path, design, kwargs):
+    d = make_sweep_dir(tmp_path / design, **kwargs)
+    result = invoke("report", d)
+    assert result.exit_code == 0, result.output
+    text = (d / "report.html").read_text(encoding="utf-8")
+    for anchor in SWEEP_SECTIONS:
+        assert f'<section id="{anchor}">' in text
+    assert_self_contained(text)
+    assert (d / "report.html").stat().st_size < MAX_BYTES
+    charts = sweep_charts(load_sweep(d))
+    assert len(images(text)) == len(charts)
+    for path in load_sweep(d).parameters:
+        assert f"<code>{path}</code>" in text
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda p: None, "no such directory"),
+        (lambda p: p.mkdir(), "not a run or sweep directory"),
+        (
+            lambda p: (make_sweep_dir(p), (p / "summary.csv").unlink()),
+            "ceasefire summarize",
+        ),
+        (lambda p: (p.mkdir(), (p / "run.json").write_text("{broken")), "cannot read the run"),
+    ],
+)
+def test_report_errors_are_one_line_with_exit_code_2(tmp_path, setup, message):
+    target = tmp_path / "dir"
+    setup(target)
+    result = invoke("report", target)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_plot_writes_every_chart_into_charts_by_default(run_dirs, tmp_path):
+    d = tmp_path / "run"
+    shutil.copytree(run_dirs["single"], d)
+    result = invoke("plot", d)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (d / "charts").iterdir()) == sorted(f"{n}.png" for n in CHARTS)
+
+
+def test_plot_svg_only_one_chart_to_another_folder(run_dirs, tmp_path):
+    result = invoke(
+        "plot",
+        run_dirs["large"],
+        "--format",
+        "svg",
+        "--only",
+        "survival",
+        "--out",
+        tmp_path / "slides",
+    )
+    assert result.exit_code == 0, result.output
+    files = list((tmp_path / "slides").iterdir())
+    assert [f.name for f in files] == ["survival.svg"]
+    assert files[0].read_text().lstrip().startswith("<?xml")
+
+
+def test_plot_unknown_chart_lists_the_valid_names(run_dirs, tmp_path):
+    result = invoke("plot", run_dirs["large"], "--only", "pie", "--out", tmp_path / "x")
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "'pie'" in line and all(name in line for name in CHARTS)
+    assert not (tmp_path / "x").exists()
+
+
+def test_plot_a_sweep_and_reject_a_bad_format(tmp_path):
+    d = make_sweep_dir(tmp_path / "sweep", kind="grid")
+    result = invoke("plot", d)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.stem for p in (d / "charts").iterdir()) == sorted(sweep_charts(load_sweep(d)))
+    bad = invoke("plot", d, "--format", "gif")
+    assert bad.exit_code == 2 and "png, svg" in bad.output
+
+
+def test_newcombe_interval_matches_the_published_examples():
+    # Newcombe (1998), Table II, method 10
+    d, lo, hi = newcombe_difference(56, 70, 48, 80)
+    assert (round(lo, 4), round(hi, 4)) == (0.0524, 0.3339) and d == pytest.approx(0.2)
+    _, lo, hi = newcombe_difference(9, 10, 3, 10)
+    assert (round(lo, 4), round(hi, 4)) == (0.1705, 0.8090)
+    _, lo, hi = newcombe_difference(5, 56, 0, 29)
+    assert (round(lo, 4), round(hi, 4)) == (-0.0381, 0.1926)
+
+
+@pytest.fixture(scope="module")
+def comparison(run_dirs, tmp_path_factory):
+    out = tmp_path_factory.mktemp("cmp") / "out"
+    result = invoke("compare", run_dirs["large"], run_dirs["round_zero"], "--out", out)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_compare_writes_a_new_directory_with_page_charts_and_table(comparison):
+    out, printed = comparison
+    assert sorted(p.name for p in out.iterdir()) == [
+        "agreement_dates.png",
+        "compare.html",
+        "differences.csv",
+        "outcomes.png",
+        "survival.png",
+    ]
+    text = (out / "compare.html").read_text(encoding="utf-8")
+    assert_self_contained(text)
+    assert len(images(text)) == 3
+    assert "P(agreement)" in printed and "Difference from baseline" in printed
+
+
+def test_compare_differences_are_against_the_first_run(comparison, runs):
+    out, _ = comparison
+    with open(out / "differences.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    agreement = [r for r in rows if r["quantity"] == "P(agreement)"]
+    assert [r["run"] for r in agreement] == ["large", "round_zero"]
+    assert agreement[0]["difference"] == ""
+    a, b = runs["large"].outcomes["agreed"], runs["round_zero"].outcomes["agreed"]
+    expected = newcombe_difference(int(b.sum()), len(b), int(a.sum()), len(a))
+    got = [float(agreement[1][k]) for k in ("difference", "difference_lo", "difference_hi")]
+    assert got == pytest.approx(expected, abs=1e-5)
+    assert got[1] <= got[0] <= got[2]
+    day = [r for r in rows if r["quantity"] == "mean agreement day (agreed)"]
+    gap = float(day[1]["difference"])
+    assert gap == pytest.approx(0.0 - runs["large"].outcomes["agreement_round"][a].mean(), abs=1e-4)
+
+
+def test_compare_never_overwrites_without_replace(run_dirs, comparison):
+    out, _ = comparison
+    before = (out / "compare.html").read_bytes()
+    result = invoke("compare", run_dirs["single"], run_dirs["large"], "--out", out)
+    assert result.exit_code == 2 and "--replace" in result.output
+    assert (out / "compare.html").read_bytes() == before
+
+
+@pytest.mark.parametrize("which", ["one", "sweep"])
+def test_compare_rejects_what_it_cannot_compare(run_dirs, tmp_path, which):
+    if which == "one":
+        args = [run_dirs["large"]]
+        message = "two or more"
+    else:
+        args = [run_dirs["large"], make_sweep_dir(tmp_path / "sweep")]
+        message = "compare takes run directories"
+    result = invoke("compare", *args, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_evidence_table_reads_the_stored_scenario_not_the_default(run_dirs, tmp_path):
+    d = tmp_path / "run"
+    shutil.copytree(run_dirs["single"], d)
+    text = (d / "scenario.toml").read_text()
+    (d / "scenario.toml").write_text(text.replace("a quick deal", "a swift settlement"))
+    assert invoke("report", d).exit_code == 0
+    assert "a swift settlement" in (d / "report.html").read_text()
+    assert "a quick deal" in DEFAULT_SCENARIO.read_text()
+    assert load_scenario(d / "scenario.toml")  # still valid
+
+
+# --- what a newcomer reads: names not ids, captions, counts, formats -------------------------
+
+IDS = re.compile(r"\b(?:waltz|united_states|united_kingdom|settlement_link|kursk_lost)\b")
+
+
+def test_every_chart_has_its_caption_in_the_report(large_report):
+    """Reproducer: the acceptance chart's caption was empty in report.html."""
+    from sim.charts.sweep import SWEEP_CHARTS
+    from sim.report.run import CAPTIONS
+    from sim.report.sweep import SWEEP_CAPTIONS
+
+    assert set(CAPTIONS) == set(CHARTS) and set(SWEEP_CAPTIONS) == set(SWEEP_CHARTS)
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    for name in CHARTS:
+        figure = text[text.index(f'id="chart-{name}"') :]
+        caption = figure[figure.index("<figcaption>") : figure.index("</figcaption>")]
+        assert CAPTIONS[name] in caption and len(CAPTIONS[name]) > 60
+
+
+def test_the_run_report_names_threats_and_parties_never_their_ids(large_report):
+    """Reproducers: "Threat 'waltz' called" and the Nash surplus "russia -0.159"."""
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    body = text[: text.index('<section id="reproduce">')]  # the command quotes file paths
+    assert IDS.findall(body) == []
+    assert "United States threat to Russia called" in body
+    assert "United States threat to Russia carried out" in body
+    assert re.search(r"surplus at that package: Russia [+-]\d\.\d{3}, Ukraine [+-]", body)
+    assert "Deadline of the United States threat to Russia" in body
+
+
+def test_the_sweep_report_speaks_in_the_sweep_files_own_words(tmp_path):
+    """Reproducer: the sweep report read name and question from the top level, not [sweep],
+    and dropped the parameter descriptions."""
+    d = make_sweep_dir(tmp_path / "grid", kind="grid")
+    assert invoke("report", d).exit_code == 0
+    text = html.unescape((d / "report.html").read_text(encoding="utf-8"))
+    assert "<h1>Synthetic grid sweep</h1>" in text
+    assert '<p class="lede">What does a synthetic grid design show?</p>' in text
+    for path in load_sweep(d).parameters:
+        assert f"why {path} varies" in text
+    assert "Base scenario: March 2025: the Jeddah 30-day ceasefire proposal." in text
+    assert "P(agreement)</th>" in text and "agreement</th>" not in text.replace("P(agreement)", "")
+
+
+def test_one_design_point_is_counted_in_the_singular(tmp_path):
+    """Reproducer: sweep charts said "1 points"."""
+    from sim.charts.sweep import SWEEP_CHARTS
+
+    d = make_sweep_dir(
+        tmp_path / "one", kind="lhs", parameters=["actors.russia.reservation"], points=1
+    )
+    fig = SWEEP_CHARTS["shares"](load_sweep(d))
+    subtitle = fig._suptitle.get_text().replace("\n", " ")
+    assert "1 point × 200 replicates" in subtitle and "1 points" not in subtitle
+    assert invoke("report", d).exit_code == 0
+    text = (d / "report.html").read_text(encoding="utf-8")
+    assert "1 points" not in text and "1 parameter:" in text and "P(agreement) is " in text
+
+
+def test_sobol_chart_is_a_grid_of_panels_titled_in_words(tmp_path):
+    """Reproducer: one 4125 x 472 strip with raw column names ('p agreed and survives')."""
+    from sim.charts.sweep import SWEEP_CHARTS
+
+    d = make_sweep_dir(tmp_path / "s", kind="sobol", parameters=list(BOUNDS), points=64)
+    outcomes = ["p_agreement", "p_comprehensive", "p_partial", "p_agreed_and_survives"]
+    outcomes.append("p_threat_waltz_carried_out")
+    with open(d / "sobol.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"])
+        for outcome in outcomes:
+            for j, p in enumerate(BOUNDS):
+                w.writerow([outcome, p, 0.3 / (j + 1), 0.05, 0.4 / (j + 1), 0.04])
+    fig = SWEEP_CHARTS["sobol"](load_sweep(d))
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 5
+    width, height = fig.get_size_inches()
+    assert width <= 14 and 0.5 <= height / width <= 2.5  # a grid, not a strip
+    assert len({round(ax.get_position().x0, 2) for ax in panels}) == 2  # two columns
+    titles = [ax.get_title(loc="left").replace("\n", " ") for ax in panels]
+    assert titles == [
+        "P(agreement)",
+        "P(comprehensive ceasefire)",
+        "P(partial ceasefire)",
+        "P(agreed and the ceasefire survives its duration)",
+        "P(United States threat to Russia carried out)",
+    ]
+    assert len({ax.get_xlim() for ax in panels}) == 1  # one scale: panels compare
+
+
+def test_plot_writes_pdf_for_papers(run_dirs, tmp_path):
+    result = invoke("plot", run_dirs["large"], "--format", "pdf", "--out", tmp_path / "paper")
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "paper").iterdir())
+    assert [f.stem for f in files] == sorted(CHARTS) and {f.suffix for f in files} == {".pdf"}
+    first = files[0].read_bytes()
+    assert first.startswith(b"%PDF-") and b"CreationDate" not in first  # same run, same bytes
+
+
+def test_differences_csv_stores_counts_as_numbers(comparison, runs):
+    """Reproducer: counts were strings such as "377 / 1,000"."""
+    out, _ = comparison
+    with open(out / "differences.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert "count" not in rows[0] and {"successes", "n"} <= set(rows[0])
+    agreement = next(r for r in rows if r["quantity"] == "P(agreement)" and r["run"] == "large")
+    agreed = runs["large"].outcomes["agreed"]
+    assert (int(agreement["successes"]), int(agreement["n"])) == (int(agreed.sum()), len(agreed))
+    mean = next(r for r in rows if r["quantity"] == "mean agreement day (agreed)")
+    assert mean["successes"] == "" and int(mean["n"]) == int(agreed.sum())
+    threat = [r["quantity"] for r in rows if "carried out" in r["quantity"]]
+    assert set(threat) == {"P(United States threat to Russia carried out)"}
+
+
+def test_comparing_a_run_with_itself_labels_the_second_copy(run_dirs, tmp_path):
+    """Reproducer: the label became '//' followed by the absolute path."""
+    from sim.compare import load_runs
+
+    runs = load_runs([run_dirs["large"], run_dirs["large"]])
+    assert [r.meta["label"] for r in runs] == ["large", "large (2)"]
+    result = invoke("compare", run_dirs["large"], run_dirs["large"], "--out", tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    assert "//" not in result.output
+    text = (tmp_path / "c" / "compare.html").read_text(encoding="utf-8")
+    assert "Comparison: large vs large (2)" in text
+
+
+def test_compare_chart_titles_keep_the_replicate_counts_on_one_line(runs):
+    """Reproducer: titles broke into an orphan "replicates —" line."""
+    from sim.charts.compare import COMPARE_CHARTS
+
+    pair = [
+        dataclasses.replace(runs[n], meta=runs[n].meta | {"label": n})
+        for n in ("large", "round_zero")
+    ]
+    for chart in COMPARE_CHARTS.values():
+        lines = chart(pair)._suptitle.get_text().split("\n")
+        assert all(line.strip() not in ("replicates —", "replicates") for line in lines)
+        assert any("replicates per run: large 2,000; round_zero 40" in line for line in lines)
+
+
+def test_compare_on_an_unsummarised_sweep_says_it_takes_run_directories(run_dirs, tmp_path):
+    """Reproducer: it said 'run summarize first', which would not have helped."""
+    sweep = make_sweep_dir(tmp_path / "sweep")
+    (sweep / "summary.csv").unlink()
+    result = invoke("compare", run_dirs["large"], sweep, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "compare takes run directories" in line and "summarize" not in line
+    assert f"ceasefire report {sweep}" in line

@@ -1,0 +1,473 @@
+"""Malformed copies of the default scenario, and the exact error each must give.
+
+The files are made by editing the TOML *text* of scenarios/march-2025.toml rather than by
+re-serialising parsed data: they then look like what a user writes (comments, table order
+and line numbers kept), and TOML-level mistakes (a table declared twice, a bad literal)
+can be produced too. tests/unit/scenario/test_load.py checks the messages in process;
+tests/commands/test_cli.py checks that `ceasefire validate` and `ceasefire run` report them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
+from sim.scenario.schema import Actor, Meta, Scenario, Stance
+
+
+def _described(model, field: str) -> str:
+    """The schema's description of a field as the error shows it (without a final stop)."""
+    return model.model_fields[field].description.rstrip(".")
+
+
+DEFAULT_TEXT = DEFAULT_SCENARIO.read_text(encoding="utf-8")
+_DEFAULT = load_scenario(DEFAULT_SCENARIO)
+ACTORS = ", ".join(_DEFAULT.actors)  # united_states, russia, ukraine, ...
+ISSUES = ", ".join(_DEFAULT.issues)  # scope, monitoring, kursk, ...
+KURSK = "actors.russia.stances.kursk"
+
+
+# --- text edits ----------------------------------------------------------------------------
+
+
+def _table_span(lines: list[str], table: str) -> tuple[int, int]:
+    """Index of the ``[table]`` header and of the line after the table's last line."""
+    starts = [i for i, line in enumerate(lines) if line.strip() == f"[{table}]"]
+    if len(starts) != 1:
+        raise KeyError(f"[{table}] found {len(starts)} times in the scenario text")
+    end = next(
+        (i for i in range(starts[0] + 1, len(lines)) if lines[i].lstrip().startswith("[")),
+        len(lines),
+    )
+    return starts[0], end
+
+
+def set_key(text: str, table: str, key: str, value: str | None) -> str:
+    """Set ``key = value`` in ``[table]`` (``value`` is TOML source); ``None`` deletes it.
+
+    A key that is not there is added after the table's last line of content. Only
+    single-line keys can be edited, which covers every key the tests touch.
+    """
+    lines = text.splitlines()
+    start, end = _table_span(lines, table)
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    hits = [i for i in range(start + 1, end) if pattern.match(lines[i])]
+    if len(hits) > 1:
+        raise KeyError(f"{key} found {len(hits)} times in [{table}]")
+    if not hits and value is None:
+        raise KeyError(f"{key} not found in [{table}]")
+    if hits and value is None:
+        del lines[hits[0]]
+    elif hits:
+        lines[hits[0]] = f"{key} = {value}"
+    else:
+        last = max(i for i in range(start, end) if lines[i].strip() and lines[i][0] != "#")
+        lines.insert(last + 1, f"{key} = {value}")
+    return "\n".join(lines) + "\n"
+
+
+def drop_table(text: str, table: str) -> str:
+    lines = text.splitlines()
+    start, end = _table_span(lines, table)
+    return "\n".join(lines[:start] + lines[end:]) + "\n"
+
+
+def add_table(text: str, table: str, body: str) -> str:
+    """Append ``[table]`` with ``body`` (TOML source) at the end of the file."""
+    return text.rstrip("\n") + f"\n\n[{table}]\n{body.strip()}\n"
+
+
+def rename_table(text: str, table: str, new: str) -> str:
+    lines = text.splitlines()
+    start, _ = _table_span(lines, table)
+    lines[start] = f"[{new}]"
+    return "\n".join(lines) + "\n"
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based number of the only line that is exactly ``needle`` (stripped)."""
+    hits = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == needle]
+    if len(hits) != 1:
+        raise KeyError(f"{needle!r} is on {len(hits)} lines")
+    return hits[0]
+
+
+def _all_saliences(text: str, actor: str, value: str) -> str:
+    for issue in _DEFAULT.issues:
+        text = set_key(text, f"actors.{actor}.stances.{issue}", "salience", value)
+    return text
+
+
+# --- the cases -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """A malformed file and its error lines (without the leading ``FILE: ``).
+
+    ``expected`` may be a function of the edited text (for line numbers). A line may be a
+    compiled regular expression where part of it is the TOML parser's (the column number).
+    """
+
+    id: str
+    edit: Callable[[str], str]
+    expected: list[str | re.Pattern] | Callable[[str], list[str | re.Pattern]]
+
+    def text(self) -> str:
+        return self.edit(DEFAULT_TEXT)
+
+    def lines(self, label: str) -> list[str | re.Pattern]:
+        text = self.text()
+        expected = self.expected(text) if callable(self.expected) else self.expected
+        return [
+            re.compile(re.escape(f"{label}: ") + e.pattern)
+            if isinstance(e, re.Pattern)
+            else f"{label}: {e}"
+            for e in expected
+        ]
+
+    def write(self, folder: Path) -> Path:
+        path = folder / f"{self.id}.toml"
+        path.write_text(self.text(), encoding="utf-8")
+        return path
+
+
+def matches(lines: list[str], expected: list[str | re.Pattern]) -> bool:
+    """Every line equals (or fully matches) its expected line, in order, none extra."""
+    return len(lines) == len(expected) and all(
+        e.fullmatch(line) is not None if isinstance(e, re.Pattern) else line == e
+        for line, e in zip(lines, expected, strict=True)
+    )
+
+
+def _syntax(line: str, message: str) -> Callable[[str], list[re.Pattern]]:
+    """A TOML syntax error on the only line reading ``line``."""
+
+    def expected(text: str) -> list[re.Pattern]:
+        n = line_of(text, line)
+        return [
+            re.compile(
+                re.escape(f"line {n}, column ")
+                + r"\d+"
+                + re.escape(f": TOML syntax error: {message} (line reads: {line})")
+            )
+        ]
+
+    return expected
+
+
+CASES = [
+    # --- values out of range (issue 2: "must be >= 0 (got -0.2)")
+    Case(
+        "negative-salience",
+        lambda t: set_key(t, KURSK, "salience", "-0.2"),
+        [f"{KURSK}.salience: must be >= 0 (got -0.2)"],
+    ),
+    Case(
+        "position-above-one",
+        lambda t: set_key(t, KURSK, "position", "1.5"),
+        [f"{KURSK}.position: must be <= 1 (got 1.5)"],
+    ),
+    Case(
+        "reservation-below-zero",
+        lambda t: set_key(t, "actors.ukraine", "reservation", "-0.1"),
+        ["actors.ukraine.reservation: must be >= 0 (got -0.1)"],
+    ),
+    Case(
+        "rounds-zero",
+        lambda t: set_key(t, "negotiation", "rounds", "0"),
+        ["negotiation.rounds: must be >= 1 (got 0)"],
+    ),
+    # --- unknown and missing fields
+    Case(
+        "unknown-field-typo",
+        lambda t: set_key(
+            set_key(t, "actors.russia", "concession_rate", None),
+            "actors.russia",
+            "concesion_rate",
+            "0.05",
+        ),
+        [
+            "actors.russia.concesion_rate: unknown field; did you mean 'concession_rate'? "
+            f"(allowed: {', '.join(Actor.model_fields)})"
+        ],
+    ),
+    Case(
+        "typo-of-a-required-field",
+        lambda t: set_key(set_key(t, KURSK, "salience", None), KURSK, "salence", "0.22"),
+        [
+            f"{KURSK}.salience: required field is missing ({_described(Stance, 'salience')})",
+            f"{KURSK}.salence: unknown field; did you mean 'salience'? "
+            "(allowed: evidence, assumption, position, salience, red_line, spread)",
+        ],
+    ),
+    Case(
+        "unknown-table-typo",
+        lambda t: rename_table(t, "negotiation", "negotation"),
+        [
+            "negotation: unknown field; did you mean 'negotiation'? "
+            f"(allowed: {', '.join(Scenario.model_fields)})"
+        ],
+    ),
+    Case(
+        "unknown-threat-spread-key",
+        lambda t: set_key(t, "threats.waltz", "spread", "{ resolve = 0.1 }"),
+        ["threats.waltz.spread.resolve: unknown field (allowed: severity, credibility)"],
+    ),
+    Case(
+        "missing-position",
+        lambda t: set_key(t, KURSK, "position", None),
+        [f"{KURSK}.position: required field is missing ({_described(Stance, 'position')})"],
+    ),
+    Case(
+        "missing-scenario-name",
+        lambda t: set_key(t, "scenario", "name", None),
+        [f"scenario.name: required field is missing ({_described(Meta, 'name')})"],
+    ),
+    # --- wrong types: no silent coercion
+    Case(
+        "position-is-text",
+        lambda t: set_key(t, KURSK, "position", '"high"'),
+        [f'{KURSK}.position: must be a number (got "high")'],
+    ),
+    Case(
+        "position-is-boolean",
+        lambda t: set_key(t, KURSK, "position", "true"),
+        [f"{KURSK}.position: must be a number (got true)"],
+    ),
+    Case(
+        "position-is-quoted-number",
+        lambda t: set_key(t, KURSK, "position", '"0.5"'),
+        [f'{KURSK}.position: must be a number (got "0.5")'],
+    ),
+    Case(
+        "rounds-not-whole",
+        lambda t: set_key(t, "negotiation", "rounds", "2.5"),
+        ["negotiation.rounds: must be a whole number (got 2.5)"],
+    ),
+    Case(
+        "date-is-text",
+        lambda t: set_key(t, "threats.waltz", "issued", '"soon"'),
+        ['threats.waltz.issued: must be a date like 2025-03-11 (got "soon")'],
+    ),
+    Case(
+        "partners-not-a-list",
+        lambda t: set_key(t, "actors.ukraine", "accepts_only_with", '"russia"'),
+        ['actors.ukraine.accepts_only_with: must be a list, like ["a", "b"] (got "russia")'],
+    ),
+    Case(
+        "ties-not-a-table",
+        lambda t: set_key(t, "actors.russia", "ties", '"united_states"'),
+        ['actors.russia.ties: must be a table (got "united_states")'],
+    ),
+    Case(
+        "unknown-role",
+        lambda t: set_key(t, "actors.united_states", "role", '"broker"'),
+        [
+            "actors.united_states.role: must be one of 'mediator', 'party' or 'supporter' "
+            '(got "broker")'
+        ],
+    ),
+    # --- unknown ids
+    Case(
+        "unknown-actor-in-ties",
+        lambda t: set_key(t, "actors.russia", "ties", "{ united_sates = 1.0 }"),
+        [f"actors.russia.ties.united_sates: unknown actor 'united_sates' (known: {ACTORS})"],
+    ),
+    Case(
+        "unknown-actor-in-accepts-only-with",
+        lambda t: set_key(t, "actors.ukraine", "accepts_only_with", '["rusia"]'),
+        [f"actors.ukraine.accepts_only_with[0]: unknown actor 'rusia' (known: {ACTORS})"],
+    ),
+    Case(
+        "unknown-threat-by",
+        lambda t: set_key(t, "threats.waltz", "by", '"usa"'),
+        [f"threats.waltz.by: unknown actor 'usa' (known: {ACTORS})"],
+    ),
+    Case(
+        "unknown-threat-target",
+        lambda t: set_key(t, "threats.waltz", "target", '"moscow"'),
+        [f"threats.waltz.target: unknown actor 'moscow' (known: {ACTORS})"],
+    ),
+    Case(
+        "unknown-actor-in-event-set",
+        lambda t: set_key(
+            t, "events.moscow_meeting", "set", '{ "actors.putin.reservation" = 0.5 }'
+        ),
+        [
+            "events.moscow_meeting.set.\"actors.putin.reservation\": unknown actor 'putin' "
+            f"in 'actors.putin.reservation' (known: {ACTORS})"
+        ],
+    ),
+    Case(
+        "unknown-issue-in-event-shift",
+        lambda t: set_key(
+            t, "events.moscow_meeting", "shift", '{ "actors.russia.stances.crimea.position" = 0.1 }'
+        ),
+        [
+            'events.moscow_meeting.shift."actors.russia.stances.crimea.position": unknown issue '
+            f"'crimea' in 'actors.russia.stances.crimea.position' (known: {ISSUES})"
+        ],
+    ),
+    Case(
+        "event-sets-value-out-of-range",
+        lambda t: set_key(
+            t, "events.moscow_meeting", "set", '{ "actors.russia.reservation" = 1.5 }'
+        ),
+        ['events.moscow_meeting.set."actors.russia.reservation": must be <= 1 (got 1.5)'],
+    ),
+    Case(
+        "unknown-issue-in-stance",
+        lambda t: add_table(
+            t, "actors.russia.stances.crimea", 'position = 1.0\nsalience = 0.1\nassumption = "x"'
+        ),
+        [f"actors.russia.stances.crimea: unknown issue 'crimea' (known: {ISSUES})"],
+    ),
+    Case(
+        "missing-stance",
+        lambda t: drop_table(t, "actors.russia.stances.territory"),
+        ["actors.russia.stances: no stance on issue 'territory' (every actor needs one)"],
+    ),
+    # --- duplicate ids: TOML itself refuses a table or key given twice
+    Case(
+        "duplicate-actor-id",
+        lambda t: add_table(t, "actors.russia", 'name = "Russia again"'),
+        lambda text: [
+            re.compile(
+                re.escape(f"line {len(text.splitlines()) - 1}, column ")
+                + r"\d+"
+                + re.escape(
+                    ": TOML syntax error: Cannot declare actors.russia twice "
+                    "(line reads: [actors.russia])"
+                )
+            )
+        ],
+    ),
+    Case(
+        "duplicate-issue-id",
+        lambda t: add_table(t, "issues.kursk", 'label = "Kursk again"'),
+        lambda text: [
+            re.compile(
+                re.escape(f"line {len(text.splitlines()) - 1}, column ")
+                + r"\d+"
+                + re.escape(
+                    ": TOML syntax error: Cannot declare issues.kursk twice "
+                    "(line reads: [issues.kursk])"
+                )
+            )
+        ],
+    ),
+    Case(
+        "duplicate-key",
+        lambda t: set_key(t, KURSK, "salience", "0.22\nsalience = 0.33"),
+        _syntax("salience = 0.33", "Cannot overwrite a value"),
+    ),
+    Case(
+        "duplicate-partner",
+        lambda t: set_key(t, "actors.ukraine", "accepts_only_with", '["russia", "russia"]'),
+        ["actors.ukraine.accepts_only_with[1]: 'russia' is listed twice"],
+    ),
+    Case(
+        "toml-syntax-error",
+        lambda t: set_key(t, KURSK, "position", "1.0.0"),
+        _syntax("position = 1.0.0", "Expected newline or end of document after a statement"),
+    ),
+    # --- stances
+    Case(
+        "salience-all-zero",
+        lambda t: _all_saliences(t, "russia", "0"),
+        [
+            "actors.russia: salience is 0 on every issue: at least one stance needs "
+            "salience > 0 (saliences are weights, normalised to sum 1 over issues)"
+        ],
+    ),
+    Case(
+        "red-line-never-below-above-position",
+        lambda t: set_key(t, KURSK, "position", "0.3"),
+        [
+            f"{KURSK}: position 0.3 is below its red line never_below = 0.5: the red line "
+            "is on the wrong side of the position (position must be >= 0.5)"
+        ],
+    ),
+    Case(
+        "red-line-never-above-below-position",
+        lambda t: set_key(t, "actors.ukraine.stances.territory", "position", "0.6"),
+        [
+            "actors.ukraine.stances.territory: position 0.6 is above its red line "
+            "never_above = 0.4: the red line is on the wrong side of the position "
+            "(position must be <= 0.4)"
+        ],
+    ),
+    Case(
+        "spread-on-missing-red-line",
+        lambda t: set_key(t, "actors.russia.stances.rearmament", "spread", "{ red_line = 0.1 }"),
+        [
+            "actors.russia.stances.rearmament: spread.red_line is set but the stance has no "
+            "red_line to spread (add red_line = { never_below = ... } or never_above, "
+            "or drop the spread)"
+        ],
+    ),
+    # --- evidence and assumptions
+    Case(
+        "evidence-without-paragraph",
+        lambda t: set_key(t, KURSK, "evidence", '"Putin raised Kursk"'),
+        [
+            f"{KURSK}.evidence: must cite a paragraph of the source, such as 'P6: ...' "
+            '(got "Putin raised Kursk")'
+        ],
+    ),
+    Case(
+        "actor-evidence-without-paragraph",
+        lambda t: set_key(t, "actors.ukraine", "evidence", '"Kyiv said yes"'),
+        [
+            "actors.ukraine.evidence: must cite a paragraph of the source, such as 'P6: ...' "
+            '(got "Kyiv said yes")'
+        ],
+    ),
+    Case(
+        "both-evidence-and-assumption",
+        lambda t: set_key(t, KURSK, "assumption", '"Moscow wants the salient back"'),
+        [
+            f"{KURSK}: has both 'evidence' and 'assumption': keep exactly one "
+            "(a paragraph reference such as 'P6: ...', or why the value is assumed)"
+        ],
+    ),
+    Case(
+        "neither-evidence-nor-assumption",
+        lambda t: set_key(t, KURSK, "evidence", None),
+        [
+            f"{KURSK}: has neither 'evidence' nor 'assumption': give exactly one "
+            "(a paragraph reference such as 'P6: ...', or why the value is assumed)"
+        ],
+    ),
+    # --- roles
+    Case(
+        "two-mediators",
+        lambda t: set_key(t, "actors.norway", "role", '"mediator"'),
+        ["actors: need exactly one actor with role = 'mediator' (found 2: united_states, norway)"],
+    ),
+    Case(
+        "no-mediator",
+        lambda t: set_key(t, "actors.united_states", "role", '"party"'),
+        ["actors: need exactly one actor with role = 'mediator' (found 0)"],
+    ),
+    # --- dates
+    Case(
+        "threat-issued-before-start",
+        lambda t: set_key(t, "threats.waltz", "issued", "2025-03-01"),
+        ["threats.waltz.issued: date 2025-03-01 is before the start date 2025-03-11"],
+    ),
+    Case(
+        "event-before-start",
+        lambda t: set_key(t, "events.moscow_meeting", "date", "2025-03-10"),
+        ["events.moscow_meeting.date: date 2025-03-10 is before the start date 2025-03-11"],
+    ),
+    Case(
+        "deadline-before-issued",
+        lambda t: set_key(t, "threats.waltz", "deadline", "2025-03-15"),
+        ["threats.waltz.deadline: date 2025-03-15 is before the issue date 2025-03-16"],
+    ),
+]

@@ -1,0 +1,317 @@
+"""Sweeps: designs, chunking, identical results across workers/chunks/backends, resume,
+summaries and Sobol' indices."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from sim.engine.model import CeasefireModel
+from sim.results.stats import wilson_interval
+from sim.sweep import load_experiment, read_results, run_sweep, summarise_sweep, write_summary
+from sim.sweep.design import build_design
+from sim.sweep.spec import design_size
+from sim.sweep.store import outcome_table, part_files, plan_chunks
+from sim.sweep.workers import ChunkTask, chunk_inputs
+from tests.support.sweeps import assert_identical, write_experiment
+
+REPLICATES = 40  # per point in sweep_support.experiment_text
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The 2 x 3 grid, one worker in this process, 37-run chunks (points span chunks)."""
+    folder = tmp_path_factory.mktemp("reference")
+    exp = write_experiment(folder)
+    run_sweep(exp, folder / "out", workers=1)
+    return folder / "out", read_results(folder / "out")
+
+
+# --- designs -------------------------------------------------------------------------------
+
+
+def test_grid_is_the_product_of_the_values_first_parameter_slowest(tmp_path):
+    exp = load_experiment(write_experiment(tmp_path))
+    d = build_design(exp)
+    assert d.paths == ("threats.waltz.credibility", "implementation.monitoring_capacity")
+    expected = [[c, m] for c in (0.0, 1.0) for m in (0.0, 0.4, 0.8)]
+    np.testing.assert_allclose(d.values, expected)
+
+
+def test_a_grid_without_parameters_is_one_point_of_plain_monte_carlo(tmp_path):
+    exp = load_experiment(write_experiment(tmp_path, parameters={}))
+    assert build_design(exp).values.shape == (1, 0)
+
+
+def test_whole_number_settings_are_rounded_in_sampled_designs(tmp_path):
+    params = {
+        "implementation.tolerance": "low = 1; high = 6",
+        "actors.russia.reservation": "low = 0.7; high = 0.9",
+    }
+    exp = load_experiment(
+        write_experiment(tmp_path, sweep={"design": '"lhs"', "samples": "50"}, parameters=params)
+    )
+    values = build_design(exp).values
+    assert np.array_equal(values[:, 0], np.round(values[:, 0]))
+    assert set(values[:, 0]) <= set(range(1, 7))
+    assert not np.array_equal(values[:, 1], np.round(values[:, 1]))
+
+
+@pytest.mark.parametrize("kind", ["random", "lhs", "sobol"])
+def test_sampled_designs_stay_in_bounds_and_repeat_with_their_seed(tmp_path, kind):
+    params = {
+        "actors.russia.reservation": "low = 0.7; high = 0.95",
+        "threats.waltz.credibility": "low = 0.1; high = 0.9",
+    }
+    sweep = {"design": f'"{kind}"', "samples": "16"}
+    exp = load_experiment(write_experiment(tmp_path, sweep=sweep, parameters=params))
+    values = build_design(exp).values
+    assert values.shape == (16 * 4 if kind == "sobol" else 16, 2) == (design_size(exp.spec), 2)
+    assert values[:, 0].min() >= 0.7 and values[:, 0].max() <= 0.95
+    assert values[:, 1].min() >= 0.1 and values[:, 1].max() <= 0.9
+    assert np.array_equal(values, build_design(exp).values)
+    other = load_experiment(
+        write_experiment(tmp_path, "b.toml", sweep=sweep | {"seed": "4"}, parameters=params)
+    )
+    assert not np.array_equal(values, build_design(other).values)
+
+
+def test_lhs_puts_one_point_in_each_of_n_strata_per_parameter(tmp_path):
+    params = {"actors.russia.reservation": "low = 0.5; high = 1.0"}
+    exp = load_experiment(
+        write_experiment(tmp_path, sweep={"design": '"lhs"', "samples": "20"}, parameters=params)
+    )
+    strata = np.floor((build_design(exp).values[:, 0] - 0.5) / 0.5 * 20).astype(int)
+    assert sorted(strata) == list(range(20))
+
+
+# --- chunks --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("points", "replicates", "size"), [(6, 40, 37), (1, 10, 3), (5, 1, 5)])
+def test_chunks_cover_every_run_once_in_order(points, replicates, size):
+    chunks = plan_chunks(points, replicates, size)
+    runs = np.concatenate([np.arange(c.start, c.stop) for c in chunks])
+    assert np.array_equal(runs, np.arange(points * replicates))
+    assert all(0 < c.runs <= size for c in chunks)
+
+
+def test_a_chunk_gives_each_run_its_points_parameters_and_replicate_id(tmp_path):
+    exp = load_experiment(write_experiment(tmp_path))
+    d = build_design(exp)
+    chunk = plan_chunks(d.points, REPLICATES, 37)[1]  # runs 37..73: points 0 and 1
+    first, stop = chunk.points(REPLICATES)
+    task = ChunkTask(chunk, 3, REPLICATES, True, False, d.paths, d.values[first:stop], "", {})
+    point, replicate, overrides = chunk_inputs(task)
+    assert list(point[:3]) == [0, 0, 0] and point[-1] == 1
+    assert list(replicate[:3]) == [37, 38, 39] and list(replicate[3:5]) == [0, 1]
+    np.testing.assert_array_equal(
+        overrides["implementation.monitoring_capacity"], d.values[point, 1]
+    )
+
+
+# --- the results ---------------------------------------------------------------------------
+
+
+def test_each_points_rows_are_a_direct_model_run_with_its_parameters(reference, tmp_path):
+    """Common random numbers: replicate j of every point is replicate j of `ceasefire run`."""
+    out, table = reference
+    exp = load_experiment(write_experiment(tmp_path))
+    d = build_design(exp)
+    point = table["point"].to_numpy()
+    for p in (0, 4):
+        overrides = {path: d.values[p, k] for k, path in enumerate(d.paths)}
+        model = CeasefireModel(exp.scenario, REPLICATES, seed=3, overrides=overrides, record="none")
+        model.run_model()
+        direct = outcome_table(model.outcomes(), np.full(REPLICATES, p), False)
+        assert_identical(table.filter(point == p), direct)
+
+
+def test_table_has_compact_dtypes_and_every_run_once(reference):
+    _, table = reference
+    assert table.num_rows == 6 * REPLICATES
+    keys = table["point"].to_numpy().astype(np.int64) * 1000 + table["replicate"].to_numpy()
+    assert len(np.unique(keys)) == table.num_rows
+    types = {f.name: str(f.type) for f in table.schema}
+    assert types["point"] == "int32" and types["outcome"] == "int8"
+    assert types["terms_scope"] == "float" and types["agreement_round"] == "int16"
+    assert types["agreed"] == "bool"
+
+
+def test_same_seed_same_table_for_workers_chunk_sizes_and_dask(reference, tmp_path):
+    """1 vs 2 workers, other chunk sizes, an existing Dask cluster and a LocalCluster."""
+    distributed = pytest.importorskip("distributed")
+    _, expected = reference
+    pool = run_sweep(write_experiment(tmp_path, "a.toml"), tmp_path / "pool", workers=2)
+    assert pool.runs_new == 6 * REPLICATES
+    assert_identical(read_results(tmp_path / "pool"), expected)
+
+    for size in ("1000", "7"):
+        exp = write_experiment(tmp_path, f"c{size}.toml", sweep={"chunk_size": size})
+        run_sweep(exp, tmp_path / f"chunks-{size}", workers=1)
+        assert_identical(read_results(tmp_path / f"chunks-{size}"), expected)
+
+    exp = write_experiment(tmp_path, "d.toml", sweep={"chunk_size": "23"})
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        run_sweep(exp, tmp_path / "dask", backend="dask", scheduler=cluster.scheduler_address)
+    assert_identical(read_results(tmp_path / "dask"), expected)
+
+    run_sweep(
+        write_experiment(tmp_path, "e.toml"), tmp_path / "dl", workers=2, backend="dask-local"
+    )
+    assert_identical(read_results(tmp_path / "dl"), expected)
+
+
+def test_without_common_random_numbers_every_run_has_its_own_draws(reference, tmp_path):
+    exp = write_experiment(tmp_path, sweep={"common_random_numbers": "false"})
+    run_sweep(exp, tmp_path / "out")
+    table = read_results(tmp_path / "out")
+    assert np.array_equal(table["replicate"].to_numpy(), np.arange(6 * REPLICATES))
+    # the first point's replicate ids are 0..39 either way, so its rows agree
+    _, shared = reference
+    n = REPLICATES
+    assert_identical(table.slice(0, n), shared.slice(0, n))
+    # monitoring does not touch the talks: with shared draws its points agree run for run,
+    # with their own draws they do not
+    agreed = shared["agreed"].to_numpy().reshape(6, n)
+    assert np.array_equal(agreed[0], agreed[1])
+    own = table["agreed"].to_numpy().reshape(6, n)
+    assert not np.array_equal(own[0], own[1])
+
+
+def test_rerun_skips_finished_chunks_and_redoes_only_missing_ones(tmp_path, reference):
+    _, expected = reference
+    exp = write_experiment(tmp_path)
+    first = run_sweep(exp, tmp_path / "out")
+    assert first.runs_new == 6 * REPLICATES and first.chunks_before == 0
+    parts = part_files(tmp_path / "out")
+    kept = {cid: p.stat().st_mtime_ns for cid, p in parts.items() if cid != 3}
+    parts[3].unlink()
+    again = run_sweep(exp, tmp_path / "out")
+    assert again.chunks_before == len(parts) - 1 and again.runs_new == 37
+    assert {cid: p.stat().st_mtime_ns for cid, p in part_files(tmp_path / "out").items()} == (
+        kept | {3: part_files(tmp_path / "out")[3].stat().st_mtime_ns}
+    )
+    assert_identical(read_results(tmp_path / "out"), expected)
+    assert run_sweep(exp, tmp_path / "out").runs_new == 0
+
+
+def test_the_directory_records_inputs_design_and_plan(reference, tmp_path):
+    out, _ = reference
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["design"]["kind"] == "grid" and manifest["design"]["points"] == 6
+    assert manifest["design"]["replicates"] == REPLICATES and manifest["seed"] == 3
+    assert [c["runs"] for c in manifest["chunks"]][:2] == [[0, 37], [37, 74]]
+    assert manifest["base_scenario"] == "march-2025.toml"
+    design = pq.read_table(out / "design.parquet")
+    assert design.column_names == [
+        "point",
+        "threats.waltz.credibility",
+        "implementation.monitoring_capacity",
+    ]
+    assert (out / "experiment.toml").read_text() == write_experiment(tmp_path).read_text()
+    assert not list((out / "parts").glob("_*"))
+
+
+# --- summaries -----------------------------------------------------------------------------
+
+
+def test_summary_agrees_with_a_direct_count_per_point(reference):
+    out, table = reference
+    summary = summarise_sweep(out)
+    assert summary.complete and summary.notes == []
+    s = summary.table
+    cols = {c: table[c].to_numpy(zero_copy_only=False) for c in table.column_names}
+    for p in range(6):
+        rows = cols["point"] == p
+        agreed = cols["agreed"][rows]
+        k = int(agreed.sum())
+        assert s["n"][p] == REPLICATES and s["n_agreed"][p] == k
+        assert s["p_agreement"][p] == k / REPLICATES
+        assert (s["p_agreement_lo"][p], s["p_agreement_hi"][p]) == wilson_interval(k, REPLICATES)
+        assert s["p_comprehensive"][p] == np.mean(cols["outcome"][rows] == 2)
+        assert s["p_partial"][p] == np.mean(cols["outcome"][rows] == 1)
+        assert s["median_agreement_round"][p] == np.median(cols["agreement_round"][rows][agreed])
+        assert s["median_terms_kursk"][p] == np.median(
+            cols["terms_kursk"][rows][agreed].astype(float)
+        )
+        assert s["p_survives"][p] == cols["survived"][rows][agreed].mean()
+        assert s["p_threat_waltz_carried_out"][p] == cols["threat_waltz_carried_out"][rows].mean()
+    np.testing.assert_array_equal(s["threats.waltz.credibility"], [0, 0, 0, 1, 1, 1])
+
+
+def test_summarize_writes_csv_and_parquet_with_the_contract_columns(reference, tmp_path):
+    out, _ = reference
+    written = write_summary(summarise_sweep(out))
+    assert {p.name for p in written} == {"summary.csv", "summary.parquet"}
+    header = (out / "summary.csv").read_text().splitlines()[0].replace('"', "").split(",")
+    for name in (
+        "point",
+        "threats.waltz.credibility",
+        "n",
+        "p_agreement",
+        "p_agreement_lo",
+        "p_agreement_hi",
+        "p_comprehensive_hi",
+        "p_partial_lo",
+        "median_agreement_round",
+        "median_terms_scope",
+        "p_survives",
+        "p_survives_hi",
+        "p_threat_waltz_carried_out",
+    ):
+        assert name in header
+    assert pq.read_table(out / "summary.parquet").num_rows == 6
+
+
+def test_summarize_command_prints_the_table_and_names_the_files(reference):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    out, _ = reference
+    result = CliRunner().invoke(app, ["summarize", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "grid design, 6 points x 40 replicates" in result.stdout
+    assert "credibility" in result.stdout and "monitoring_capacity" in result.stdout
+    assert f"Wrote {out / 'summary.parquet'}, {out / 'summary.csv'}" in result.stdout
+
+
+def test_an_incomplete_sweep_is_summarised_as_far_as_it_goes(tmp_path):
+    exp = write_experiment(tmp_path)
+    run_sweep(exp, tmp_path / "out")
+    part_files(tmp_path / "out")[2].unlink()  # runs 74..110: points 1 and 2
+    summary = summarise_sweep(tmp_path / "out")
+    assert not summary.complete and "incomplete" in summary.notes[0]
+    np.testing.assert_array_equal(summary.table["n"], [40, 34, 9, 40, 40, 40])
+
+
+def test_sobol_total_index_of_a_parameter_without_effect_is_zero(tmp_path):
+    """The base violation rate acts only after a deal, so it cannot move P(agreement);
+    whether Russia's Kursk red line leaves room for Ukraine's decides it. With common
+    random numbers the estimator sees exactly that; on survival the rate matters."""
+    red_line = "actors.russia.stances.kursk.red_line.never_below"
+    params = {
+        red_line: "low = 0.2; high = 0.8",
+        "implementation.base_violation_rate": "low = 0.0; high = 0.5",
+    }
+    sweep = {"design": '"sobol"', "samples": "64", "replicates": "20", "chunk_size": "1000"}
+    run_sweep(write_experiment(tmp_path, sweep=sweep, parameters=params), tmp_path / "out")
+    summary = summarise_sweep(tmp_path / "out")
+    index = {(r["outcome"], r["parameter"]): r for r in summary.sobol}
+    null = index["p_agreement", "implementation.base_violation_rate"]
+    assert abs(null["ST"]) <= null["ST_conf"] + 1e-12
+    assert abs(null["S1"]) <= null["S1_conf"] + 1e-12
+    driver = index["p_agreement", red_line]
+    assert driver["ST"] - driver["ST_conf"] > 0.5
+    assert driver["S1"] - driver["S1_conf"] > 0.3
+    survival = index["p_agreed_and_survives", "implementation.base_violation_rate"]
+    assert survival["ST"] - survival["ST_conf"] > 0
+    write_summary(summary)
+    header = (tmp_path / "out" / "sobol.csv").read_text().splitlines()[0].replace('"', "")
+    assert header == "outcome,parameter,S1,S1_conf,ST,ST_conf"
