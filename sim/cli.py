@@ -71,7 +71,8 @@ def validate(
     """Check scenario and sweep files: OK, or one line per problem (exit code 2).
 
     The kind of file is recognised: a sweep file is checked with its base scenario."""
-    from sim.scenario.load import file_kind, load_scenario, read_toml
+    from sim.scenario.files import read_toml
+    from sim.scenario.load import file_kind, load_scenario
     from sim.sweep.spec import load_experiment
 
     bad = False
@@ -344,11 +345,12 @@ def report(
 @app.command()
 def plot(
     directory: Path = typer.Argument(..., help="A run directory or a summarised sweep directory."),
-    fmt: str = typer.Option("png", "--format", "-f", help="png or svg."),
+    fmt: str = typer.Option("png", "--format", "-f", help="png, svg or pdf (vector, for papers)."),
     only: str | None = typer.Option(None, "--only", help="Write only the chart of this name."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Folder (default: DIR/charts/)."),
 ) -> None:
-    """Write the charts of a run or sweep as separate PNG or SVG files, for slides.
+    """Write the charts of a run or sweep as separate PNG, SVG or PDF files, for slides and
+    papers.
 
     The charts are drawn again from the stored results, replacing chart files the tool
     wrote before; any other file of the same name is refused and left as it is.
@@ -414,11 +416,14 @@ def dashboard(
     ),
 ) -> None:
     """Explore a scenario live in the browser: levers, step/run/reset, charts, evidence."""
-    from sim.dashboard.server import DashboardError, serve
+    from sim.dashboard.server import DashboardError, exposure_warning, serve
     from sim.scenario.load import load_scenario
 
     try:
         load_scenario(scenario)
+        warning = exposure_warning(host, port)
+        if warning:
+            typer.echo(f"warning: {warning}", err=True)
         code = serve(scenario, host, port, echo=typer.echo)
     except ScenarioError as err:
         fail(err.lines)

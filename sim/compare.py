@@ -19,6 +19,7 @@ from sim.results.measures import EXTENDED, SHARES, SURVIVES, survives_label
 from sim.results.open import ReportError, open_results
 from sim.results.run_dir import RunResult
 from sim.results.stats import newcombe_difference, welch_difference, wilson_interval
+from sim.results.sweep_dir import threat_label
 
 
 class CompareError(ValueError):
@@ -34,7 +35,8 @@ class Row:
     estimate: float
     lo: float
     hi: float
-    count: str  # "k / n" for proportions, "n" for means
+    successes: int | None  # k of a share k / n; None for a mean
+    n: int  # the share's trials, or the mean's sample size
     difference: float = math.nan
     difference_lo: float = math.nan
     difference_hi: float = math.nan
@@ -46,6 +48,12 @@ def load_runs(directories: list[Path]) -> list[RunResult]:
         raise CompareError("compare needs two or more run directories")
     runs = []
     for d in directories:
+        if (Path(d) / "manifest.json").is_file() and not (Path(d) / "run.json").exists():
+            raise CompareError(
+                f"{d}: a sweep directory; compare takes run directories (from `ceasefire "
+                "run`); a sweep's design points are compared in its own report: "
+                f"ceasefire report {d}"
+            )
         try:
             result = open_results(d)
         except ReportError as err:
@@ -60,13 +68,25 @@ def load_runs(directories: list[Path]) -> list[RunResult]:
 
 
 def _labels(paths: list[Path]) -> list[str]:
-    """Directory names, lengthened with their parents until they are unique."""
+    """Directory names, lengthened with their parents until different directories differ;
+    a directory given twice is told apart by its place in the list ('large (2)'), since no
+    length of path would."""
+    resolved = [p.resolve() for p in paths]
+    distinct = list(dict.fromkeys(resolved))
+
+    def tail(path: Path, depth: int) -> str:
+        return str(Path(*path.parts[-depth:]))  # Path joins, so '/' is never doubled
+
     depth = 1
-    while True:
-        labels = ["/".join(p.resolve().parts[-depth:]) for p in paths]
-        if len(set(labels)) == len(labels) or depth > 6:
-            return labels
+    while len({tail(p, depth) for p in distinct}) < len(distinct):
         depth += 1
+    seen: dict[str, int] = {}
+    labels = []
+    for path in resolved:
+        label = tail(path, depth)
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return labels
 
 
 def _proportions(run: RunResult) -> dict[str, tuple[int, int]]:
@@ -77,7 +97,8 @@ def _proportions(run: RunResult) -> dict[str, tuple[int, int]]:
     out[survives_label(run.meta["duration_days"])] = SURVIVES.count(o)
     out[EXTENDED.label] = EXTENDED.count(o)
     for tid in run.meta.get("threat_ids", []):
-        out[f"P(threat '{tid}' carried out)"] = (int(o[f"threat_{tid}_carried_out"].sum()), n)
+        label = threat_label(tid, run.meta)
+        out[f"P({label} carried out)"] = (int(o[f"threat_{tid}_carried_out"].sum()), n)
     return out
 
 
@@ -102,7 +123,7 @@ def differences(runs: list[RunResult]) -> list[Row]:
         for j, run in enumerate(runs):
             k, n = _proportions(run)[quantity]
             lo, hi = wilson_interval(k, n)
-            row = Row(quantity, run_label(run), k / n if n else math.nan, lo, hi, f"{k:,} / {n:,}")
+            row = Row(quantity, run_label(run), k / n if n else math.nan, lo, hi, k, n)
             if j:
                 row.difference, row.difference_lo, row.difference_hi = newcombe_difference(
                     k, n, k0, n0
@@ -114,7 +135,7 @@ def differences(runs: list[RunResult]) -> list[Row]:
             mean = float(x.mean()) if len(x) else math.nan
             half = 1.959964 * float(x.std(ddof=1)) / math.sqrt(len(x)) if len(x) > 1 else math.nan
             row = Row(
-                quantity, run_label(run), mean, mean - half, mean + half, f"{len(x):,}", unit="days"
+                quantity, run_label(run), mean, mean - half, mean + half, None, len(x), unit="days"
             )
             if j:
                 row.difference, row.difference_lo, row.difference_hi = welch_difference(x, base)
@@ -145,12 +166,13 @@ def format_rows(row: Row) -> list[str]:
     if not math.isnan(row.difference_lo):
         lo, hi = (_value(v, row.unit, True) for v in (row.difference_lo, row.difference_hi))
         diff_ci = f"{lo} to {hi}"
+    count = f"{row.n:,}" if row.successes is None else f"{row.successes:,} / {row.n:,}"
     return [
         row.quantity,
         row.run,
         _value(row.estimate, row.unit),
         interval,
-        row.count,
+        count,
         diff,
         diff_ci,
     ]
@@ -177,16 +199,17 @@ def text_table(rows: list[Row]) -> str:
 
 
 def write_csv(path: Path, rows: list[Row]) -> None:
+    """One row per quantity and run; every count and estimate a plain number (``successes``
+    and ``n`` apart, so a spreadsheet can add them up), empty where it does not apply."""
+
+    def cell(v) -> str | int:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        return f"{v:.6g}" if isinstance(v, float) else v
+
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         names = [f.name for f in dataclasses.fields(Row)]
         w.writerow(names)
         for r in rows:
-            w.writerow(
-                [
-                    f"{v:.6g}"
-                    if isinstance(v, float) and not math.isnan(v)
-                    else ("" if isinstance(v, float) else v)
-                    for v in (getattr(r, n) for n in names)
-                ]
-            )
+            w.writerow([cell(getattr(r, n)) for n in names])

@@ -153,11 +153,12 @@ class Forecast:
 
     rows: list[dict]  # one per issue, see forecast_table
     disagreement: Disagreement
-    parties: tuple[str, ...]
+    parties: tuple[str, ...]  # actor ids
     nash_surplus: tuple[float, ...]  # per party, at the Nash package
     replicates: int
     seed: int
     agreed: int  # replicates that reached a deal
+    party_names: tuple[str, ...] = ()  # what a reader calls the parties (ids are file keys)
 
     @property
     def bargaining_set_empty(self) -> bool:
@@ -174,6 +175,7 @@ def static_forecasts(s: Scenario, disagreement: Disagreement = "reservation") ->
     return {
         "issues": p.issue_ids,
         "parties": tuple(p.actor_ids[i] for i in p.parties),
+        "party_names": tuple(s.actors[p.actor_ids[i]].name for i in p.parties),
         "compromise": compromise_forecast(p.position[0], salience[0], p.capability[0], weight[0]),
         "weighted_median": median_forecast(p.position[0], p.capability[0], weight[0]),
         "nash": nash,
@@ -224,6 +226,7 @@ def forecast(
         replicates=replicates,
         seed=seed,
         agreed=int(outcomes["agreed"].sum()),
+        party_names=static["party_names"],
     )
 
 
@@ -263,7 +266,7 @@ def render(f: Forecast, scenario_name: str) -> Table:
         box=box.SIMPLE_HEAD,
         show_edge=False,
     )
-    table.add_column("Issue", no_wrap=True)
+    table.add_column("Issue", max_width=20)  # labels wrap; numbers never do
     for title in FORECAST_COLUMNS.values():
         table.add_column(title, justify="right", no_wrap=True)
     table.add_column("Simulated\nmedian (IQR)", justify="right", no_wrap=True)
@@ -281,12 +284,13 @@ def render(f: Forecast, scenario_name: str) -> Table:
             )
         lo, hi = row["red_line_low"], row["red_line_high"]
         allowed = "nothing" if lo > hi + 1e-9 else f"{lo:.2f}-{hi:.2f}"
-        table.add_row(row["issue"], *cells, simulated, allowed)
+        table.add_row(row["label"], *cells, simulated, allowed)
     return table
 
 
 def _caption(f: Forecast) -> str:
-    surplus = ", ".join(f"{a} {x:+.3f}" for a, x in zip(f.parties, f.nash_surplus, strict=True))
+    names = f.party_names or f.parties
+    surplus = ", ".join(f"{a} {x:+.3f}" for a, x in zip(names, f.nash_surplus, strict=True))
     point = (
         "stated (round-0) reservation values"
         if f.disagreement == "reservation"

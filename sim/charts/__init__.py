@@ -17,7 +17,12 @@ from sim.results.claim import SIGNATURE, OutputError, is_signed
 
 __all__ = ["CHARTS", "save_chart", "save_charts", "save_figure"]
 
-FORMATS = ("png", "svg")
+FORMATS = ("png", "svg", "pdf")  # pdf: vector, for papers
+METADATA = {  # only the tool's name: no date, no URL, and the mark `plot` replaces by
+    "png": {"Software": SIGNATURE},
+    "svg": {"Creator": SIGNATURE, "Date": None},
+    "pdf": {"Creator": SIGNATURE, "Producer": SIGNATURE, "CreationDate": None},
+}
 
 
 def save_figure(fig, path: Path, dpi: int | None = None) -> Path:
@@ -59,14 +64,15 @@ def save_charts(
 def _save_all(figures: dict, dpi: int | None = None) -> list[Path]:
     """Write the figures all at once (:func:`write_files`).
 
-    Metadata carries only the tool's name (``SIGNATURE``): no creation date (same results,
-    same bytes), no URL, and the mark by which a later ``plot`` knows the file is one it
-    may replace.
+    Metadata carries only the tool's name (``SIGNATURE``, :data:`METADATA`): no creation
+    date (same results, same bytes), no URL, and the mark by which a later ``plot`` knows
+    the file is one it may replace. PDF keeps its text as text (fonts embedded as Type 42),
+    so a paper's figure stays searchable and sharp.
     """
 
     def writer(path: Path, fig) -> Callable[[Path], None]:
         fmt = path.suffix.lstrip(".")
-        metadata = {"Software": SIGNATURE} if fmt == "png" else {"Creator": SIGNATURE, "Date": None}
+        metadata = METADATA[fmt]
         return lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
 
     return write_files({path: writer(path, fig) for path, fig in figures.items()})

@@ -34,8 +34,8 @@ def colour(j: int) -> str:
 
 
 def _subtitle(runs: list[RunResult]) -> str:
-    sizes = ", ".join(f"{run_label(r)}: {r.meta['replicates']:,}" for r in runs)
-    return f"replicates — {sizes}"
+    sizes = "; ".join(f"{run_label(r)} {r.meta['replicates']:,}" for r in runs)
+    return f"replicates per run: {sizes}"
 
 
 def compare_outcomes_chart(runs: list[RunResult]) -> Figure:

@@ -36,6 +36,7 @@ from sim.charts.talks import acceptance_chart, conditions_chart, positions_chart
 from sim.engine.codes import Outcome, Violator
 from sim.results.run_dir import RunResult
 from sim.results.stats import kaplan_meier, wilson_interval
+from sim.results.sweep_dir import threat_label
 
 
 def outcome_chart(run: RunResult) -> Figure:
@@ -93,7 +94,7 @@ def agreement_dates_chart(run: RunResult) -> Figure:
                 color="#CC79A7",
                 lw=1.2,
                 ls="--",
-                label=f"deadline of threat '{tid}'",
+                label=f"deadline of the {threat_label(tid, run.meta)}",
             )
         legend_below(fig, [ax, cum], ncol=2)
     else:

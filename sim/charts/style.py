@@ -1,7 +1,10 @@
 """One chart style for every figure: colours per actor, fonts, sizes, titles, date axes.
 
 Colours are the Okabe-Ito palette (Okabe & Ito, 'Color Universal Design', 2008), safe for
-the common forms of colour blindness; an actor keeps its colour on every chart. Sizes are
+the common forms of colour blindness, without its yellow and with its orange, sky blue and
+grey darkened to a contrast of at least 3:1 against the white background (WCAG 2.1, 1.4.11:
+lines and marks must stand out). Actors get colours by their order in the scenario, so any
+scenario's actors are drawn alike, and an actor keeps its colour on every chart. Sizes are
 chosen so that a figure stays readable when pasted on a slide at its natural size.
 """
 
@@ -20,22 +23,26 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-OKABE_ITO = ["#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
-KNOWN = {
-    "united_states": "#0072B2",
-    "russia": "#D55E00",
-    "ukraine": "#E69F00",
-    "united_kingdom": "#009E73",
-    "france": "#CC79A7",
-    "norway": "#56B4E9",
-    "finland": "#999999",
-}
+# Actor colours in scenario order: blue, vermilion, orange, bluish green, reddish purple, sky
+# blue, grey (Okabe-Ito, the light ones darkened), then Tol's wine; each >= 3:1 on white.
+ACTOR_PALETTE = [
+    "#0072B2",
+    "#D55E00",
+    "#C78500",
+    "#009E73",
+    "#CC79A7",
+    "#3A9AD9",
+    "#7F7F7F",
+    "#882255",
+]
+BACKGROUND = "#FFFFFF"
+MIN_CONTRAST = 3.0
 PROPOSAL = "#000000"
 MUTED = "#555555"
 ANSWER_COLOURS = {"reject": "#C8C8C8", "accept": "#009E73", "conditional": "#56B4E9"}
 OUTCOME_COLOURS = {"none": "#999999", "partial": "#E69F00", "comprehensive": "#0072B2"}
 # Series that are not actors (scenarios in a comparison, outcome measures in a sweep).
-SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#C78500", "#3A9AD9", "#000000"]
 SEQUENTIAL = "viridis"  # perceptually uniform and colour-blind safe, for heatmaps
 
 RC = {
@@ -57,20 +64,26 @@ RC = {
     # Text comes from scenario files (names, labels) and is drawn as written: a "$" must
     # not start matplotlib's mathtext, where "$\undefined$" raises while drawing.
     "text.parse_math": False,
+    "pdf.fonttype": 42,  # PDF text as embedded TrueType: searchable, and editable in papers
 }
 
 
 def actor_colours(actor_ids: list[str]) -> dict[str, str]:
-    """Fixed colours: well-known actors by name, others from the palette in order."""
-    free = [c for c in OKABE_ITO if c not in KNOWN.values()] + OKABE_ITO
-    out, j = {}, 0
-    for a in actor_ids:
-        if a in KNOWN:
-            out[a] = KNOWN[a]
-        else:
-            out[a] = free[j % len(free)]
-            j += 1
-    return out
+    """Each actor's colour by its place in the scenario (past eight, the palette repeats):
+    the first actor of any scenario is blue, the second vermilion, and so on."""
+    return {a: ACTOR_PALETTE[j % len(ACTOR_PALETTE)] for j, a in enumerate(actor_ids)}
+
+
+def contrast(colour: str, background: str = BACKGROUND) -> float:
+    """WCAG 2.1 contrast ratio of two '#RRGGBB' colours (1 = none, 21 = black on white)."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    a, b = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
 
 
 matplotlib.rcParams.update(RC)

@@ -8,6 +8,8 @@ returns the ones that apply, in report order; ``SWEEP_CHARTS`` lists them all.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
@@ -25,9 +27,13 @@ from sim.charts.style import (
 )
 from sim.results import measures
 from sim.results.stats import wilson_interval
-from sim.results.sweep_dir import SweepResult, parameter_label
+from sim.results.summary import counted
+from sim.results.sweep_dir import SweepResult, parameter_label, threat_label
 
 MEASURES = {m.column: m.label for m in measures.MEASURES}  # summary column -> chart label
+SOBOL_ONLY = {  # outcomes sobol.csv ranks that are no per-point share of the summary table
+    "p_agreed_and_survives": "P(agreed and the ceasefire survives its duration)",
+}
 HEATMAP_CELL_TEXT_MAX = 144  # cells; above this the numbers would be unreadable
 
 
@@ -36,8 +42,9 @@ def subtitle(sweep: SweepResult) -> str:
     design = m.get("design", {})
     name = sweep.facts.get("scenario_name", sweep.path.name)
     reps = design.get("replicates")
-    per = f" × {reps:,} replicates" if isinstance(reps, int) else ""
-    return f"{name} — {sweep.kind} design, {sweep.points:,} points{per}, seed {m.get('seed', '?')}"
+    per = f" × {counted(reps, 'replicate')}" if isinstance(reps, int) else ""
+    points = counted(sweep.points, "point")
+    return f"{name} — {sweep.kind} design, {points}{per}, seed {m.get('seed', '?')}"
 
 
 def _label(sweep: SweepResult, parameter: str) -> str:
@@ -223,28 +230,49 @@ def main_effects_chart(sweep: SweepResult) -> Figure:
     return fig
 
 
+def measure_label(column: str, facts: dict | None = None) -> str:
+    """What an outcome column is called on a chart: 'P(agreement)', 'P(agreed and survives
+    its duration)', 'P(United States threat to Russia carried out)', never the column name."""
+    if column in MEASURES or column in SOBOL_ONLY:
+        return MEASURES.get(column) or SOBOL_ONLY[column]
+    threat = re.fullmatch(r"p_threat_(.+)_(carried_out|called)", column)
+    if threat:
+        return f"P({threat_label(threat[1], facts)} {threat[2].replace('_', ' ')})"
+    return column.removeprefix("p_").replace("_", " ")
+
+
 def sobol_chart(sweep: SweepResult) -> Figure:
-    """Sobol first-order (S1) and total (ST) indices per outcome, ranked, with intervals."""
+    """Sobol first-order (S1) and total (ST) indices, one panel per outcome in a grid of
+    two columns, each ranked by ST, with 95% intervals; one x scale for every panel so that
+    the bars compare across outcomes."""
     rows = sweep.sobol or []
     outcomes = list(dict.fromkeys(str(r["outcome"]) for r in rows))
     n_params = max((sum(str(r["outcome"]) == o for r in rows) for o in outcomes), default=1)
+    ncols = 1 if len(outcomes) <= 1 else 2
+    nrows = max(int(np.ceil(len(outcomes) / ncols)), 1)
     fig, axes = figure(
-        1,
-        max(len(outcomes), 1),
-        figsize=(max(5.5 * len(outcomes), 6.5), 1.8 + 0.45 * n_params),
+        nrows,
+        ncols,
+        figsize=(6.4 * ncols + 0.4, nrows * (1.1 + 0.34 * n_params) + 1.4),
         squeeze=False,
     )
     if not outcomes:
         no_data(axes[0, 0], "sobol.csv has no rows")
-    for ax, outcome in zip(axes.flat, outcomes, strict=True):
+    values = [float(r[k]) + float(r.get(f"{k}_conf", 0) or 0) for r in rows for k in ("S1", "ST")]
+    lows = [float(r[k]) - float(r.get(f"{k}_conf", 0) or 0) for r in rows for k in ("S1", "ST")]
+    finite_hi = [v for v in values if np.isfinite(v)]
+    finite_lo = [v for v in lows if np.isfinite(v)]
+    xmax = min(max([1e-3, *finite_hi]) * 1.05, 1.05)
+    xmin = max(min([0.0, *finite_lo]) * 1.05, -0.3)
+    for ax, outcome in zip(axes.flat, outcomes, strict=False):
         sub = sorted(
             (r for r in rows if str(r["outcome"]) == outcome),
             key=lambda r: -np.nan_to_num(float(r["ST"])),
         )
         y = np.arange(len(sub))
         for offset, key, colour, name in (
-            (-0.2, "ST", "#56B4E9", "total effect ST"),
-            (0.2, "S1", "#0072B2", "first-order S1"),
+            (-0.2, "ST", "#56B4E9", "total effect ST (with interactions)"),
+            (0.2, "S1", "#0072B2", "first-order S1 (alone)"),
         ):
             v = np.array([float(r[key]) for r in sub])
             conf = np.array([float(r.get(f"{key}_conf", np.nan)) for r in sub])
@@ -257,11 +285,14 @@ def sobol_chart(sweep: SweepResult) -> Figure:
                 xerr=np.nan_to_num(conf),
                 error_kw={"capsize": 3, "lw": 1},
             )
-        ax.set_yticks(y, [wrap(_label(sweep, str(r["parameter"])), 30) for r in sub], fontsize=8)
+        ax.set_yticks(y, [wrap(_label(sweep, str(r["parameter"])), 34) for r in sub], fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_xlabel("share of output variance (index)")
-        ax.set_title(MEASURES.get(outcome, outcome.replace("_", " ")), loc="left", fontsize=10)
+        ax.set_xlim(xmin, xmax)
+        ax.set_xlabel("share of the outcome's variance explained (Sobol index)", fontsize=9)
+        ax.set_title(wrap(measure_label(outcome, sweep.facts), 52), loc="left", fontsize=10)
+    for ax in list(axes.flat)[len(outcomes) :]:
+        ax.set_visible(False)
     legend_below(fig, axes.flat[0], ncol=2)
     title(
         fig,

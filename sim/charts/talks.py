@@ -33,6 +33,7 @@ from sim.charts.style import (
     wrap,
 )
 from sim.results.run_dir import RunResult
+from sim.results.sweep_dir import threat_label
 
 
 def positions_chart(run: RunResult) -> Figure:
@@ -96,7 +97,7 @@ def _threat_spans(ax, run: RunResult, target: str, dates: np.ndarray) -> None:
                 color="#CC79A7",
                 alpha=0.10,
                 lw=0,
-                label=f"threat '{tid}' pending",
+                label=f"{threat_label(tid, run.meta)} pending",
             )
 
 

@@ -36,7 +36,7 @@ from sim.dashboard.levers import (
     replayed,
     scenario_levers,
 )
-from sim.dashboard.panels import actor_evidence, actor_profile, round_status
+from sim.dashboard.panels import evidence_html, round_status
 from sim.results.run_dir import RunResult, result_from_model
 from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR, ScenarioError, load_scenario
 from sim.scenario.schema import Scenario
@@ -50,7 +50,10 @@ CSS = """
     flex: 0 0 100%; white-space: normal; margin-bottom: -6px; }
 .ceasefire-controls .v-input__slider .v-slider { min-width: 100%; margin-left: 0; }
 .ceasefire-chart img { max-width: 100%; height: auto; }
-.evidence-panel th, .evidence-panel td { text-align: left !important; vertical-align: top; }
+.evidence-panel table { border-collapse: collapse; font-size: 0.9rem; }
+.evidence-panel th, .evidence-panel td { text-align: left !important; vertical-align: top;
+    padding: 4px 8px; border-bottom: 1px solid #ddd; }
+.evidence-panel td:nth-child(7) { color: #555; font-size: 0.85rem; min-width: 18rem; }
 """
 # pyplot keeps a global registry of figures, and charts are drawn in several threads.
 _DRAWING = threading.Lock()
@@ -161,6 +164,7 @@ def RunViews(model: DashboardModel):
     """The round counter and the charts, redrawn after every step of the controller."""
     update_counter.get()
     result = result_from_model(model)
+    result.meta["scenario_name"] = model.title  # names the levers moved, if any
     key = (id(model), model.steps)
     tab = solara.use_reactive(0)
     solara.Text(
@@ -190,39 +194,24 @@ def RunViews(model: DashboardModel):
                     ChartImage("survival", result, key)
                 ChartImage("agreement_dates", result, key)
         with solara.lab.Tab("Evidence"):
-            EvidencePanel(model.scenario_spec)
+            EvidencePanel(model.scenario_spec, Path(model.scenario_file))
 
 
 @solara.component
-def EvidencePanel(scenario):
-    """For the chosen actor: each stance with the paragraph it cites or its assumption."""
+def EvidencePanel(scenario, scenario_file: Path | None = None):
+    """For the chosen actor: each stance with the paragraph it cites or its assumption, and
+    what that paragraph says (the source's digest)."""
     actors = {a.name: aid for aid, a in scenario.actors.items()}
     first_party = next(a.name for a in scenario.actors.values() if a.role == "party")
     chosen = solara.use_reactive(first_party)
     if chosen.value not in actors:  # another scenario was loaded
         chosen.value = first_party
     aid = actors[chosen.value]
-    profile = actor_profile(scenario, aid)
     with solara.Column(classes=["evidence-panel"]):
         solara.Select("Actor", values=list(actors), value=chosen)
-        lines = [
-            f"**{profile['name']}** ({profile['role']}): {profile['parameters']}.  ",
-            f"*{profile['basis']}*: {profile['source']}",
-        ]
-        if profile["threats"]:
-            lines.append(f"\n**Threats**: {profile['threats']}")
-        lines += [
-            "",
-            "| Issue | Position | Salience | Red line | Basis | Paragraph or assumption |",
-            "|:---|---:|---:|:---|:---|:---|",
-        ]
-        for row in actor_evidence(scenario, aid):
-            source = row["source"].replace("|", "\\|")
-            lines.append(
-                f"| {row['issue']} | {row['position']} | {row['salience']} | {row['red_line']}"
-                f" | {row['basis']} | {source} |"
-            )
-        solara.Markdown("\n".join(lines))
+        # HTML, not solara.Markdown: Markdown fetches KaTeX and Mermaid from a CDN on every
+        # render, which this page must never do (it is served offline).
+        solara.HTML(unsafe_innerHTML=evidence_html(scenario, aid, scenario_file))
 
 
 @solara.component
@@ -315,7 +304,7 @@ def Page():
             )
             solara.Text(
                 f"{len(scenario.actors)} actors · {len(scenario.issues)} issues: "
-                + ", ".join(scenario.issues),
+                + ", ".join(issue.label for issue in scenario.issues.values()),
                 classes=["scenario-facts"],
                 style={"font-size": "0.85rem"},
             )

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.model import CeasefireModel
+from sim.results.sweep_dir import threat_label
+from sim.scenario.facts import scenario_facts
 from sim.scenario.load import load_scenario, modified
 from sim.scenario.paths import path_bounds
 from sim.scenario.schema import Scenario
@@ -63,9 +65,11 @@ def deadline_path(threat_id: str) -> str:
 def scenario_levers(s: Scenario) -> list[Lever]:
     """The main levers of a scenario: threats, monitoring, and each party's stance on a deal."""
     start = s.scenario.start_date
+    facts = scenario_facts(s)
     levers: list[Lever] = []
     for tid, threat in s.threats.items():
-        group = f"Threat '{tid}': {s.actors[threat.by].name} on {s.actors[threat.target].name}"
+        group = threat_label(tid, facts)
+        group = group[0].upper() + group[1:]
         levers.append(_numeric(s, f"threats.{tid}.credibility", group, "credibility"))
         deadline = (threat.deadline - start).days
         levers.append(
@@ -147,10 +151,34 @@ class DashboardModel(CeasefireModel):
         levers: Mapping[str, float] | None = None,
     ):
         replicates = int(np.clip(replicates, 1, MAX_REPLICATES))
-        scenario, overrides = apply_levers(load_scenario(scenario_file), levers or {})
+        in_file = load_scenario(scenario_file)
+        scenario, overrides = apply_levers(in_file, levers or {})
         super().__init__(scenario, replicates, int(seed), overrides=overrides, record="summary")
         self.scenario_file = scenario_file
         self.levers = dict(levers or {})
+        self.title = titled(in_file, self.levers)
+
+
+def titled(s: Scenario, values: Mapping[str, float]) -> str:
+    """The scenario's name as charts show it, followed by the levers moved away from the
+    file's values: a chart drawn after a lever moved must not claim to be the file's run."""
+    levers = scenario_levers(s)
+    moved = moved_levers(levers, values)
+    if not moved:
+        return s.scenario.name
+    start = s.scenario.start_date
+    shown = []
+    for lever in levers:
+        if lever.path in moved:
+            value, default = moved[lever.path], lever.default
+            if lever.integer:  # a deadline, in rounds after the start
+                value, default = (
+                    f"{(start + dt.timedelta(days=int(v))):%d %b}" for v in (value, default)
+                )
+            else:
+                value, default = f"{value:g}", f"{default:g}"
+            shown.append(f"{lever.group} {lever.name} {value} (file: {default})")
+    return f"{s.scenario.name}, levers moved: {'; '.join(shown)}"
 
 
 def replayed(parameters: dict, steps: int, overtaken=lambda: False) -> DashboardModel | None:

@@ -8,6 +8,7 @@ one clear line instead of a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 import subprocess
@@ -53,6 +54,43 @@ def check_port(host: str, port: int) -> None:
             raise DashboardError(
                 f"cannot listen on {host}:{port} ({err.strerror}); choose another with --port"
             ) from None
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether every address ``host`` stands for is this machine's loopback interface."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(found) and all(ipaddress.ip_address(a[4][0]).is_loopback for a in found)
+
+
+def exposure_warning(host: str, port: int) -> str | None:
+    """One line naming what a non-loopback ``--host`` exposes, or None for this machine only.
+
+    The dashboard has no authentication: whoever reaches the port can use the page, read
+    the scenario and its evidence, and start simulations (10,000 replicates each) here.
+    """
+    if _is_loopback(host):
+        return None
+    try:
+        unspecified = ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        unspecified = False
+    where = (
+        "every network interface of this machine"
+        if unspecified
+        else f"the network interface(s) that {host} names"
+    )
+    return (
+        f"the dashboard on port {port} is served to {where}, without authentication: "
+        "anyone who can reach the port can open the page, read the scenario and its "
+        "evidence, and run simulations on this machine (--host 127.0.0.1 keeps it local)"
+    )
 
 
 def _accepts(host: str, port: int) -> bool:

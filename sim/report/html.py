@@ -45,6 +45,9 @@ tr:nth-child(even) td { background: #fbfbfc; }
 .tag.asm { background: #fcefe3; color: #8a3d00; }
 .tag.sim { background: #e6f4ee; color: #00603f; }
 .tag.kind { background: #eeeeee; color: #333333; }
+.digest { color: var(--muted); font-size: 0.86em; margin-top: 3px; padding-left: 7px;
+  border-left: 2px solid #cfe3f1; }
+.digest b { color: #004f7c; font-weight: 600; }
 .nowrap { white-space: nowrap; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px;
   margin-right: 6px; vertical-align: -1px; }

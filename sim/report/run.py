@@ -29,7 +29,7 @@ from sim.results.atomic import write_text_atomically
 from sim.results.claim import GENERATOR_TAG, is_signed
 from sim.results.open import ReportError, open_results
 from sim.results.run_dir import RunResult
-from sim.results.sweep_dir import SweepResult
+from sim.results.sweep_dir import SweepResult, threat_label
 
 __all__ = ["ReportError", "render_run_report", "write_report"]
 
@@ -42,6 +42,10 @@ CAPTIONS = {
     "utility": "A party accepts when the proposal's utility to it (coloured) reaches its "
     "reservation value (grey, net of pending threats). Where the coloured line crosses the "
     "grey one, agreement becomes likely; shading shows the spread across replicates.",
+    "acceptance": "For each veto player, how it answered the proposal each day among the "
+    "replicates still negotiating: reject (grey), conditional yes (light blue) or accept "
+    "(green), stacked to 100%; the dashed line is the share of all replicates still "
+    "negotiating, so the stack describes fewer replicates as agreements are reached.",
     "conditions": "When a party rejects, it names the issues that keep the proposal below "
     "its reservation value. Colour: share of the replicates still negotiating that day "
     "naming the issue (top panel: how many are still negotiating).",
@@ -86,8 +90,10 @@ def results_table(run: RunResult) -> str:
         _share_row("Ceasefire extended", s.get("extended"), "agreed ceasefires"),
     ]
     for tid, t in s.get("threats", {}).items():
-        rows.append(_share_row(f"Threat '{tid}' called", t["called"], "all replicates"))
-        rows.append(_share_row(f"Threat '{tid}' carried out", t["carried_out"], "all replicates"))
+        label = threat_label(tid, meta)
+        label = label[:1].upper() + label[1:]
+        rows.append(_share_row(f"{label} called", t["called"], "all replicates"))
+        rows.append(_share_row(f"{label} carried out", t["carried_out"], "all replicates"))
     o = run.outcomes
     rounds = o["agreement_round"][o["agreed"]]
     dates = ""
@@ -139,7 +145,7 @@ def forecast_section(run: RunResult, scenario) -> str:
         )
     surplus = ", ".join(
         f"{party} {value:+.3f}"
-        for party, value in zip(static["parties"], static["nash_surplus"], strict=True)
+        for party, value in zip(static["party_names"], static["nash_surplus"], strict=True)
     )
     note = (
         '<p class="note">Static forecasts from the stated round-0 values: the compromise '

@@ -12,7 +12,10 @@ from pathlib import Path
 from sim.report.html import Raw, esc, section, table
 from sim.results.open import ReportError
 from sim.results.run_checks import one_line
-from sim.scenario.describe import basis, red_line_text
+from sim.results.sweep_dir import threat_label
+from sim.scenario.describe import basis, red_line_text, talks_span
+from sim.scenario.facts import scenario_facts
+from sim.scenario.sources import RECORD_FIELDS, citations, scenario_digests
 
 
 def _scenario(path: Path):
@@ -30,15 +33,51 @@ def _scenario(path: Path):
         ) from None
 
 
-def _basis(item) -> Raw:
-    """'P6' tags for a cited paragraph, or an 'assumption' tag, then the text itself."""
+def _basis(item, scenario=None) -> Raw:
+    """'P6' tags for a cited paragraph, or an 'assumption' tag, then the text itself; under
+    a citation, what the cited paragraph says (the source's digest, sources/*.toml), so a
+    reader can check the scenario's reading against the source without the source."""
     b = basis(item)
     if b.kind == "evidence":
         tags = "".join(f'<span class="tag src">{esc(p)}</span> ' for p in b.paragraphs)
-        return Raw(f"{tags}{esc(b.plain)}")  # the tags already say 'P6:'
+        said = citations(scenario, b.text, scenario_digests(scenario)) if scenario else []
+        digests = "".join(
+            f'<div class="digest"><b>{esc(p)}</b> says: {esc(text)}</div>' for p, text in said
+        )
+        return Raw(f"{tags}{esc(b.plain)}{digests}")  # the tags already say 'P6:'
     if b.kind == "assumption":
         return Raw(f'<span class="tag asm">assumption</span> {esc(b.text)}')
     return Raw('<span class="muted">–</span>')
+
+
+def sources_html(scenario) -> str:
+    """Each source's bibliographic record and its paragraph digests, as shipped in the
+    project's sources/ folder (the source text itself is not shipped)."""
+    digests = scenario_digests(scenario)
+    parts = []
+    for sid, source in scenario.scenario.sources.items():
+        digest = digests.get(sid)
+        if digest is None:
+            parts.append(f"<li>{esc(source.title)} (no digest of its paragraphs)</li>")
+            continue
+        record = digest.record
+        facts = "".join(
+            f"<dt>{esc(field.capitalize() if field != 'url' else 'URL')}</dt>"
+            f"<dd>{esc(getattr(record, field))}</dd>"
+            for field in RECORD_FIELDS
+        )
+        notes = f'<p class="note">{esc(record.notes)}</p>' if record.notes else ""
+        paragraphs = table(
+            ["Paragraph", "What it says (our digest, not a quotation)"],
+            [[p, said] for p, said in digest.paragraphs.items()],
+        )
+        parts.append(
+            f'<li><b>{esc(record.title)}</b><dl class="facts">{facts}</dl>{notes}'
+            f'<p class="note">Digest of its paragraphs {esc(digest.span())}: '
+            f"<code>{esc(digest.name)}</code> in the ceasefire-sim project.</p>"
+            f"{paragraphs}</li>"
+        )
+    return "".join(parts)
 
 
 def _swatch(colour: str) -> str:
@@ -60,7 +99,10 @@ def scenario_section(scenario, problem: str | None) -> str:
     end = meta.start_date + dt.timedelta(days=neg.rounds)
     facts = [
         ("Talks open", f"{meta.start_date:%d %B %Y} (round 0; one round is one day)"),
-        ("Talks end without agreement", f"{end:%d %B %Y} ({neg.rounds} rounds)"),
+        (
+            "Talks end without agreement",
+            f"after round {neg.rounds} ({end:%d %B %Y}): {talks_span(meta.start_date, neg.rounds)}",
+        ),
         ("Proposal rule", f"{neg.proposal_rule} (step {neg.step_size:g} of the way per day)"),
         ("Agreed ceasefire lasts", f"{imp.duration_days} days"),
         (
@@ -69,12 +111,7 @@ def scenario_section(scenario, problem: str | None) -> str:
             f"partial if ≥ {scenario.outcomes.partial_min:g}, otherwise none",
         ),
     ]
-    sources = "".join(
-        f"<li>{esc(s.title)}"
-        + (f' <span class="muted">({esc(s.file)})</span>' if s.file else "")
-        + "</li>"
-        for s in meta.sources.values()
-    )
+    sources = sources_html(scenario)
     actors = [
         [
             Raw(_swatch(colours[a]) + esc(actor.name)),
@@ -91,20 +128,20 @@ def scenario_section(scenario, problem: str | None) -> str:
                 else ""
             ),
             ", ".join(f"{scenario.actors[b].name} {w:g}" for b, w in actor.ties.items()) or "–",
-            _basis(actor),
+            _basis(actor, scenario),
         ]
         for a, actor in scenario.actors.items()
     ]
     issues = [
         [
-            Raw(f"<b>{esc(i.label)}</b><br><code>{esc(k)}</code>"),
+            Raw(f"<b>{esc(i.label)}</b>"),
             i.zero,
             i.one,
             f"{i.status_quo:g}",
             f"{i.opening:g}",
-            _basis(i),
+            _basis(i, scenario),
         ]
-        for k, i in scenario.issues.items()
+        for i in scenario.issues.values()
     ]
     body = (
         f'<p class="lede">{esc(meta.description)}</p>'
@@ -151,7 +188,9 @@ def evidence_section(scenario) -> str:
             total += 1
             cited += st.evidence is not None
             red = red_line_text(st) or "–"
-            spread = ", ".join(f"{f} ±{v:g}" for f, v in st.spread.model_dump().items() if v)
+            spread = ", ".join(
+                f"{f.replace('_', ' ')} ±{v:g}" for f, v in st.spread.model_dump().items() if v
+            )
             rows.append(
                 [
                     actor.name,
@@ -160,12 +199,13 @@ def evidence_section(scenario) -> str:
                     f"{st.salience:g}",
                     red,
                     spread or "–",
-                    _basis(st),
+                    _basis(st, scenario),
                 ]
             )
     body = (
-        f'<p class="note">{total} stances: {cited} cite a paragraph of the source article '
-        f'<span class="tag src">P0</span>…<span class="tag src">P8</span>, {total - cited} '
+        f'<p class="note">{total} stances: {cited} cite a paragraph of the source '
+        f'(<span class="tag src">P6</span>; under each, what that paragraph says, from the '
+        f"source's digest in the Sources above), {total - cited} "
         'state an <span class="tag asm">assumption</span>. Position: the actor\'s ideal point '
         "on the issue's 0–1 scale; salience: how much the issue matters to it (normalised over "
         "issues); spread: the standard deviation each replicate's draw has around the value.</p>"
@@ -184,33 +224,42 @@ def timeline_section(scenario, extra: list[tuple[dt.date, str, str, Raw | str]] 
         return section("timeline", "Timeline", '<p class="note">scenario.toml unreadable.</p>')
     start = scenario.scenario.start_date
     names = {a: actor.name for a, actor in scenario.actors.items()}
+    facts = scenario_facts(scenario)
     items: list[tuple[dt.date, str, str, Raw | str]] = [
         (start, "start", "Talks open: the opening proposal is presented (round 0).", "–")
     ]
-    for eid, e in scenario.events.items():
-        items.append((e.date, "event", f"{e.description} ({eid})", _basis(e)))
+    for e in scenario.events.values():
+        items.append((e.date, "event", e.description, _basis(e, scenario)))
     for tid, t in scenario.threats.items():
         who, whom = names.get(t.by, t.by), names.get(t.target, t.target)
         items.append(
             (
                 t.issued,
                 "threat issued",
-                f"{who} threatens {whom} ('{tid}'): severity {t.severity:g}, "
+                f"{who} threatens {whom}: severity {t.severity:g}, "
                 f"credibility {t.credibility:g}, deadline {t.deadline:%d %b}.",
-                _basis(t),
+                _basis(t, scenario),
             )
         )
         items.append(
             (
                 t.deadline,
                 "threat deadline",
-                f"Deadline of '{tid}': if {whom} still refuses, it is carried out with "
-                f"probability {t.credibility:g}.",
+                f"Deadline of the {threat_label(tid, facts)}: if {whom} still refuses, it is "
+                f"carried out with probability {t.credibility:g}.",
                 "–",
             )
         )
     end = start + dt.timedelta(days=scenario.negotiation.rounds)
-    items.append((end, "end", "Talks end without agreement if none was reached.", "–"))
+    items.append(
+        (
+            end,
+            "end",
+            f"Last round of the talks, the last of {talks_span(start, scenario.negotiation.rounds)}"
+            "; they end without agreement if none was reached.",
+            "–",
+        )
+    )
     items.extend(extra)
     items.sort(key=lambda it: it[0])
     rows = [

@@ -12,6 +12,7 @@ from sim.report.sections import (
     scenario_section,
     timeline_section,
 )
+from sim.results.summary import counted
 from sim.results.sweep_dir import SweepResult, parameter_label
 
 SWEEP_CAPTIONS = {
@@ -48,8 +49,32 @@ def _declared(spec: dict) -> str:
     return "; ".join(f"{k} = {show(v)}" for k, v in spec.items()) if spec else "–"
 
 
-def design_section(sweep: SweepResult) -> str:
+def sweep_experiment(sweep: SweepResult) -> dict:
+    """The sweep file's own words, from its copy in the sweep directory: ``name``,
+    ``description`` (the question it asks, both from ``[sweep]``) and each parameter's
+    ``description`` (from ``[parameters."path"]``) by path; empty where unreadable."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((sweep.path / "experiment.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    head = data.get("sweep") if isinstance(data.get("sweep"), dict) else {}
+    parameters = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    return {
+        "name": str(head.get("name") or ""),
+        "description": str(head.get("description") or ""),
+        "parameters": {
+            str(path): str(spec.get("description") or "")
+            for path, spec in parameters.items()
+            if isinstance(spec, dict)
+        },
+    }
+
+
+def design_section(sweep: SweepResult, experiment: dict | None = None) -> str:
     design = sweep.manifest.get("design", {})
+    described = (experiment or {}).get("parameters", {})
     rows = []
     for p in sweep.parameters:
         values = sweep.values(p)
@@ -62,25 +87,35 @@ def design_section(sweep: SweepResult) -> str:
         declared = {k: v for k, v in spec.items() if k != "path"}
         rows.append(
             [
-                parameter_label(p, sweep.facts),
+                Raw(
+                    f"<b>{esc(parameter_label(p, sweep.facts))}</b>"
+                    + (f"<br>{esc(described[p])}" if described.get(p) else "")
+                ),
                 Raw(f"<code>{esc(p)}</code>"),
                 shown,
                 _declared(declared),
             ]
         )
-    reps = design.get("replicates", "?")
+    reps = design.get("replicates")
+    each = f" × {counted(reps, 'replicate')} each" if isinstance(reps, int) else ""
     text = (
-        f"<p>{esc(sweep.kind)} design over {len(sweep.parameters)} parameter(s): "
-        f"{sweep.points:,} points × {reps} replicates each.</p>"
+        f"<p>{esc(sweep.kind.capitalize())} design over "
+        f"{counted(len(sweep.parameters), 'parameter')}: "
+        f"{counted(sweep.points, 'point')}{each}.</p>"
     )
     return section(
         "design",
         "The experiment",
-        text + table(["Parameter", "Path", "Values in the design", "As declared"], rows),
+        text
+        + table(
+            ["Parameter (and why it varies)", "Path", "Values in the design", "As declared"], rows
+        ),
     )
 
 
 def sweep_table(sweep: SweepResult, limit: int = 60) -> str:
+    from sim.charts.sweep import measure_label
+
     t = sweep.table
     order = np.argsort(t["point"], kind="stable")[:limit]
     cols = [c for c in ("p_agreement", "p_comprehensive", "p_partial", "p_survives") if c in t]
@@ -102,10 +137,11 @@ def sweep_table(sweep: SweepResult, limit: int = 60) -> str:
         "Point",
         *[parameter_label(p, sweep.facts) for p in sweep.parameters],
         "n",
-        *[c.removeprefix("p_").replace("_", " ") for c in cols],
+        *[measure_label(c, sweep.facts) for c in cols],
     ]
     more = (
-        f'<p class="note">First {limit} of {sweep.points:,} points; all are in summary.csv.</p>'
+        f'<p class="note">First {limit} of {counted(sweep.points, "point")}; all are in '
+        "summary.csv.</p>"
         if sweep.points > limit
         else ""
     )
@@ -126,31 +162,31 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
     )
     if not charts:
         charts = '<p class="note">No chart applies: the design varies no parameter.</p>'
-    name = sweep.facts.get("scenario_name", sweep.path.name)
-    experiment = {}
-    if (sweep.path / "experiment.toml").exists():
-        import tomllib
-
-        try:
-            experiment = tomllib.loads((sweep.path / "experiment.toml").read_text("utf-8"))
-        except (OSError, ValueError):
-            experiment = {}
-    described = experiment.get("description") or experiment.get("name") or ""
+    scenario_name = sweep.facts.get("scenario_name", "")
+    experiment = sweep_experiment(sweep)
+    name = experiment["name"] or sweep.path.name
     t = sweep.table
     agreement = t["p_agreement"][np.isfinite(t["p_agreement"])]
     lo, hi = (agreement.min(), agreement.max()) if len(agreement) else (None, None)
+    spread = (
+        f"P(agreement) is {pct(lo)}"
+        if sweep.points == 1
+        else f"P(agreement) ranges from {pct(lo)} to {pct(hi)} over "
+        f"{counted(sweep.points, 'design point')}"
+    )
+    question = experiment["description"]
     lede = (
-        f'<p class="lede">Sweep of {esc(name)}'
-        + (f": {esc(described)}" if described else "")
-        + f". P(agreement) ranges from {pct(lo)} to {pct(hi)}"
-        f" over {sweep.points:,} design points.</p>"
+        (f'<p class="lede">{esc(question)}</p>' if question else "")
+        + '<p class="note">'
+        + (f"Base scenario: {esc(scenario_name)}. " if scenario_name else "")
+        + f"{esc(spread)}.</p>"
     )
     command = m.get("command") or (
         f"ceasefire sweep {sweep.path / 'experiment.toml'} --out <new directory>\n"
         "ceasefire summarize <new directory>"
     )
     sections = [
-        design_section(sweep),
+        design_section(sweep, experiment),
         section("charts", "Charts", charts),
         sweep_table(sweep),
         scenario_section(scenario, problem),
@@ -160,10 +196,11 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
             m,
             command,
             [
-                ("Design", f"{sweep.kind}, {sweep.points:,} points"),
+                ("Design", f"{sweep.kind}, {counted(sweep.points, 'point')}"),
                 ("Experiment SHA-256", m.get("experiment_sha256")),
                 ("Scenario SHA-256", m.get("scenario_sha256")),
             ],
         ),
     ]
-    return page(f"Sweep: {name}", lede, sections)
+    heading = name if experiment["name"] else f"Sweep: {name}"
+    return page(heading, lede, sections)

@@ -86,3 +86,8 @@ def headline(summary: dict) -> str:
     else:
         text += "."
     return text
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 point', '16,384 points': a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

@@ -11,6 +11,7 @@ reading a sweep needs nothing beyond numpy.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,18 +186,57 @@ def load_sweep(path: str | Path) -> SweepResult:
     return SweepResult(path, manifest, table, parameters, sobol, facts)
 
 
-def parameter_label(path: str, facts: dict | None = None) -> str:
-    """A dotted parameter path in words: 'actors.russia.reservation' -> 'Russia: reservation'."""
+def _names(facts: dict) -> dict[str, str]:
+    return dict(zip(facts.get("actor_ids", []), facts.get("names", []), strict=False))
+
+
+def threat_label(threat: str, facts: dict | None = None) -> str:
+    """A threat in words, 'United States threat to Russia', never its id: ids are the
+    file's keys, not what a reader knows the threat by. Two threats between the same pair
+    are told apart by their deadline."""
     facts = facts or {}
-    names = dict(zip(facts.get("actor_ids", []), facts.get("names", []), strict=False))
+    threats = facts.get("threats", {})
+    t = threats.get(threat)
+    if t is None:
+        return f"threat {threat.replace('_', ' ')}"
+    names = _names(facts)
+    by, target = names.get(t["by"], t["by"]), names.get(t["target"], t["target"])
+    label = f"{by} threat to {target}"
+    twins = [o for o in threats.values() if (o["by"], o["target"]) == (t["by"], t["target"])]
+    if len(twins) > 1:
+        deadline = dt.date.fromisoformat(str(t["deadline"]))
+        label += f" (deadline {deadline.day} {deadline:%b})"
+    return label
+
+
+def parameter_label(path: str, facts: dict | None = None) -> str:
+    """A dotted parameter path in words, with names where the file has ids:
+    'actors.russia.stances.kursk.red_line.never_below' -> 'Russia, Ukrainian forces in
+    Kursk: red line never below', 'threats.waltz.credibility' -> 'United States threat to
+    Russia: credibility'."""
+    facts = facts or {}
+    names = _names(facts)
+    issues = dict(zip(facts.get("issue_ids", []), facts.get("issue_labels", []), strict=False))
     parts = path.split(".")
-    words = lambda xs: " ".join(x.replace("_", " ") for x in xs)  # noqa: E731
+
+    def words(xs: list[str]) -> str:
+        text = " ".join(x.replace("_", " ") for x in xs)
+        return f"spread of {text.removeprefix('spread ')}" if xs[0] == "spread" else text
+
     if parts[0] == "actors" and len(parts) >= 3:
         who = names.get(parts[1], parts[1].replace("_", " "))
-        rest = [p for p in parts[2:] if p != "stances"]
-        return f"{who}: {words(rest)}"
-    if parts[0] in ("threats", "issues", "events") and len(parts) >= 3:
-        return f"{parts[0][:-1]} '{parts[1]}': {words(parts[2:])}"
+        if parts[2] == "stances" and len(parts) >= 5:
+            issue = issues.get(parts[3], parts[3].replace("_", " "))
+            return f"{who}, {issue}: {words(parts[4:])}"
+        if parts[2] == "ties" and len(parts) >= 4:
+            return f"{who}: tie to {names.get(parts[3], parts[3].replace('_', ' '))}"
+        return f"{who}: {words(parts[2:])}"
+    if parts[0] == "threats" and len(parts) >= 3:
+        return f"{threat_label(parts[1], facts)}: {words(parts[2:])}"
+    if parts[0] == "issues" and len(parts) >= 3:
+        return f"{issues.get(parts[1], parts[1].replace('_', ' '))}: {words(parts[2:])}"
+    if parts[0] == "events" and len(parts) >= 3:
+        return f"event {parts[1].replace('_', ' ')}: {words(parts[2:])}"
     if len(parts) >= 2:
         return f"{parts[0]}: {words(parts[1:])}"
     return words(parts)

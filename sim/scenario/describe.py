@@ -7,6 +7,7 @@ or states an ``assumption``. The run report (HTML) and the dashboard's evidence 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -49,3 +50,20 @@ def red_line_text(stance: Stance) -> str:
     if line.never_below is not None:
         return f"never below {line.never_below:g}"
     return f"never above {line.never_above:g}"
+
+
+def day_text(day: dt.date) -> str:
+    """'11 Mar 2025': how dates read in reports and on the dashboard."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def talks_span(start: dt.date, rounds: int) -> str:
+    """'61 rounds (round 0 on 11 Mar 2025 to round 60 on 10 May 2025)'.
+
+    ``negotiation.rounds`` = T numbers the last round, and round 0 presents the opening
+    proposal (docs/model.md, section 3), so there are T + 1 rounds of answers. The report
+    and the dashboard both say it with this one phrase, so they cannot disagree.
+    """
+    end = start + dt.timedelta(days=rounds)
+    first, last = day_text(start), day_text(end)
+    return f"{rounds + 1} rounds (round 0 on {first} to round {rounds} on {last})"

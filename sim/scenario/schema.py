@@ -50,7 +50,13 @@ class Source(_Strict):
     """A source the scenario's evidence cites."""
 
     title: Name = Field(description="Title of the source.")
-    file: Name | None = Field(None, description="Path of the source text, if shipped.")
+    file: Name | None = Field(
+        None,
+        description="The source's digest, relative to this file: a TOML file with its "
+        "bibliographic record and a paraphrase of each paragraph (as in `sources/`; a name "
+        "not found there is looked up in the project's `sources/`). Every paragraph the "
+        "evidence cites must be in it.",
+    )
     date: Date | None = Field(None, description="Publication date.")
 
 

@@ -31,14 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.scenario.base import NAME_CHARS, Name, Text
 from sim.scenario.errors import ScenarioError, format_validation_error, shown, validated
-from sim.scenario.load import (
-    file_kind,
-    looks_like_ours,
-    modified,
-    parse_scenario,
-    parse_toml,
-    read_text,
-)
+from sim.scenario.files import looks_like_ours, parse_toml, read_text
+from sim.scenario.load import file_kind, modified, parse_scenario
 from sim.scenario.paths import UnknownPath, locate, path_annotation, path_bounds, schema_node
 from sim.scenario.schema import Scenario
 

@@ -88,12 +88,31 @@ def browser(dashboard_url):
 
 @pytest.fixture
 def page(browser, dashboard_url):
+    """A page of the dashboard; every request it makes is kept in ``page.requests``, every
+    answer as (url, status) in ``page.answers``, every request that failed in ``page.failed``."""
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.requests, page.answers, page.failed = [], [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("response", lambda response: page.answers.append((response.url, response.status)))
+    page.on("requestfailed", lambda request: page.failed.append(request.url))
     page.set_default_timeout(WAIT_MS)
     page.goto(dashboard_url)
     page.wait_for_selector(".ceasefire-round")
     yield page
     page.close()
+
+
+def assert_only_local_requests(page, dashboard_url: str) -> None:
+    """Reproducer: each page load logged a failed CDN fetch of KaTeX (solara.Markdown asks
+    the server's /_solara/cdn/ for KaTeX and Mermaid, which solara-assets does not bundle,
+    so the server tries the internet). Every request goes to the dashboard's own server and
+    is answered from what is installed: no failure, no error status, no KaTeX or Mermaid."""
+    origin = dashboard_url.rstrip("/")
+    local = (origin, f"blob:{origin}", "data:")  # blob: and data: are the page's own images
+    assert [u for u in page.requests if not u.startswith(local)] == []
+    assert [u for u in page.requests if re.search(r"katex|mermaid", u, re.I)] == []
+    assert page.failed == []
+    assert [(u, s) for u, s in page.answers if s >= 400] == []
 
 
 def artifact(page, name: str, capsys) -> Path:
@@ -134,9 +153,11 @@ def slider(page, label: str):
     )
 
 
-def test_lever_then_steps_move_the_round_counter_and_the_charts(page, capsys):
-    assert round_text(page).startswith("Round 0 of 21: talks open on 2024-06-01")
-    assert step(page).startswith("Round 1 of 21")
+def test_lever_then_steps_move_the_round_counter_and_the_charts(page, dashboard_url, capsys):
+    assert round_text(page).startswith(
+        "Talks open on 1 Jun 2024 · 21 rounds (round 0 on 1 Jun 2024 to round 20 on 21 Jun 2024)"
+    )
+    assert step(page).startswith("1 of 21 rounds played")
     first = {name: chart_src(page, name) for name in ("positions", "acceptance")}
 
     # North's reservation value 0.85 -> 0.75: the model is rebuilt at the same round
@@ -145,30 +166,32 @@ def test_lever_then_steps_move_the_round_counter_and_the_charts(page, capsys):
     for _ in range(10):
         page.keyboard.press("ArrowLeft")
     page.get_by_text("reservation value = 0.75  (file: 0.85)").wait_for()
-    assert round_text(page).startswith("Round 1 of 21")
+    assert round_text(page).startswith("1 of 21 rounds played")
 
     for expected in range(2, 6):
-        assert step(page).startswith(f"Round {expected} of 21")
+        assert step(page).startswith(f"{expected} of 21 rounds played")
     for name, before in first.items():
         wait_until(lambda n=name, b=before: chart_src(page, n) != b, f"the {name} chart to redraw")
     for name in ("utility", "conditions"):
         chart_src(page, name)
     artifact(page, "dashboard-after-steps.png", capsys)
+    assert_only_local_requests(page, dashboard_url)
 
 
-def test_choosing_another_scenario_reloads_actors_issues_and_levers(page, capsys):
+def test_choosing_another_scenario_reloads_actors_issues_and_levers(page, dashboard_url, capsys):
     facts = page.locator(".scenario-facts")
-    assert facts.inner_text() == "3 actors · 2 issues: scope, monitoring"
+    assert facts.inner_text() == "3 actors · 2 issues: Scope of the ceasefire, Monitoring"
     assert page.get_by_text("North", exact=True).count() == 1  # its lever group
 
     page.locator(".scenario-card .v-select").click()
     page.get_by_role("option", name="march-2025.toml").click()
     page.get_by_text("7 actors · 6 issues").wait_for()
     assert facts.inner_text() == (
-        "7 actors · 6 issues: scope, monitoring, kursk, rearmament, settlement_link, territory"
+        "7 actors · 6 issues: Scope of the ceasefire, Monitoring, Ukrainian forces in Kursk, "
+        "Ukraine's actions during the pause, Link to a settlement, Territory"
     )
-    assert round_text(page).startswith("Round 0 of 61: talks open on 2025-03-11")
-    page.get_by_text("Threat 'waltz': United States on Russia").wait_for()
+    assert round_text(page).startswith("Talks open on 11 Mar 2025 · 61 rounds")
+    page.get_by_text("United States threat to Russia", exact=True).wait_for()
     assert page.get_by_text("North", exact=True).count() == 0
     assert page.get_by_text("Ukraine", exact=True).count() == 1
 
@@ -177,6 +200,7 @@ def test_choosing_another_scenario_reloads_actors_issues_and_levers(page, capsys
     table.wait_for()
     assert table.locator("tbody tr").count() == 6  # one row per issue of the new scenario
     assert "P6: Putin raised the status of Ukrainian forces" in table.inner_text()
+    assert "P6: In a statement on 13 March Putin thanks Trump" in table.inner_text()  # digest
     artifact(page, "dashboard-evidence.png", capsys)
 
     page.get_by_role("button", name="Run to end").click()
@@ -185,3 +209,4 @@ def test_choosing_another_scenario_reloads_actors_issues_and_levers(page, capsys
     for name in ("outcomes", "survival", "agreement_dates"):
         chart_src(page, name)
     artifact(page, "dashboard-outcome.png", capsys)
+    assert_only_local_requests(page, dashboard_url)

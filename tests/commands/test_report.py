@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import html
 import re
 import shutil
@@ -18,7 +19,7 @@ from sim.cli import app
 from sim.results.stats import newcombe_difference
 from sim.results.sweep_dir import load_sweep
 from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
-from tests.support.sweep_dirs import make_sweep_dir
+from tests.support.sweep_dirs import BOUNDS, make_sweep_dir
 
 cli = CliRunner()
 IMG = re.compile(r'<img[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -315,3 +316,154 @@ def test_report_evidence_table_reads_the_stored_scenario_not_the_default(run_dir
     assert "a swift settlement" in (d / "report.html").read_text()
     assert "a quick deal" in DEFAULT_SCENARIO.read_text()
     assert load_scenario(d / "scenario.toml")  # still valid
+
+
+# --- what a newcomer reads: names not ids, captions, counts, formats -------------------------
+
+IDS = re.compile(r"\b(?:waltz|united_states|united_kingdom|settlement_link|kursk_lost)\b")
+
+
+def test_every_chart_has_its_caption_in_the_report(large_report):
+    """Reproducer: the acceptance chart's caption was empty in report.html."""
+    from sim.charts.sweep import SWEEP_CHARTS
+    from sim.report.run import CAPTIONS
+    from sim.report.sweep import SWEEP_CAPTIONS
+
+    assert set(CAPTIONS) == set(CHARTS) and set(SWEEP_CAPTIONS) == set(SWEEP_CHARTS)
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    for name in CHARTS:
+        figure = text[text.index(f'id="chart-{name}"') :]
+        caption = figure[figure.index("<figcaption>") : figure.index("</figcaption>")]
+        assert CAPTIONS[name] in caption and len(CAPTIONS[name]) > 60
+
+
+def test_the_run_report_names_threats_and_parties_never_their_ids(large_report):
+    """Reproducers: "Threat 'waltz' called" and the Nash surplus "russia -0.159"."""
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    body = text[: text.index('<section id="reproduce">')]  # the command quotes file paths
+    assert IDS.findall(body) == []
+    assert "United States threat to Russia called" in body
+    assert "United States threat to Russia carried out" in body
+    assert re.search(r"surplus at that package: Russia [+-]\d\.\d{3}, Ukraine [+-]", body)
+    assert "Deadline of the United States threat to Russia" in body
+
+
+def test_the_sweep_report_speaks_in_the_sweep_files_own_words(tmp_path):
+    """Reproducer: the sweep report read name and question from the top level, not [sweep],
+    and dropped the parameter descriptions."""
+    d = make_sweep_dir(tmp_path / "grid", kind="grid")
+    assert invoke("report", d).exit_code == 0
+    text = html.unescape((d / "report.html").read_text(encoding="utf-8"))
+    assert "<h1>Synthetic grid sweep</h1>" in text
+    assert '<p class="lede">What does a synthetic grid design show?</p>' in text
+    for path in load_sweep(d).parameters:
+        assert f"why {path} varies" in text
+    assert "Base scenario: March 2025: the Jeddah 30-day ceasefire proposal." in text
+    assert "P(agreement)</th>" in text and "agreement</th>" not in text.replace("P(agreement)", "")
+
+
+def test_one_design_point_is_counted_in_the_singular(tmp_path):
+    """Reproducer: sweep charts said "1 points"."""
+    from sim.charts.sweep import SWEEP_CHARTS
+
+    d = make_sweep_dir(
+        tmp_path / "one", kind="lhs", parameters=["actors.russia.reservation"], points=1
+    )
+    fig = SWEEP_CHARTS["shares"](load_sweep(d))
+    subtitle = fig._suptitle.get_text().replace("\n", " ")
+    assert "1 point × 200 replicates" in subtitle and "1 points" not in subtitle
+    assert invoke("report", d).exit_code == 0
+    text = (d / "report.html").read_text(encoding="utf-8")
+    assert "1 points" not in text and "1 parameter:" in text and "P(agreement) is " in text
+
+
+def test_sobol_chart_is_a_grid_of_panels_titled_in_words(tmp_path):
+    """Reproducer: one 4125 x 472 strip with raw column names ('p agreed and survives')."""
+    from sim.charts.sweep import SWEEP_CHARTS
+
+    d = make_sweep_dir(tmp_path / "s", kind="sobol", parameters=list(BOUNDS), points=64)
+    outcomes = ["p_agreement", "p_comprehensive", "p_partial", "p_agreed_and_survives"]
+    outcomes.append("p_threat_waltz_carried_out")
+    with open(d / "sobol.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"])
+        for outcome in outcomes:
+            for j, p in enumerate(BOUNDS):
+                w.writerow([outcome, p, 0.3 / (j + 1), 0.05, 0.4 / (j + 1), 0.04])
+    fig = SWEEP_CHARTS["sobol"](load_sweep(d))
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 5
+    width, height = fig.get_size_inches()
+    assert width <= 14 and 0.5 <= height / width <= 2.5  # a grid, not a strip
+    assert len({round(ax.get_position().x0, 2) for ax in panels}) == 2  # two columns
+    titles = [ax.get_title(loc="left").replace("\n", " ") for ax in panels]
+    assert titles == [
+        "P(agreement)",
+        "P(comprehensive ceasefire)",
+        "P(partial ceasefire)",
+        "P(agreed and the ceasefire survives its duration)",
+        "P(United States threat to Russia carried out)",
+    ]
+    assert len({ax.get_xlim() for ax in panels}) == 1  # one scale: panels compare
+
+
+def test_plot_writes_pdf_for_papers(run_dirs, tmp_path):
+    result = invoke("plot", run_dirs["large"], "--format", "pdf", "--out", tmp_path / "paper")
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "paper").iterdir())
+    assert [f.stem for f in files] == sorted(CHARTS) and {f.suffix for f in files} == {".pdf"}
+    first = files[0].read_bytes()
+    assert first.startswith(b"%PDF-") and b"CreationDate" not in first  # same run, same bytes
+
+
+def test_differences_csv_stores_counts_as_numbers(comparison, runs):
+    """Reproducer: counts were strings such as "377 / 1,000"."""
+    out, _ = comparison
+    with open(out / "differences.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert "count" not in rows[0] and {"successes", "n"} <= set(rows[0])
+    agreement = next(r for r in rows if r["quantity"] == "P(agreement)" and r["run"] == "large")
+    agreed = runs["large"].outcomes["agreed"]
+    assert (int(agreement["successes"]), int(agreement["n"])) == (int(agreed.sum()), len(agreed))
+    mean = next(r for r in rows if r["quantity"] == "mean agreement day (agreed)")
+    assert mean["successes"] == "" and int(mean["n"]) == int(agreed.sum())
+    threat = [r["quantity"] for r in rows if "carried out" in r["quantity"]]
+    assert set(threat) == {"P(United States threat to Russia carried out)"}
+
+
+def test_comparing_a_run_with_itself_labels_the_second_copy(run_dirs, tmp_path):
+    """Reproducer: the label became '//' followed by the absolute path."""
+    from sim.compare import load_runs
+
+    runs = load_runs([run_dirs["large"], run_dirs["large"]])
+    assert [r.meta["label"] for r in runs] == ["large", "large (2)"]
+    result = invoke("compare", run_dirs["large"], run_dirs["large"], "--out", tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    assert "//" not in result.output
+    text = (tmp_path / "c" / "compare.html").read_text(encoding="utf-8")
+    assert "Comparison: large vs large (2)" in text
+
+
+def test_compare_chart_titles_keep_the_replicate_counts_on_one_line(runs):
+    """Reproducer: titles broke into an orphan "replicates —" line."""
+    from sim.charts.compare import COMPARE_CHARTS
+
+    pair = [
+        dataclasses.replace(runs[n], meta=runs[n].meta | {"label": n})
+        for n in ("large", "round_zero")
+    ]
+    for chart in COMPARE_CHARTS.values():
+        lines = chart(pair)._suptitle.get_text().split("\n")
+        assert all(line.strip() not in ("replicates —", "replicates") for line in lines)
+        assert any("replicates per run: large 2,000; round_zero 40" in line for line in lines)
+
+
+def test_compare_on_an_unsummarised_sweep_says_it_takes_run_directories(run_dirs, tmp_path):
+    """Reproducer: it said 'run summarize first', which would not have helped."""
+    sweep = make_sweep_dir(tmp_path / "sweep")
+    (sweep / "summary.csv").unlink()
+    result = invoke("compare", run_dirs["large"], sweep, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "compare takes run directories" in line and "summarize" not in line
+    assert f"ceasefire report {sweep}" in line

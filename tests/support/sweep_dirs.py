@@ -57,7 +57,13 @@ def make_sweep_dir(
     x = _design(kind, parameters, points, rng, grid)
     path.mkdir(parents=True)
     shutil.copy(DEFAULT_SCENARIO, path / "scenario.toml")
-    (path / "experiment.toml").write_text(f'name = "synthetic {kind} sweep"\n')
+    described = "".join(
+        f'\n[parameters."{p}"]\ndescription = "why {p} varies"\n' for p in parameters
+    )
+    (path / "experiment.toml").write_text(  # names and descriptions, as sweep files hold them
+        f'[sweep]\nname = "Synthetic {kind} sweep"\n'
+        f'description = "What does a synthetic {kind} design show?"\n{described}'
+    )
     design_params = [
         {"path": p, "values": grid[p]} if kind == "grid" else {"path": p, "bounds": BOUNDS[p]}
         for p in parameters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -228,8 +230,11 @@ def test_forecast_command_prints_the_table():
     result = CliRunner().invoke(app, ["forecast", "-n", "50", "--seed", "2"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())  # the caption wraps at the terminal width
-    for words in ("Compromise", "Nash", "scope", "territory", "bargaining set is empty"):
+    for words in ("Compromise", "Nash", "Scope of the", "Territory", "bargaining set is empty"):
         assert words in text
+    # reproducer: the Nash gains were printed by actor id ("russia -0.159")
+    assert re.search(r"Nash package: Russia -\d\.\d{3}, Ukraine -\d\.\d{3}", text)
+    assert "russia" not in text and "settlement_link" not in text
 
 
 def test_forecast_command_rejects_bad_input(tmp_path):

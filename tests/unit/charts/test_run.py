@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -14,8 +15,9 @@ from matplotlib.collections import PolyCollection, QuadMesh
 from matplotlib.patches import Rectangle
 
 from sim.charts import CHARTS
-from sim.charts.style import KNOWN
+from sim.charts.style import actor_colours
 from sim.results.stats import kaplan_meier
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 from tests.conftest import CASES
 
 DATE_LABEL = re.compile(r"^\d{1,2} [A-Z][a-z]{2}$")
@@ -75,7 +77,7 @@ def test_positions_show_median_both_bands_proposal_and_agreement_date(runs):
     np.testing.assert_allclose(lines["proposal"].get_ydata(), s["proposal_q"][:, 2, 0])
     russia = meta["actor_ids"].index("russia")
     np.testing.assert_allclose(lines["Russia"].get_ydata(), s["position_q"][:, 2, russia, 0])
-    assert lines["Russia"].get_color() == KNOWN["russia"]
+    assert lines["Russia"].get_color() == actor_colours(meta["actor_ids"])["russia"]
     agreement = [lab for lab in lines if lab.startswith("median agreement date")]
     assert len(agreement) == 1
     x = lines[agreement[0]].get_xdata()[0]
@@ -102,7 +104,8 @@ def test_utility_draws_each_party_against_its_reservation(runs):
         )
         reservation = lines["reservation value (net of pending threats)"]
         np.testing.assert_allclose(reservation.get_ydata(), run.series["reservation_q"][:, 2, i])
-        assert lines["utility of the proposal"].get_color() == KNOWN[run.meta["actor_ids"][i]]
+        colour = actor_colours(run.meta["actor_ids"])[run.meta["actor_ids"][i]]
+        assert lines["utility of the proposal"].get_color() == colour
 
 
 def test_conditions_heatmap_shows_the_shares_recorded_per_round(runs):
@@ -190,7 +193,8 @@ def test_violations_first_violator_shares_cover_every_agreed_ceasefire(runs):
     fig = CHARTS["violations"](run)
     left, right = fig.axes[:2]
     assert sum(b.get_height() for b in _bars(right)) == pytest.approx(100)
-    russia = [b for b in _bars(left) if b.get_facecolor()[:3] == _rgb(KNOWN["russia"])]
+    colour = actor_colours(run.meta["actor_ids"])["russia"]
+    russia = [b for b in _bars(left) if b.get_facecolor()[:3] == _rgb(colour)]
     assert sum(b.get_height() for b in russia) == pytest.approx(100)  # all count classes
 
 
@@ -198,3 +202,38 @@ def _rgb(hex_colour: str) -> tuple:
     from matplotlib.colors import to_rgb
 
     return to_rgb(hex_colour)
+
+
+def test_any_scenarios_actors_get_visible_colours_by_their_order(tmp_path):
+    """Reproducer: colours were keyed to the default scenario's actor ids, so the first
+    actor of any other scenario was drawn in near-invisible yellow (#F0E442) on white."""
+    from sim.charts.style import ACTOR_PALETTE, MIN_CONTRAST, SERIES_COLOURS, contrast
+    from sim.run import simulate
+
+    assert contrast("#F0E442") < MIN_CONTRAST <= min(map(contrast, ACTOR_PALETTE))
+    assert min(contrast(c) for c in SERIES_COLOURS) >= MIN_CONTRAST
+    assert actor_colours(["north", "south", "mediator"]) == dict(
+        zip(["north", "south", "mediator"], ACTOR_PALETTE, strict=False)
+    )
+    two_party = load_scenario(Path(__file__).resolve().parents[2] / "data" / "two-party.toml")
+    run, _ = simulate(two_party, 30, 2)
+    fig = CHARTS["positions"](run)
+    actors = [
+        n for n, r in zip(run.meta["names"], run.meta["roles"], strict=True) if r != "supporter"
+    ]
+    lines = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
+    assert lines[actors[0]] == ACTOR_PALETTE[0]
+    assert all(contrast(lines[name]) >= MIN_CONTRAST for name in actors)
+
+
+def test_the_default_scenario_keeps_its_look():
+    """Order-based colours give the default's actors the colours they always had (the
+    light ones darkened): US blue, Russia vermilion, Ukraine orange."""
+    ids = load_scenario(DEFAULT_SCENARIO).actors
+    colours = actor_colours(list(ids))
+    assert (colours["united_states"], colours["russia"], colours["ukraine"]) == (
+        "#0072B2",
+        "#D55E00",
+        "#C78500",
+    )
+    assert len(set(colours.values())) == len(colours)  # seven actors, seven colours

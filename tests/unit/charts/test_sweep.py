@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +19,8 @@ from matplotlib.patches import Rectangle
 from sim.charts.sweep import SWEEP_CHARTS, sweep_charts
 from sim.results.sweep_dir import load_sweep, parameter_label
 from tests.support.sweep_dirs import BOUNDS, GRID, make_sweep_dir
+
+EXPERIMENTS = Path(__file__).resolve().parents[3] / "experiments"
 
 DESIGNS = {  # name -> make_sweep_dir arguments, expected charts
     "grid2": (
@@ -170,14 +175,36 @@ def test_sobol_bars_are_ranked_by_total_effect_with_their_intervals(sweeps):
     assert half == pytest.approx(sorted(r["ST_conf"] for r in rows))
 
 
-def test_parameter_labels_use_actor_names(sweeps):
+def test_parameter_labels_use_names_never_ids(sweeps):
+    """Reproducers: "threat 'waltz'" and "Russia: kursk red line never below" showed the
+    file's ids where a reader needs the names the scenario gives them."""
     facts = sweeps["grid2"].facts
     assert parameter_label("actors.russia.reservation", facts) == "Russia: reservation"
     assert parameter_label("actors.ukraine.stances.kursk.position", facts) == (
-        "Ukraine: kursk position"
+        "Ukraine, Ukrainian forces in Kursk: position"
     )
-    assert parameter_label("threats.waltz.credibility", facts) == "threat 'waltz': credibility"
+    assert parameter_label("actors.russia.stances.kursk.red_line.never_below", facts) == (
+        "Russia, Ukrainian forces in Kursk: red line never below"
+    )
+    assert parameter_label("threats.waltz.credibility", facts) == (
+        "United States threat to Russia: credibility"
+    )
+    assert parameter_label("actors.russia.spread.concession_rate", facts) == (
+        "Russia: spread of concession rate"
+    )
     assert parameter_label("negotiation.step_size", facts) == "negotiation: step size"
+
+
+@pytest.mark.parametrize("experiment", sorted(EXPERIMENTS.glob("*.toml")), ids=lambda p: p.stem)
+def test_no_shipped_sweep_parameter_is_labelled_with_an_id(experiment, sweeps):
+    facts = sweeps["grid2"].facts  # the default scenario, the base of every shipped sweep
+    ids = [*facts["actor_ids"], *facts["threat_ids"], *facts["issue_ids"]]
+    paths = list(tomllib.loads(experiment.read_text())["parameters"])
+    assert paths
+    for path in paths:
+        label = parameter_label(path, facts)
+        subject = label.rsplit(":", 1)[0]  # who or what; the field's own words follow
+        assert not any(re.search(rf"\b{i}\b", subject) for i in ids), label
 
 
 def test_parquet_summary_is_preferred_when_pyarrow_is_installed(tmp_path):

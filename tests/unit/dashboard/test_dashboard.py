@@ -88,10 +88,11 @@ def test_replicates_are_clamped_to_the_slider_range():
 
 def test_round_status_follows_the_phases(march):
     model = CeasefireModel(march, 100, 1)
-    assert round_status(model).startswith("Round 0 of 61: talks open on 2025-03-11")
+    span = "61 rounds (round 0 on 11 Mar 2025 to round 60 on 10 May 2025)"
+    assert round_status(model) == f"Talks open on 11 Mar 2025 · {span} · 100 replicates"
     model.step()
     model.step()
-    assert round_status(model).startswith("Round 2 of 61: talks up to 2025-03-12")
+    assert round_status(model).startswith("2 of 61 rounds played (up to round 1, 12 Mar 2025)")
     assert "100 of 100 replicates still negotiating" in round_status(model)
     while model.phase == "negotiation":
         model.step()
@@ -115,7 +116,8 @@ def test_evidence_shows_each_stance_with_its_paragraph_or_assumption(march):
     assert ukraine["Monitoring"]["basis"] == "assumption"
     assert sum(float(r["salience"].rstrip("%")) for r in rows) == pytest.approx(100, abs=3)
     profile = actor_profile(march, "russia")
-    assert "'waltz'" in profile["threats"] and profile["basis"] == "assumption"
+    assert profile["threats"].startswith("United States threat to Russia, issued 16 Mar 2025")
+    assert "waltz" not in profile["threats"] and profile["basis"] == "assumption"
 
 
 def test_missing_extra_is_one_line_with_the_install_command(monkeypatch):
@@ -175,3 +177,52 @@ def test_a_replay_is_the_run_continued():
     for name, column in original.outcomes().items():
         np.testing.assert_array_equal(to_the_end.outcomes()[name], column, err_msg=name)
     assert replayed(parameters, 50, overtaken=lambda: True) is None
+
+
+def test_chart_titles_name_the_levers_moved(march):
+    """Reproducer: dashboard charts kept the file's title after levers moved."""
+    from sim.charts import CHARTS
+    from sim.dashboard.levers import titled
+
+    assert DashboardModel(str(DEFAULT_SCENARIO), 5, 1).title == march.scenario.name
+    moved = {"threats.waltz.credibility": 0.9, "actors.russia.reservation": 0.7}
+    model = DashboardModel(str(DEFAULT_SCENARIO), 5, 1, levers=moved)
+    assert (
+        model.title
+        == titled(march, moved)
+        == (
+            f"{march.scenario.name}, levers moved: United States threat to Russia credibility 0.9 "
+            "(file: 0.4); Russia reservation value 0.7 (file: 0.84)"
+        )
+    )
+    model.step()
+    result = result_from_model(model)
+    result.meta["scenario_name"] = model.title  # as the page does
+    heading = CHARTS["positions"](result)._suptitle.get_text().replace("\n", " ")
+    assert "levers moved: United States threat to Russia credibility 0.9" in heading
+
+
+@pytest.mark.parametrize(
+    ("host", "exposed"),
+    [
+        ("0.0.0.0", "every network interface"),
+        ("::", "every network interface"),
+        ("192.0.2.7", "192.0.2.7"),
+        ("127.0.0.1", None),
+        ("::1", None),
+        ("localhost", None),
+    ],
+)
+def test_a_non_loopback_host_prints_what_it_exposes(monkeypatch, host, exposed):
+    """Reproducer: --host 0.0.0.0 served the dashboard to every interface without a word."""
+    calls = []
+    monkeypatch.setattr(server, "missing_packages", lambda: [])
+    monkeypatch.setattr(server, "serve", lambda *a, **k: calls.append(a) or 0)
+    result = CliRunner().invoke(app, ["dashboard", "--host", host, "--port", "8799"])
+    assert result.exit_code == 0 and len(calls) == 1
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    if exposed is None:
+        assert warnings == []
+    else:
+        (line,) = warnings
+        assert exposed in line and "port 8799" in line and "without authentication" in line

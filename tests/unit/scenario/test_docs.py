@@ -123,3 +123,96 @@ def test_a_scenario_without_a_scope_issue_is_rejected_as_the_docs_say():
         "no-scope.toml: issues: need an issue with id 'scope' (the ceasefire's scope decides "
         "the outcome class and how many violations it invites)"
     ]
+
+
+# --- README and sweep files agree with the code (docs drift) --------------------------------
+
+ROOT = DEFAULT_SCENARIO.parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXPERIMENTS = sorted((ROOT / "experiments").glob("*.toml"))
+
+
+def test_readme_sweep_lines_count_parameters_and_runs_from_the_files():
+    """Reproducer: the README said the Sobol sweep has 13 parameters (the file has 14)."""
+    sobol = tomllib.loads((ROOT / "experiments/sensitivity-march-2025.toml").read_text())
+    k, n, reps = len(sobol["parameters"]), sobol["sweep"]["samples"], sobol["sweep"]["replicates"]
+    runs = n * (k + 2) * reps
+    line = next(x for x in README.splitlines() if "sensitivity-march-2025.toml    #" in x)
+    assert f"Sobol' over {k} stances and levers, {runs / 1e6:.1f} M runs" in line
+    grid = tomllib.loads((ROOT / "experiments/pressure-vs-monitoring.toml").read_text())
+    axes = [p["range"]["num"] for p in grid["parameters"].values()]
+    line = next(x for x in README.splitlines() if "pressure-vs-monitoring.toml    #" in x)
+    assert " x ".join(map(str, [*axes, grid["sweep"]["replicates"]])) in line
+    mc = tomllib.loads((ROOT / "experiments/monte-carlo-march-2025.toml").read_text())
+    line = next(x for x in README.splitlines() if "monte-carlo-march-2025.toml    #" in x)
+    assert f"{mc['sweep']['replicates']:,} replicates" in line
+
+
+def test_readme_plot_lists_name_every_chart_of_the_registries():
+    """Reproducer: the `plot` lists omitted `acceptance` and `shares`."""
+    from sim.charts import CHARTS, FORMATS
+    from sim.charts.sweep import SWEEP_CHARTS
+
+    bullet = README[README.index("- `plot` writes") : README.index("- `compare` writes")]
+    run_part, sweep_part = bullet.split("for a sweep")
+    named = lambda text: re.findall(r"`([a-z_]+)`", text)  # noqa: E731
+    assert [n for n in named(run_part) if n != "plot"] == list(CHARTS)
+    assert named(sweep_part) == list(SWEEP_CHARTS)
+    for fmt in FORMATS:
+        assert fmt.upper() in bullet
+
+
+NUMBER_SAID = re.compile(r"(?:around|\(scenario(?: default)?) (-?\d+(?:\.\d+)?)")
+
+
+def _base_value(scenario, path: str) -> float:
+    """The scenario's value at a sweep path; a spread's path names the value it spreads."""
+    parts = [p for p in path.split(".") if p != "spread"]
+    node = scenario.model_dump()
+    for part in parts:
+        node = node[part]
+    return float(node)
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS, ids=[p.stem for p in EXPERIMENTS])
+def test_sweep_descriptions_quote_the_base_scenarios_values(experiment):
+    """Reproducer: the Monte Carlo sweep described Russia's concession rate as 'around 0.05'
+    where the scenario has 0.01. Every '(scenario X)' or 'around X' must be the value."""
+    data = tomllib.loads(experiment.read_text(encoding="utf-8"))
+    scenario = load_scenario(experiment.parent / data["sweep"]["base"])
+    checked = 0
+    for path, spec in data["parameters"].items():
+        said = NUMBER_SAID.findall(spec.get("description", ""))
+        for number in said:
+            assert float(number) == pytest.approx(_base_value(scenario, path)), (path, spec)
+            checked += 1
+    if experiment.stem != "pressure-vs-monitoring":  # its descriptions quote no number
+        assert checked >= 4
+
+
+def test_report_and_dashboard_count_the_rounds_alike(scenario):
+    """Reproducer: the dashboard said 'Round 0 of 61' where the report said 60 rounds."""
+    from sim.dashboard.panels import round_status
+    from sim.report.sections import scenario_section
+    from sim.scenario.describe import talks_span
+
+    span = talks_span(scenario.scenario.start_date, scenario.negotiation.rounds)
+    assert span == "61 rounds (round 0 on 11 Mar 2025 to round 60 on 10 May 2025)"
+    assert span in scenario_section(scenario, None)
+    from tests.conftest import NO_AGREEMENT
+
+    model = CeasefireModel(scenario, 20, 1, record="none", overrides=NO_AGREEMENT)
+    assert span in round_status(model)
+    while model.phase == "negotiation":  # no replicate can agree: the talks run to the end
+        model.step()
+    assert model.round == 61  # rounds 0..60 were played, as the phrase says
+    assert round_status(model) == "Run done: 61 of 61 rounds of talks, no agreement"
+
+
+def test_the_package_licence_is_an_spdx_expression_with_its_file():
+    """Reproducer: a cold build printed four setuptools licence-table deprecation warnings."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["license"] == "MIT"
+    for name in pyproject["project"]["license-files"]:
+        assert "MIT License" in (ROOT / name).read_text(encoding="utf-8")
+    assert "setuptools>=77" in pyproject["build-system"]["requires"]
