@@ -9,7 +9,7 @@ import typer
 
 from sim.scenario.errors import ScenarioError, printable
 from sim.scenario.load import DEFAULT_SCENARIO
-from sim.usage import OneLineErrors
+from sim.usage import OneLineErrors, check_range, fail, os_reason
 from sim.version import __version__
 
 MAX_REPLICATES = 10_000_000
@@ -42,26 +42,6 @@ def main(
     ),
 ) -> None:
     """Agent-based simulator of multi-party ceasefire negotiations."""
-
-
-def fail(lines: list[str] | str, code: int = 2) -> None:
-    """Print one-line errors to stderr and exit (no traceback); control characters in
-    what the lines echo (file names, ids) are escaped."""
-    for line in [lines] if isinstance(lines, str) else lines:
-        typer.echo(f"error: {printable(line)}", err=True)
-    raise typer.Exit(code)
-
-
-def check_range(option: str, value: int, lo: int, hi: int) -> None:
-    """Fail with ``error: --option: must be >= lo (got v)`` when ``value`` is out of range.
-
-    Checked in the command rather than by typer's ``min=``/``max=`` so that bad options
-    give the same one-line ``error:`` form as bad scenario files.
-    """
-    if value < lo:
-        fail(f"{option}: must be >= {lo:_} (got {value:_})")
-    if value > hi:
-        fail(f"{option}: must be <= {hi:_} (got {value:_})")
 
 
 @app.command()
@@ -149,7 +129,7 @@ def run(
     except (OutputError, ResourceError) as err:
         fail(str(err))
     except OSError as err:  # e.g. --out under a file, a read-only folder, a full disk
-        fail(f"{out_dir}: cannot write the run directory ({_os_reason(err)})")
+        fail(f"{out_dir}: cannot write the run directory ({os_reason(err)})")
     except KeyboardInterrupt:  # the temporary directory is already removed
         fail(f"interrupted; nothing was written to {out_dir}", code=130)
     out_dir = result.path
@@ -158,16 +138,6 @@ def run(
     typer.echo(headline(result.summary))
     written = "summary.json, outcomes.csv, series.csv" + (", charts/" if charts else "")
     typer.echo(f"Results in {out_dir}/ ({written})")
-
-
-def _os_reason(err: OSError) -> str:
-    """``runs/x is a file, not a directory`` or ``runs: Permission denied``."""
-    name = err.filename
-    if name is None:
-        return str(err.strerror or err)
-    if isinstance(err, FileExistsError) and not Path(name).is_dir():
-        return f"{name} is a file, not a directory"
-    return f"{name}: {err.strerror}"
 
 
 # --- further commands are registered below, one block per capability ----------------------
@@ -235,18 +205,10 @@ def sweep(
         typer.echo(str(err), err=True)
         raise typer.Exit(130) from None
     except OSError as err:
-        fail(f"{out_dir}: cannot write the sweep directory ({_os_reason(err)})")
+        fail(f"{out_dir}: cannot write the sweep directory ({os_reason(err)})")
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
-    skipped = report.runs - report.runs_new
-    typer.echo(
-        f"Sweep complete: {report.points:,} point{'s' * (report.points != 1)} x "
-        f"{report.replicates:,} replicates = "
-        f"{report.runs:,} runs ({report.runs_new:,} new in {report.seconds:.1f} s"
-        + (f", {report.rate:,.0f} runs/s" if report.runs_new else "")
-        + (f"; {skipped:,} already done" if skipped else "")
-        + ")."
-    )
+    typer.echo(report.headline())
     typer.echo(f"Results in {out_dir}/ (summarise with: ceasefire summarize {out_dir})")
 
 
@@ -273,7 +235,7 @@ def summarize(
     try:
         written = write_summary(summary)
     except OSError as err:  # a read-only folder, a full disk
-        fail(f"{directory}: cannot write the summary ({_os_reason(err)})")
+        fail(f"{directory}: cannot write the summary ({os_reason(err)})")
     console = Console()
     if not console.is_terminal:  # a file or pipe: no wrapping at 80 columns
         console = Console(width=max(console.width, 200))
@@ -337,7 +299,7 @@ def report(
     except ReportError as err:
         fail(str(err))
     except OSError as err:  # a read-only folder, a full disk
-        fail(f"{out or directory / 'report.html'}: cannot write the report ({_os_reason(err)})")
+        fail(f"{out or directory / 'report.html'}: cannot write the report ({os_reason(err)})")
     size = path.stat().st_size / 1e6
     typer.echo(f"Report in {path} ({size:.1f} MB, self-contained)")
 
@@ -363,7 +325,7 @@ def plot(
     except (ReportError, OutputError) as err:
         fail(str(err))
     except OSError as err:  # a read-only folder, a full disk
-        fail(f"{out or directory / 'charts'}: cannot write the charts ({_os_reason(err)})")
+        fail(f"{out or directory / 'charts'}: cannot write the charts ({os_reason(err)})")
     for path in written:
         typer.echo(str(path))
 
@@ -397,7 +359,7 @@ def compare(
     except (CompareError, OutputError) as err:
         fail(str(err))
     except OSError as err:
-        fail(f"{out or 'runs/compare'}: cannot write the comparison ({_os_reason(err)})")
+        fail(f"{out or 'runs/compare'}: cannot write the comparison ({os_reason(err)})")
     typer.echo(text)
     typer.echo(f"Comparison in {target}/ (compare.html, differences.csv, charts)")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pydantic
 import typer
@@ -63,3 +64,33 @@ def usage_line(err: click_errors.ClickException) -> str:
             message = f"{max(names, key=len)}: {err.message.rstrip('.')}"
     ctx = getattr(err, "ctx", None)
     return message + (f" (see {ctx.command_path} --help)" if ctx is not None else "")
+
+
+def fail(lines: list[str] | str, code: int = 2) -> None:
+    """Print one-line errors to stderr and exit (no traceback); control characters in
+    what the lines echo (file names, ids) are escaped."""
+    for line in [lines] if isinstance(lines, str) else lines:
+        typer.echo(f"error: {printable(line)}", err=True)
+    raise typer.Exit(code)
+
+
+def check_range(option: str, value: int, lo: int, hi: int) -> None:
+    """Fail with ``error: --option: must be >= lo (got v)`` when ``value`` is out of range.
+
+    Checked in the command rather than by typer's ``min=``/``max=`` so that bad options
+    give the same one-line ``error:`` form as bad scenario files.
+    """
+    if value < lo:
+        fail(f"{option}: must be >= {lo:_} (got {value:_})")
+    if value > hi:
+        fail(f"{option}: must be <= {hi:_} (got {value:_})")
+
+
+def os_reason(err: OSError) -> str:
+    """``runs/x is a file, not a directory`` or ``runs: Permission denied``."""
+    name = err.filename
+    if name is None:
+        return str(err.strerror or err)
+    if isinstance(err, FileExistsError) and not Path(name).is_dir():
+        return f"{name} is a file, not a directory"
+    return f"{name}: {err.strerror}"

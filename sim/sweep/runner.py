@@ -78,6 +78,18 @@ class SweepReport:
     def rate(self) -> float:
         return self.runs_new / self.seconds if self.seconds > 0 else float("nan")
 
+    def headline(self) -> str:
+        """The line `ceasefire sweep` prints when it is done."""
+        skipped = self.runs - self.runs_new
+        return (
+            f"Sweep complete: {self.points:,} point{'s' * (self.points != 1)} x "
+            f"{self.replicates:,} replicates = "
+            f"{self.runs:,} runs ({self.runs_new:,} new in {self.seconds:.1f} s"
+            + (f", {self.rate:,.0f} runs/s" if self.runs_new else "")
+            + (f"; {skipped:,} already done" if skipped else "")
+            + ")."
+        )
+
 
 def run_sweep(
     experiment: str | Path,
