@@ -13,12 +13,23 @@ from typing import Any
 
 from sim.scenario.errors import ScenarioError
 
+MAX_FILE_BYTES = 1 << 20  # input files are hand-written: the largest shipped is ~30 kB
+
 
 def read_text(path: Path) -> str:
-    """The file's text as stored (no newline translation), or a one-line ScenarioError."""
+    """The file's text as stored (no newline translation), or a one-line ScenarioError.
+
+    A file over :data:`MAX_FILE_BYTES` is refused before it is parsed: tomllib reads a long
+    string at about 2 MB/s, so a 10 MB name would hold `validate` for most of a minute."""
     label = str(path)
     try:
-        return path.read_bytes().decode("utf-8")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ScenarioError(
+                [f"{label}: file too large (more than {MAX_FILE_BYTES // 1024:,} KiB)"]
+            )
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError([f"{label}: file not found"]) from None
     except IsADirectoryError:
