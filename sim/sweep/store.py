@@ -135,7 +135,8 @@ def check_resumable(out: Path, manifest: dict, experiment_label: str) -> dict:
     try:
         stored = json.loads(path.read_text())
     except (OSError, ValueError) as err:
-        raise SweepDirError(f"{path}: unreadable ({err}); choose another --out") from None
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise SweepDirError(f"{path}: unreadable ({reason}); choose another --out") from None
     for key, what in (("experiment_sha256", "experiment"), ("scenario_sha256", "base scenario")):
         if stored.get(key) != manifest[key]:
             raise SweepDirError(

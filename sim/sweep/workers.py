@@ -164,8 +164,8 @@ def run_on_dask(tasks: Iterable[ChunkTask], scenario: Scenario, client) -> Itera
                 result = future.result()
             except OSError as err:
                 raise SweepDirError(
-                    f"a Dask worker could not write its part ({err}); the output directory "
-                    "must be on a file system every worker sees at the same path"
+                    f"a Dask worker could not write its part ({err.strerror or err}); the output "
+                    "directory must be on a file system every worker sees at the same path"
                 ) from None
             yield result
             futures.remove(future)
