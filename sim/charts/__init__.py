@@ -1,7 +1,9 @@
 """Charts drawn from stored results (never from a running model).
 
-``CHARTS`` (one run) and ``SWEEP_CHARTS`` (a summarised sweep) map a chart name to a
-function ``chart(result) -> matplotlib Figure``; ``save_charts`` writes any of them to files.
+``CHARTS`` (one run), ``SWEEP_CHARTS`` (a summarised sweep) and ``COMPARE_CHARTS`` (runs
+compared) are registries (:mod:`sim.charts.registry`): each maps a chart name to a
+:class:`Chart`, called as ``chart(result) -> matplotlib Figure`` and carrying the caption the
+report prints under it; ``save_charts`` writes any of them to files.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from sim.charts.registry import Chart
 from sim.charts.run import CHARTS
 from sim.results.atomic import write_files
 from sim.results.claim import SIGNATURE, OutputError, is_signed
 
-__all__ = ["CHARTS", "save_chart", "save_charts", "save_figure"]
+__all__ = ["CHARTS", "Chart", "save_chart", "save_charts", "save_figure"]
 
 FORMATS = ("png", "svg", "pdf")  # pdf: vector, for papers
 METADATA = {  # only the tool's name: no date, no URL, and the mark `plot` replaces by

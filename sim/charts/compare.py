@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.charts.primitives import OUTCOME_NAMES, share_bar
+from sim.charts.registry import Chart, registry
 from sim.charts.style import (
     SERIES_COLOURS,
     date_axis,
@@ -140,8 +141,23 @@ def compare_agreement_dates_chart(runs: list[RunResult]) -> Figure:
     return fig
 
 
-COMPARE_CHARTS = {
-    "outcomes": compare_outcomes_chart,
-    "survival": compare_survival_chart,
-    "agreement_dates": compare_agreement_dates_chart,
-}
+COMPARE_CHARTS = registry(
+    Chart(
+        "outcomes",
+        compare_outcomes_chart,
+        "Share of replicates in each outcome class, one colour per run; whiskers are "
+        "95% Wilson intervals.",
+    ),
+    Chart(
+        "survival",
+        compare_survival_chart,
+        "Share of agreed ceasefires still holding each day (Kaplan–Meier), with 95% "
+        "Greenwood bands; only agreed replicates enter.",
+    ),
+    Chart(
+        "agreement_dates",
+        compare_agreement_dates_chart,
+        "Top: share of replicates agreed by each date, with 95% bands. Bottom: "
+        "share agreeing on each day.",
+    ),
+)

@@ -1,9 +1,9 @@
 """Chart functions for one run: result tables in, a matplotlib Figure out (here: outcomes).
 
 Every function takes a :class:`~sim.results.run_dir.RunResult` (read from a run directory, or made
-in memory by ``sim.run.simulate``) and never runs the model. ``CHARTS`` lists them in
-the order a reader meets them in the report; the CLI, the report and the dashboard all draw
-from this one registry, so a chart is defined in exactly one place.
+in memory by ``sim.run.simulate``) and never runs the model. ``CHARTS`` lists them, each with
+its caption, in the order a reader meets them in the report; the CLI, the report and the
+dashboard all draw from this one registry, so a chart is defined in exactly one place.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sim.charts.primitives import (
     share_bar,
     subtitle,
 )
+from sim.charts.registry import Chart, registry
 from sim.charts.style import (
     MUTED,
     OUTCOME_COLOURS,
@@ -232,14 +233,67 @@ def violations_chart(run: RunResult) -> Figure:
     return fig
 
 
-CHARTS = {
-    "positions": positions_chart,
-    "utility": utility_chart,
-    "acceptance": acceptance_chart,
-    "conditions": conditions_chart,
-    "outcomes": outcome_chart,
-    "agreement_dates": agreement_dates_chart,
-    "agreed_terms": agreed_terms_chart,
-    "survival": survival_chart,
-    "violations": violations_chart,
-}
+CHARTS = registry(
+    Chart(
+        "positions",
+        positions_chart,
+        "Each panel is one issue on its 0–1 scale (poles written under the title). "
+        "Lines are the median position of the mediator and each party; shading holds the "
+        "middle 50% and 90% of replicates. The black dashed line is the mediator's proposal; "
+        "the dotted line the median agreement date. Replicates that agreed keep their final "
+        "positions, so the bands widen after agreements start.",
+    ),
+    Chart(
+        "utility",
+        utility_chart,
+        "A party accepts when the proposal's utility to it (coloured) reaches its "
+        "reservation value (grey, net of pending threats). Where the coloured line crosses the "
+        "grey one, agreement becomes likely; shading shows the spread across replicates.",
+    ),
+    Chart(
+        "acceptance",
+        acceptance_chart,
+        "For each veto player, how it answered the proposal each day among the "
+        "replicates still negotiating: reject (grey), conditional yes (light blue) or accept "
+        "(green), stacked to 100%; the dashed line is the share of all replicates still "
+        "negotiating, so the stack describes fewer replicates as agreements are reached.",
+    ),
+    Chart(
+        "conditions",
+        conditions_chart,
+        "When a party rejects, it names the issues that keep the proposal below "
+        "its reservation value. Colour: share of the replicates still negotiating that day "
+        "naming the issue (top panel: how many are still negotiating).",
+    ),
+    Chart(
+        "outcomes",
+        outcome_chart,
+        "Share of replicates ending in no agreement, a partial ceasefire or a "
+        "comprehensive one; whiskers and numbers in brackets are 95% Wilson intervals.",
+    ),
+    Chart(
+        "agreement_dates",
+        agreement_dates_chart,
+        "Bars: share of all replicates agreeing on each day. Line: share "
+        "agreed by each date, with its 95% interval (right axis).",
+    ),
+    Chart(
+        "agreed_terms",
+        agreed_terms_chart,
+        "Among replicates that agreed, the distribution of the agreed value on "
+        "each issue; the black line is the median.",
+    ),
+    Chart(
+        "survival",
+        survival_chart,
+        "Kaplan–Meier estimate of the share of agreed ceasefires still holding each "
+        "day, with its 95% Greenwood (log-log) interval. Ceasefires that last the full duration "
+        "are censored there.",
+    ),
+    Chart(
+        "violations",
+        violations_chart,
+        "Left: how many violations each side commits in an agreed ceasefire. "
+        "Right: which side violated first (whiskers: 95% Wilson intervals).",
+    ),
+)

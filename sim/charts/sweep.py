@@ -3,7 +3,8 @@
 Which charts apply depends on the design: a line with interval bands for one varied
 parameter, heatmaps over the first two parameters of a grid, main-effect panels for two
 or more parameters, ranked Sobol indices when ``sobol.csv`` exists. ``sweep_charts(sweep)``
-returns the ones that apply, in report order; ``SWEEP_CHARTS`` lists them all.
+returns the ones that apply, in report order; ``SWEEP_CHARTS`` lists them all, each with
+its caption.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.charts.primitives import label_share, share_bar
+from sim.charts.registry import Chart, registry
 from sim.charts.style import (
     SEQUENTIAL,
     SERIES_COLOURS,
@@ -321,15 +323,49 @@ def shares_chart(sweep: SweepResult) -> Figure:
     return fig
 
 
-SWEEP_CHARTS = {
-    "shares": shares_chart,
-    "response": response_chart,
-    "heatmap_agreement": heatmap_agreement_chart,
-    "heatmap_comprehensive": heatmap_comprehensive_chart,
-    "heatmap_survives": heatmap_survives_chart,
-    "main_effects": main_effects_chart,
-    "sobol": sobol_chart,
-}
+SWEEP_CHARTS = registry(
+    Chart(
+        "shares",
+        shares_chart,
+        "Shares of all replicates (survival: of agreed ceasefires) with 95% Wilson "
+        "intervals; no parameter varies in this sweep.",
+    ),
+    Chart(
+        "response",
+        response_chart,
+        "Outcome shares at each value of the varied parameter, with 95% Wilson "
+        "intervals (bands). Survival is a share of agreed ceasefires only.",
+    ),
+    Chart(
+        "heatmap_agreement",
+        heatmap_agreement_chart,
+        "Share of replicates reaching agreement in each cell of the grid; "
+        "the axes carry the grid values.",
+    ),
+    Chart(
+        "heatmap_comprehensive",
+        heatmap_comprehensive_chart,
+        "Share of replicates ending in a comprehensive ceasefire.",
+    ),
+    Chart(
+        "heatmap_survives",
+        heatmap_survives_chart,
+        "Share of agreed ceasefires that hold for their whole duration "
+        "(grey: no agreement in that cell).",
+    ),
+    Chart(
+        "main_effects",
+        main_effects_chart,
+        "Each panel: outcome shares against one parameter, pooling the design "
+        "points over the other parameters (sampled designs are binned into equal-count groups).",
+    ),
+    Chart(
+        "sobol",
+        sobol_chart,
+        "How much of the variance of each outcome each parameter explains: first-order "
+        "S1 (alone) and total ST (with all its interactions), ranked by ST.",
+    ),
+)
 
 
 def sweep_charts(sweep: SweepResult) -> dict:

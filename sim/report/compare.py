@@ -14,15 +14,6 @@ from sim.results.atomic import write_atomically
 from sim.results.claim import claimed
 from sim.results.run_dir import RunResult
 
-CAPTIONS = {
-    "outcomes": "Share of replicates in each outcome class, one colour per run; whiskers are "
-    "95% Wilson intervals.",
-    "survival": "Share of agreed ceasefires still holding each day (Kaplan–Meier), with 95% "
-    "Greenwood bands; only agreed replicates enter.",
-    "agreement_dates": "Top: share of replicates agreed by each date, with 95% bands. Bottom: "
-    "share agreeing on each day.",
-}
-
 
 def render_html(runs: list[RunResult], rows: list[Row], directories: list[Path]) -> str:
     from sim.charts.compare import COMPARE_CHARTS, colour, run_label
@@ -61,8 +52,7 @@ def render_html(runs: list[RunResult], rows: list[Row], directories: list[Path])
     )
     diffs = table(HEADER, [format_rows(r) for r in rows], numeric=(2, 3, 4, 5, 6))
     charts = "".join(
-        figure_html(name, chart(runs), esc(CAPTIONS[name]))
-        for name, chart in COMPARE_CHARTS.items()
+        figure_html(name, chart(runs), esc(chart.caption)) for name, chart in COMPARE_CHARTS.items()
     )
     command = (
         "ceasefire compare " + " ".join(str(d) for d in directories) + " --out <new directory>"

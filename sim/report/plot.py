@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.results.open import ReportError, open_results
 from sim.results.run_dir import RunResult
 from sim.results.sweep_dir import SweepResult
 
+if TYPE_CHECKING:
+    from sim.charts.registry import Chart
 
-def charts_for(result: RunResult | SweepResult) -> dict[str, Callable]:
-    """The chart functions that apply to a run or to this sweep's design."""
+
+def charts_for(result: RunResult | SweepResult) -> dict[str, Chart]:
+    """The charts (with their captions) that apply to a run or to this sweep's design."""
     from sim.charts import CHARTS
     from sim.charts.sweep import sweep_charts
 

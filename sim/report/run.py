@@ -33,35 +33,6 @@ from sim.results.sweep_dir import SweepResult, threat_label
 
 __all__ = ["ReportError", "render_run_report", "write_report"]
 
-CAPTIONS = {
-    "positions": "Each panel is one issue on its 0–1 scale (poles written under the title). "
-    "Lines are the median position of the mediator and each party; shading holds the "
-    "middle 50% and 90% of replicates. The black dashed line is the mediator's proposal; "
-    "the dotted line the median agreement date. Replicates that agreed keep their final "
-    "positions, so the bands widen after agreements start.",
-    "utility": "A party accepts when the proposal's utility to it (coloured) reaches its "
-    "reservation value (grey, net of pending threats). Where the coloured line crosses the "
-    "grey one, agreement becomes likely; shading shows the spread across replicates.",
-    "acceptance": "For each veto player, how it answered the proposal each day among the "
-    "replicates still negotiating: reject (grey), conditional yes (light blue) or accept "
-    "(green), stacked to 100%; the dashed line is the share of all replicates still "
-    "negotiating, so the stack describes fewer replicates as agreements are reached.",
-    "conditions": "When a party rejects, it names the issues that keep the proposal below "
-    "its reservation value. Colour: share of the replicates still negotiating that day "
-    "naming the issue (top panel: how many are still negotiating).",
-    "outcomes": "Share of replicates ending in no agreement, a partial ceasefire or a "
-    "comprehensive one; whiskers and numbers in brackets are 95% Wilson intervals.",
-    "agreement_dates": "Bars: share of all replicates agreeing on each day. Line: share "
-    "agreed by each date, with its 95% interval (right axis).",
-    "agreed_terms": "Among replicates that agreed, the distribution of the agreed value on "
-    "each issue; the black line is the median.",
-    "survival": "Kaplan–Meier estimate of the share of agreed ceasefires still holding each "
-    "day, with its 95% Greenwood (log-log) interval. Ceasefires that last the full duration "
-    "are censored there.",
-    "violations": "Left: how many violations each side commits in an agreed ceasefire. "
-    "Right: which side violated first (whiskers: 95% Wilson intervals).",
-}
-
 
 def _share_row(label: str, share: dict | None, of: str) -> list:
     if not share or not share.get("n"):
@@ -185,7 +156,7 @@ def render_run_report(run: RunResult, scenario, problem: str | None = None) -> s
         figure_html(
             name,
             chart(run),
-            f"<b>{esc(name.replace('_', ' ').capitalize())}.</b> " + esc(CAPTIONS.get(name, "")),
+            f"<b>{esc(name.replace('_', ' ').capitalize())}.</b> " + esc(chart.caption),
         )
         for name, chart in charts_for(run).items()
     )

@@ -15,22 +15,6 @@ from sim.report.sections import (
 from sim.results.summary import counted
 from sim.results.sweep_dir import SweepResult, parameter_label
 
-SWEEP_CAPTIONS = {
-    "shares": "Shares of all replicates (survival: of agreed ceasefires) with 95% Wilson "
-    "intervals; no parameter varies in this sweep.",
-    "response": "Outcome shares at each value of the varied parameter, with 95% Wilson "
-    "intervals (bands). Survival is a share of agreed ceasefires only.",
-    "heatmap_agreement": "Share of replicates reaching agreement in each cell of the grid; "
-    "the axes carry the grid values.",
-    "heatmap_comprehensive": "Share of replicates ending in a comprehensive ceasefire.",
-    "heatmap_survives": "Share of agreed ceasefires that hold for their whole duration "
-    "(grey: no agreement in that cell).",
-    "main_effects": "Each panel: outcome shares against one parameter, pooling the design "
-    "points over the other parameters (sampled designs are binned into equal-count groups).",
-    "sobol": "How much of the variance of each outcome each parameter explains: first-order "
-    "S1 (alone) and total ST (with all its interactions), ranked by ST.",
-}
-
 
 def _declared(spec: dict) -> str:
     """A parameter's declaration as the user wrote it: floats without binary noise
@@ -155,8 +139,7 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
         figure_html(
             name,
             chart(sweep),
-            f"<b>{esc(name.replace('_', ' ').capitalize())}.</b> "
-            + esc(SWEEP_CAPTIONS.get(name, "")),
+            f"<b>{esc(name.replace('_', ' ').capitalize())}.</b> " + esc(chart.caption),
         )
         for name, chart in charts_for(sweep).items()
     )
