@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.report.html import esc, figure_html
 from sim.results.open import ReportError, open_results
 from sim.results.run_dir import RunResult
 from sim.results.sweep_dir import SweepResult
@@ -19,6 +20,18 @@ def charts_for(result: RunResult | SweepResult) -> dict[str, Chart]:
     from sim.charts.sweep import sweep_charts
 
     return sweep_charts(result) if isinstance(result, SweepResult) else dict(CHARTS)
+
+
+def charts_html(result: RunResult | SweepResult) -> str:
+    """Every chart that applies to ``result`` as report figures, each with its caption."""
+    return "".join(
+        figure_html(
+            name,
+            chart(result),
+            f"<b>{esc(name.replace('_', ' ').capitalize())}.</b> " + esc(chart.caption),
+        )
+        for name, chart in charts_for(result).items()
+    )
 
 
 def plot_directory(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.report.html import esc, figure_html, interval, page, pct, section, table
-from sim.report.plot import charts_for
+from sim.report.html import esc, interval, page, pct, section, table
+from sim.report.plot import charts_html
 from sim.report.sections import (
     _scenario,
     evidence_section,
@@ -152,14 +152,7 @@ def render_run_report(run: RunResult, scenario, problem: str | None = None) -> s
                     "model output",
                 )
             )
-    charts = "".join(
-        figure_html(
-            name,
-            chart(run),
-            f"<b>{esc(name.replace('_', ' ').capitalize())}.</b> " + esc(chart.caption),
-        )
-        for name, chart in charts_for(run).items()
-    )
+    charts = charts_html(run)
     n, seed = meta["replicates"], meta["seed"]
     command = (
         f"ceasefire run {run.path / 'scenario.toml'} -n {n} --seed {seed} --out <new directory>"

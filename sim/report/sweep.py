@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.report.html import Raw, esc, figure_html, interval, page, pct, section, table
-from sim.report.plot import charts_for
+from sim.report.html import Raw, esc, interval, page, pct, section, table
+from sim.report.plot import charts_html
 from sim.report.sections import (
     evidence_section,
     reproduce_section,
@@ -135,14 +135,7 @@ def sweep_table(sweep: SweepResult, limit: int = 60) -> str:
 
 def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None) -> str:
     m = sweep.manifest
-    charts = "".join(
-        figure_html(
-            name,
-            chart(sweep),
-            f"<b>{esc(name.replace('_', ' ').capitalize())}.</b> " + esc(chart.caption),
-        )
-        for name, chart in charts_for(sweep).items()
-    )
+    charts = charts_html(sweep)
     if not charts:
         charts = '<p class="note">No chart applies: the design varies no parameter.</p>'
     scenario_name = sweep.facts.get("scenario_name", "")
