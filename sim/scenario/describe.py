@@ -1,8 +1,9 @@
 """A scenario's evidence in words: what each stance rests on, and its red line.
 
-Every actor, stance, front, track and threat either cites article paragraphs (``evidence = "P6: ..."``)
-or states an ``assumption``. The run report (HTML) and the dashboard's evidence panel
-(text) both show it from here, so the two never disagree on what a stance rests on.
+Every actor, stance, front, track and threat either cites article paragraphs
+(``evidence = "P6: ..."``) or states an ``assumption``. The run report (HTML) and the
+dashboard's evidence panel (text) both show it from here, so the two never disagree on
+what a stance rests on.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Dotted paths into a scenario: the one place that reads the schema's structure.
 
 A dotted path from a scenario file (``actors.russia.stances.kursk.position``,
-``fronts.kursk.drift``, ``fronts.kursk.beliefs.russia.sd``) names one number. :func:`locate` maps it to the parameter array and index the engine works on (or to
+``fronts.kursk.drift``, ``fronts.kursk.beliefs.russia.sd``) names one number.
+:func:`locate` maps it to the parameter array and index the engine works on (or to
 the uncertain value a ``spread`` entry widens), :func:`path_bounds` to the interval the
 schema allows, and :func:`schema_node` follows it through the pydantic models. Events,
 sweeps, dashboard levers, error messages and the field reference all read the schema
@@ -102,8 +103,9 @@ class Location:
 
     ``kind == "array"``: the number is ``array[(replicate, *index)]`` of the engine's
     parameters (``impl_<field>`` for the implementation table). Index order follows the
-    arrays of docs/model.md: actors before fronts (``front_cost[r, actor, front]``). ``kind == "spread"``: the
-    path is a ``spread`` entry, and ``target`` is the dotted path of the value it widens.
+    arrays of docs/model.md: actors before fronts (``front_cost[r, actor, front]``).
+    ``kind == "spread"``: the path is a ``spread`` entry, and ``target`` is the dotted path
+    of the value it widens.
     """
 
     array: str
