@@ -202,9 +202,9 @@ class Parameters:
     impl: dict[str, np.ndarray]
     # outcome classes (structural)
     compliance_issue: int  # issue index, -1 none
-    compliance_min: float
+    compliance_min: np.ndarray  # (R,)
     definitive_issue: int
-    definitive_min: float
+    definitive_min: np.ndarray  # (R,)
     events: list[ScheduledChange] = field(default_factory=list)  # by day, then file order
 
     @property
@@ -444,9 +444,9 @@ def build_parameters(
            for f in THREAT_ARRAYS},
         impl=_implementation(s, R),
         compliance_issue=_issue_index(issues, out.compliance_issue),
-        compliance_min=float(out.compliance_min),
+        compliance_min=np.full(R, float(out.compliance_min)),
         definitive_issue=_issue_index(issues, out.definitive_issue),
-        definitive_min=float(out.definitive_min),
+        definitive_min=np.full(R, float(out.definitive_min)),
     )
 
     spreads = _scenario_spreads(s)
