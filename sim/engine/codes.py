@@ -59,3 +59,53 @@ def violator_name(code: int, actor_ids: list[str] | tuple[str, ...]) -> str:
 def outcome_names(codes: np.ndarray) -> np.ndarray:
     """Labels for an array of outcome codes."""
     return np.asarray(OUTCOME_LABELS, dtype=object)[np.asarray(codes, dtype=np.int64)]
+
+
+class _Labelled(IntEnum):
+    """An enum whose ``label`` is its lowercase name (the spelling tables show)."""
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Coverage(_Labelled):
+    """What a deal halts: some fronts (partial) or all of them (comprehensive)."""
+
+    PARTIAL = 0
+    COMPREHENSIVE = 1
+
+
+class DealClass(_Labelled):
+    """The ETH/PRIO classes: a bare cessation, one with compliance mechanisms, a definitive one."""
+
+    BARE = 0
+    COMPLIANCE = 1
+    DEFINITIVE = 2
+
+
+class Side(_Labelled):
+    """Who commits: one party (a unilateral truce), the two parties, or more."""
+
+    UNILATERAL = 0
+    BILATERAL = 1
+    MULTILATERAL = 2
+
+
+class EndReason(_Labelled):
+    """How a deal ended; the two *_AT_HORIZON codes are the censored ones."""
+
+    IN_FORCE_AT_HORIZON = 0
+    BREAKDOWN = 1
+    EXPIRED = 2
+    REPLACED = 3
+    LAPSED = 4
+    PENDING_AT_HORIZON = 5
+
+
+class Purpose(_Labelled):
+    """Why a track exists: a general ceasefire, a sectoral truce, a humanitarian pause."""
+
+    GENERAL = 0
+    SECTORAL = 1
+    HUMANITARIAN = 2
