@@ -43,6 +43,7 @@ class World:
         self.aspiration = p.aspiration.copy()
         self.package = p.track_opening.copy()  # (R, T, K): last tabled (or the opening)
         self.tabled = np.zeros((R, T), dtype=bool)
+        self.agreed_terms = np.full((R, T, K), np.nan)  # of the last deal on each track
         self.lo = np.full((R, N, T), -1.0)
         self.hi = np.full((R, N, T), 1.0)
         self.answers = np.full((R, N, T), -1, dtype=np.int8)  # at the last session, -1 none
@@ -89,7 +90,7 @@ class World:
         self.influence_matrix()
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
 
-    # --- quantities read by several phases ----------------------------------------------------
+    # --- quantities read by several phases --------------------------------------------------
 
     def influence_matrix(self) -> None:
         """Row-normalised ties x capability (Friedkin & Johnsen 1990), recomputed on events."""
@@ -103,7 +104,7 @@ class World:
         """(R, F) bool: fronts fought today (not halted by a deal in force, not decided)."""
         return ~self.book.halted() & ~self.decided
 
-    # --- 1. events ------------------------------------------------------------------------------
+    # --- 1. events --------------------------------------------------------------------------
 
     def apply_events(self, day: int, bounds: dict) -> None:
         p = self.p
@@ -123,7 +124,7 @@ class World:
             self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
             self.influence_matrix()
 
-    # --- 2-3. battlefield and beliefs -----------------------------------------------------------
+    # --- 2-3. battlefield and beliefs -------------------------------------------------------
 
     def fight(self, day: int) -> None:
         """Control moves on active fronts; decided fronts settle their tied issues; the
@@ -160,7 +161,7 @@ class World:
                 p.red_low, p.red_high, self.control, p.control0, p.issue_front
             )
 
-    # --- 4. deals in force ----------------------------------------------------------------------
+    # --- 4. deals in force ------------------------------------------------------------------
 
     def keep_deals(self, day: int) -> None:
         """Consent attempts of pending deals' implementers, then the competing risks."""
@@ -200,11 +201,10 @@ class World:
 
     def book_terms(self, rows: np.ndarray, t: int) -> np.ndarray:
         """The agreed terms of the live deals on track ``t`` (status quo where undecided)."""
-        ids = self.book.row[rows, t]
-        terms = self.book._terms[ids]
-        return np.where(np.isnan(terms), self.status_quo[rows], terms)
+        terms = self.agreed_terms[rows, t]
+        return np.where(self.p.track_issues[t], terms, self.status_quo[rows])
 
-    # --- the value of a package ------------------------------------------------------------------
+    # --- the value of a package -------------------------------------------------------------
 
     def open_issues(self, rows: np.ndarray, t: int) -> np.ndarray:
         """(S, K) bool: the track's issues not yet settled on the battlefield."""
@@ -243,7 +243,7 @@ class World:
         loss = talks.losses(package, pos, sal, decide)
         return value, over, loss
 
-    # --- 6. talks ---------------------------------------------------------------------------------
+    # --- 6. talks ---------------------------------------------------------------------------
 
     def open_tracks(self) -> np.ndarray:
         """(R, T) bool: tracks on which a package can be tabled today."""
@@ -319,7 +319,9 @@ class World:
         rejects = ~yes & self.is_party[None, :]
         self.named[rows, :, t] = talks.conditions(loss, -perceived, over, tol, rejects)
         conditional = p.accepts_only_with.any(axis=1)[None, :]
-        code = np.where(yes, np.where(conditional, Answer.CONDITIONAL, Answer.ACCEPT), Answer.REJECT)
+        code = np.where(
+            yes, np.where(conditional, Answer.CONDITIONAL, Answer.ACCEPT), Answer.REJECT
+        )
         self.answers[rows, :, t] = code
         self.offer_value[rows, :, t] = value
         self.accepted_today[rows, :, t] = yes
@@ -336,10 +338,11 @@ class World:
         needs[rows] = waiting.any(axis=1)
         side = Side.BILATERAL if len(self.parties) <= 2 else Side.MULTILATERAL
         self.book.agree(mask, t, day, full_terms, needs, side, p.mediator >= 0)
+        self.agreed_terms[rows, t] = terms
         if not p.mechanisms.tracks:
             self.ended[rows] = True
 
-    # --- 7. unilateral truces ---------------------------------------------------------------------
+    # --- 7. unilateral truces ---------------------------------------------------------------
 
     def truces(self, day: int) -> None:
         p = self.p
@@ -363,7 +366,7 @@ class World:
                 u < chance[:, i], int(i), day, every, GESTURE_DAYS, Purpose.GENERAL
             )
 
-    # --- 8. concession and influence --------------------------------------------------------------
+    # --- 8. concession and influence --------------------------------------------------------
 
     def concede_inputs(self) -> bool:
         """Today's cost of war and pressure for the parties' concession (False: switched off).
@@ -389,11 +392,9 @@ class World:
         pulled = np.matmul(self.w_influence[rows], pos)
         rate = p.influence_rate[rows, None, None] * self.has_ties[rows][:, :, None]
         moved = pos + rate * (pulled - pos)
-        self.position[rows] = rules.clip_to_red_lines(
-            moved, p.red_low[rows], p.red_high[rows]
-        )
+        self.position[rows] = rules.clip_to_red_lines(moved, p.red_low[rows], p.red_high[rows])
 
-    # --- 9. walk-outs -------------------------------------------------------------------------------
+    # --- 9. walk-outs -----------------------------------------------------------------------
 
     def walk_out(self, day: int) -> None:
         """Daily hazard h0 x escalation_factor^escalation of a walk-out; resume by chance."""
@@ -402,7 +403,7 @@ class World:
             return
         u = rng.uniform(p.seed, p.replicate, day, "walkout")
         escalation = self.coercion.count + self.book.breakdowns
-        hazard = p.walkout_hazard * p.walkout_escalation ** escalation
+        hazard = p.walkout_hazard * p.walkout_escalation**escalation
         leave = ~self.broken_off & ~self.ended & (u < hazard)
         back = self.broken_off & (u < p.resume_chance)
         self.walkouts += leave
