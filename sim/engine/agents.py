@@ -156,16 +156,9 @@ class Mediator(Negotiator):
         chance = np.where(needed, chance, 1.0)
         if self.index >= 0:
             med = self.index
-            own = w.salience[rows, med][:, None]
+            pos, own = w.position[rows, med : med + 1], w.salience[rows, med : med + 1]
             u_med = np.stack(
-                [
-                    rules.utility(
-                        cands[:, c],
-                        w.position[rows, med : med + 1],
-                        w.salience[rows, med : med + 1],
-                    )[:, 0]
-                    for c in range(cands.shape[1])
-                ],
+                [rules.utility(cands[:, c], pos, own)[:, 0] for c in range(cands.shape[1])],
                 axis=1,
             )
         else:
