@@ -351,3 +351,33 @@ def test_a_decided_front_settles_its_issues_at_the_winners_pole(won, pole):
     mask, value = battle.settled_terms(newly, winner, np.array([0, -1, 1, 0]))
     assert mask.tolist() == [[True, False, False, True]]
     assert value[0, 0] == pole and value[0, 3] == pole and np.isnan(value[0, 1:3]).all()
+
+
+def test_fighting_opens_a_bargaining_range_that_mutual_optimism_had_closed():
+    # Slantchev 2003: each side expects to advance, so no split of the halt suits both;
+    # the fighting both sides watch pulls the beliefs together until a halt pays for both.
+    R, days = 500, 200
+    control, drift, vol = _fronts(R, 1, drift=0.0, volatility=0.01)
+    prior = np.tile(np.array([-0.004, 0.004]).reshape(1, 2, 1), (R, 1, 1))
+    prior_sd = np.full((R, 2, 1), 0.002)
+    evidence, seen = np.zeros((R, 1)), np.zeros((R, 1), dtype=np.int64)
+    cost = np.full((R, 2, 1), 0.0002)
+    stakes, horizon = np.full((R, 2, 1), 0.15), np.full((R, 2), 90.0)
+    halt = dict(side_sign=SIGN, stakes=stakes, intensity=np.ones((R, 1)), cost=cost)
+    halt.update(planning_horizon=horizon, term=30)
+    joint = battle.halt_value(control, prior, **halt).sum(axis=(1, 2))
+    np.testing.assert_allclose(joint, -0.15 * 30 * 0.008 + 2 * 30 * 0.0002)  # < 0
+    decided = np.zeros((R, 1), dtype=bool)
+    for day in range(days):
+        new, newly, _ = battle.step_fronts(
+            control, drift, vol, ~decided, decided, 2, np.arange(R), day
+        )
+        battle.observe(evidence, seen, new - control, ~decided & ~newly)
+        control, decided = new, decided | newly
+    mean, _ = battle.posterior(prior, prior_sd, evidence, seen, vol)
+    joint = battle.halt_value(control, mean, **halt, decided=decided).sum(axis=(1, 2))
+    # the belief gap is now 0.008 x (prior precision share): the same data for both sides
+    gap = 0.008 * (1 / 0.002**2) / (1 / 0.002**2 + days / 0.01**2)
+    unclipped = (np.abs(control[:, 0] - 0.5) < 0.3) & ~decided[:, 0]
+    np.testing.assert_allclose(joint[unclipped], -0.15 * 30 * gap + 2 * 30 * 0.0002)
+    assert (joint[unclipped] > 0).all() and unclipped.mean() > 0.9
