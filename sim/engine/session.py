@@ -70,6 +70,7 @@ def values(w, v: View, package: np.ndarray):
     - red-line penalty - aspiration (coord/model2.md, "Acceptance")."""
     p, rows, t = w.p, v.rows, v.t
     value = talks.issue_gain(package, v.pos, v.sal, v.q, v.decide)
+    gross = value.copy()  # what the deal gives on issues (and, below, on the fronts)
     over = talks.breach(package, v.low, v.high, v.decide)
     penalty = talks.red_line_penalty(over, v.tol, p.red_line_penalty[rows])
     value -= penalty
@@ -82,12 +83,19 @@ def values(w, v: View, package: np.ndarray):
             rearm = package[:, at[0]] if at.size else w.status_quo[rows, p.rearmament]
         af = np.ix_(rows, v.actors, fronts)
         rf = np.ix_(rows, fronts)
-        value += battle.halt_value(
+        horizon = p.planning_horizon[np.ix_(rows, v.actors)]
+        advance = battle.halt_value(
             w.control[rf], w.beliefs(rows, v.actors, fronts), p.side_sign[np.ix_(v.actors, fronts)],
-            p.stakes[af], p.intensity[rf], p.front_cost[af],
-            p.planning_horizon[np.ix_(rows, v.actors)], p.track_term[t], rearm,
+            p.stakes[af], None, None, horizon, p.track_term[t], rearm,
             p.rearmament_shift[rf] if rearm is not None else None, None, w.decided[rf],
         ).sum(axis=2)  # fmt: skip
+        halt = battle.halt_days(p.track_term[t], horizon)
+        saved = halt[:, :, None] * p.intensity[rf][:, None, :] * p.front_cost[af]
+        saved *= ~w.decided[rf][:, None, :]
+        front_value = advance + saved.sum(axis=2)
+        value += front_value
+        if p.mechanisms.defection:
+            value -= cheating_risk(w, v, package, advance, gross + front_value, halt)
     if len(p.threat_ids):
         value += w.coercion.deal_terms(p, rows, t)[:, v.actors]
     if w.comprehensive[t]:
@@ -97,6 +105,36 @@ def values(w, v: View, package: np.ndarray):
             p.planning_horizon[np.ix_(rows, v.actors)],
         )
     return value, penalty, over, talks.losses(package, v.pos, v.sal, v.decide)
+
+
+def cheating_risk(w, v: View, package, advance, worth, halt) -> np.ndarray:
+    """Implementation risk (MODEL.md section 2): what party i expects to lose to the others'
+    strategic defection  -> (S, A).
+
+    Each other party j would gain -advance_j by resuming (battle.resume_gain: the advance
+    the halt forgoes it, > 0 only for the side that expects to gain) and defects at the
+    rate of deals.py, defection_rate x max(0, gain_j - blame_cost x monitoring), monitoring
+    being the package's compliance term (monitors attribute a breach); over the halt it
+    defects with chance 1 - exp(-L rate_j), and i then loses what the deal was worth to it
+    (``worth``: its issue gain plus the halt value).
+    The commitment problem (Fearon 1995; Powell 2006): a full halt a winning side would break
+    is worth little to the side that would be cheated, while a sectoral halt nobody expects
+    to gain from carries no such risk.
+    """
+    p, rows = w.p, v.rows
+    monitoring = np.zeros(rows.size)
+    at = np.flatnonzero(v.issues == p.compliance_issue)
+    if at.size:
+        monitoring = package[:, at[0]]
+    blame = p.impl["blame_cost"][rows] * monitoring
+    rate = p.impl["defection_rate"][rows, None] * np.maximum(0.0, -advance - blame[:, None])
+    chance = -np.expm1(-halt * rate)  # (S, A): j defects during the halt, by the model
+    # ... or as often as it has been seen to break deals (trust is built on the record:
+    # MODEL.md section 4, "experience changes beliefs and trust"): n broken -> n / (n + 1)
+    record = w.broken[np.ix_(rows, v.actors)]
+    chance = np.maximum(chance, record / (record + 1.0)) * v.party[None, :]
+    others = chance.sum(axis=1, keepdims=True) - chance
+    return others * np.maximum(worth, 0.0)
 
 
 def needed(v: View, package: np.ndarray) -> np.ndarray:
@@ -120,8 +158,13 @@ def hold_talks(w, day: int, mediator) -> None:
     holdout = np.zeros((w.R, w.N), dtype=bool)
     met = np.zeros(w.R, dtype=bool)
     n_parties = len(w.parties)
-    for t in range(w.T):
+    for t in w.track_order:
         rows = np.flatnonzero(opened[:, t])
+        rows = (
+            rows[~w.halted()[rows][:, w.track_front_idx[t]].all(axis=1)]
+            if w.track_front_idx[t].size
+            else rows
+        )
         if rows.size == 0:
             continue
         v = view(w, rows, t)

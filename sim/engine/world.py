@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine import battle, calendar, rng, rules, session
-from sim.engine.codes import Purpose
+from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
@@ -53,6 +53,7 @@ class World:
         self.ended = np.zeros(R, dtype=bool)  # talks over for good (tracks switched off)
         self.broken_off = np.zeros(R, dtype=bool)
         self.walkouts = np.zeros(R, dtype=np.int64)
+        self.broken = np.zeros((R, N), dtype=np.int64)  # deals each actor has broken
         self.sessions = np.zeros(R, dtype=np.int64)
         self.session_today = np.zeros(R, dtype=bool)
         self.days_halted = np.zeros(R, dtype=np.int64)  # days with >= 1 front halted
@@ -97,6 +98,8 @@ class World:
         self.track_issue_idx = [np.flatnonzero(p.track_issues[t]) for t in range(T)]
         self.track_actor_idx = [session.track_actors(self, t) for t in range(T)]
         self.track_front_idx = [np.flatnonzero(p.track_fronts[t]) for t in range(T)]
+        breadth = [(-p.track_fronts[t].sum(), -p.track_issues[t].sum(), t) for t in range(T)]
+        self.track_order = [t for _, _, t in sorted(breadth)]
 
     # --- quantities read by several phases --------------------------------------------------
 
@@ -213,8 +216,24 @@ class World:
                 decided=self.decided[rows],
             )  # fmt: skip
         satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
+        before, rows_before = book.breakdowns.copy(), book.row.copy()
         book.day(day, gain, satisfied)
         self.book_changed()
+        self.count_breaches(day, before, rows_before)
+
+    def count_breaches(self, day, before, rows_before) -> None:
+        """Who broke the deals that broke down today: the record trust is built on."""
+        hit = np.flatnonzero(self.book.breakdowns > before)
+        if hit.size == 0:
+            return
+        cols = self.book.agreements.columns
+        rows = rows_before[hit]  # (n, slots)
+        live = rows >= 0
+        ids = np.where(live, rows, 0)
+        broke = live & (cols["day_ended"][ids] == day) & (cols["broken_by"][ids] >= 0)
+        broke &= cols["end_reason"][ids] == EndReason.BREAKDOWN
+        r, s = np.nonzero(broke)
+        np.add.at(self.broken, (hit[r], cols["broken_by"][ids[r, s]]), 1)
 
     # --- 6. talks -----------------------------------------------------------------------
 
