@@ -313,7 +313,12 @@ class World:
         return True
 
     def influence(self) -> None:
-        """Friedkin-Johnsen influence among the actors at today's sessions (they meet)."""
+        """Friedkin-Johnsen influence among the actors at today's sessions (they meet):
+        x_ik += eta sum_j w_ij c_j (x_jk - x_ik) / sum_j w_ij c_j, stubbornness 1 - eta
+        (Friedkin & Johnsen 1990), clipped to red lines. The weights are computed once
+        (influence_matrix) and again only when an event changes ties or capabilities.
+        Influence acts on session days, the days actors exchange views; with the calendar
+        switched off that is every day, as in version 1."""
         p = self.p
         rows = np.flatnonzero(self.session_today)
         if rows.size == 0 or not self.has_ties.any():
