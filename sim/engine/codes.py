@@ -44,6 +44,55 @@ class Violator(IntEnum):
     SEVERAL = -2  # several parties violated on the first day of violations
 
 
+class _Labelled(IntEnum):
+    @property
+    def label(self) -> str:
+        """The name tables and summaries print (never the code)."""
+        return self.name.lower()
+
+
+class Coverage(_Labelled):
+    """What a deal halts: some fronts (partial) or all of them (comprehensive)."""
+
+    PARTIAL = 0
+    COMPREHENSIVE = 1
+
+
+class DealClass(_Labelled):
+    """Bare, with compliance terms (monitoring), or definitive (linked to a settlement)."""
+
+    BARE = 0
+    COMPLIANCE = 1
+    DEFINITIVE = 2
+
+
+class Side(_Labelled):
+    """Who is bound: one party (a unilateral truce), the two parties, or more."""
+
+    UNILATERAL = 0
+    BILATERAL = 1
+    MULTILATERAL = 2
+
+
+class EndReason(_Labelled):
+    """Why a deal's row ended (or that it had not ended at the horizon)."""
+
+    IN_FORCE_AT_HORIZON = 0
+    BREAKDOWN = 1
+    EXPIRED = 2
+    REPLACED = 3
+    LAPSED = 4
+    PENDING_AT_HORIZON = 5
+
+
+class Purpose(_Labelled):
+    """What a track is for (MODEL.md section 7)."""
+
+    GENERAL = 0
+    SECTORAL = 1
+    HUMANITARIAN = 2
+
+
 OUTCOME_LABELS = tuple(o.label for o in Outcome)  # ("none", "partial", "comprehensive")
 ANSWER_LABELS = tuple(a.label for a in Answer)  # ("reject", "accept", "conditional")
 
