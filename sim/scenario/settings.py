@@ -1,4 +1,4 @@
-"""The scenario's process tables: how talks run, threats, dated events, the ceasefire, outcomes.
+"""The scenario's process tables: how talks run, the deals' settings, outcomes, switches.
 
 Part of the scenario schema (:mod:`sim.scenario.schema` imports and re-exports them);
 split off so that each file stays short enough to read whole.
@@ -10,100 +10,191 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Date, Id, Text, Unit, _Sourced, _Strict
+from sim.scenario.base import Id, Unit, _Strict, reject_removed
 
 
 class Negotiation(_Strict):
-    """The talks: how long they last and how the mediator proposes (docs/model.md)."""
+    """The talks: the mediator's rule, red lines, walk-outs and gestures (docs/model.md)."""
 
-    rounds: Annotated[int, Field(ge=1, le=1000)] = Field(
-        60, description="T: rounds before talks end without agreement (one round = one day)."
-    )
-    proposal_rule: Literal["compromise", "nash"] = Field(
-        "compromise",
-        description="How the mediator sets its target package: `compromise`, the "
-        "capability-and-salience weighted mean of the parties' and its own positions, or "
-        "`nash`, the Nash bargaining solution over the parties.",
+    @model_validator(mode="before")
+    @classmethod
+    def _no_v1_fields(cls, data):
+        return reject_removed(
+            data,
+            {
+                "rounds": "the horizon is the calendar ([scenario] end_date, "
+                "[calendar] sessions and session_chance)"
+            },
+        )
+
+    proposal_rule: Literal["learning", "compromise", "nash"] = Field(
+        "learning",
+        description="How the mediator chooses its package: `learning`, the package it expects "
+        "most likely to be accepted by every party and implementer, from what their answers "
+        "revealed; or a baseline that never learns: `compromise`, the capability-and-salience "
+        "weighted mean of the parties' and its own positions, or `nash`, the Nash bargaining "
+        "solution over the parties.",
     )
     step_size: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
-        0.15, description="lambda: share of the way the proposal moves to the target each round."
+        0.15,
+        description="lambda: share of the way the proposal moves to the target each session.",
     )
     mediator_bias: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         1.0,
-        description="mu: weight of the mediator's own positions in the compromise target "
-        "(each party has weight 1).",
+        description="mu: weight of the mediator's own utility in its choice (learning: score "
+        "x (1 + mu x its utility); compromise: weight of its positions, each party has 1).",
     )
     influence_rate: Unit = Field(
         0.003,
         description="eta: share of the way each actor moves toward its ties' weighted "
-        "positions each round.",
+        "positions each day (Friedkin & Johnsen 1990).",
     )
     holdout_focus: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         1.0,
-        description="Extra weight the compromise target gives a party that said no while "
-        "another said yes (the holdout).",
+        description="Extra weight the mediator gives a party that said no while another said "
+        "yes (the holdout).",
     )
     holdout_pressure: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        0.01, description="Mediator pressure on the holdout per round (adds to its concession)."
+        0.01,
+        description="Mediator pressure on the holdout per day (adds to the cost that lowers "
+        "its aspiration).",
     )
-
-
-class Threat(_Sourced):
-    """A dated threat by one actor against a party, like the US warning to Moscow of P7."""
-
-    by: Id = Field(description="Actor id that threatens (usually the mediator).")
-    target: Id = Field(description="Actor id threatened.")
-    issued: Date = Field(description="Date the threat is made; it is pending from then.")
-    deadline: Date = Field(description="Date by which the target must accept.")
-    severity: Unit = Field(
-        description="Cost to the target's reservation value if carried out (times its "
-        "pressure sensitivity); while pending, the expected cost credibility x severity x "
-        "pressure sensitivity lowers it."
+    tolerance: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
+        0.02,
+        description="Red-line tolerance: a package within this of a red line is at it, not "
+        "across it (no knife edge).",
     )
-    credibility: Unit = Field(
-        description="Probability that the threat is carried out at the deadline if the target "
-        "still refuses."
+    red_line_penalty: Annotated[float, Field(ge=0.0, le=1000.0)] = Field(
+        10.0, description="Utility lost per unit of breach beyond the tolerance (steep)."
     )
-    resolve: Unit = Field(
+    walkout_hazard: Unit = Field(
+        0.002, description="Daily chance that talks break off at zero escalation."
+    )
+    walkout_escalation: Annotated[float, Field(ge=1.0, le=100.0)] = Field(
+        2.0,
+        description="Multiplier of the walk-out hazard per unit of escalation (threats "
+        "carried out and breakdowns so far).",
+    )
+    resume_chance: Unit = Field(0.1, description="Daily chance that broken-off talks resume.")
+    gesture_rate: Unit = Field(
         0.0,
-        description="Backlash: share by which a carried-out threat cuts the target's "
-        "concession rate and pressure sensitivity.",
+        description="Daily chance of a pressure-driven unilateral truce per unit of pressure "
+        "(times the party's `gesture`).",
     )
-    spread: dict[Literal["severity", "credibility"], Annotated[float, Field(ge=0.0, le=1.0)]] = (
-        Field(
-            default_factory=dict,
-            description="Standard deviations of severity and credibility across replicates.",
-        )
-    )
-
-
-class Event(_Sourced):
-    """A dated change of parameters, written as data (paths and values), never code."""
-
-    date: Date = Field(description="Date on which the change takes effect (start of that day).")
-    description: Text = Field(description="What happens, in a sentence (kept in run.json).")
-    set: dict[str, float] = Field(
-        default_factory=dict,
-        description='Parameter path = new value, e.g. "actors.russia.reservation" = 0.7.',
-    )
-    shift: dict[str, float] = Field(
-        default_factory=dict,
-        description='Parameter path = amount added, e.g. "actors.russia.ties.united_states" = 0.5.',
-    )
-
-    @model_validator(mode="after")
-    def _changes_something(self):
-        if not self.set and not self.shift:
-            raise ValueError("an event must 'set' or 'shift' at least one parameter")
-        return self
 
 
 class Implementation(_Strict):
-    """The agreed ceasefire, day by day: violations, collapse and extension (docs/model.md)."""
+    """The agreed ceasefire, day by day: violations, collapse and extension (docs/model.md).
 
-    duration_days: Annotated[int, Field(ge=1, le=365)] = Field(
-        30, description="Length of the agreed ceasefire in days (P5: 30)."
+    The model-2 settings (``lapse_days`` to ``blame_cost``) are read by sim/engine/deals.py.
+    Their defaults are orders of magnitude read off the ETH/PRIO Civil Conflict Ceasefire
+    Dataset aggregates (Clayton et al. 2023; shared/data/ceasefire-durations.csv, "CD" below:
+    cause-specific breakdown hazard = rise of the breakdown incidence / survival, per interval)
+    until issue 13 calibrates them. The fields after them are model 1's (sim/engine/ceasefire.py)
+    and go when it does.
+    """
+
+    lapse_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        30,
+        description="An agreed deal whose implementers have not consented lapses after this "
+        "many days (assumption: a month, the article's own term for the pause, P5).",
     )
+    consent_chance: Unit = Field(
+        0.2,
+        description="Daily chance that the implementers of a pending deal reconsider their "
+        "consent (assumption: about once a week, the rhythm of the 2025 talks).",
+    )
+    violation_rate: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.05,
+        description="Daily violation rate per party on the first day of a bare, comprehensive, "
+        "bilateral, unmonitored deal. CD: breakdown hazard on day 1 is 0.02-0.05 (comprehensive "
+        "0.022, bare 0.043, bilateral 0.055); 0.05 x 2 parties x major_share 0.3 = 0.03.",
+    )
+    violation_settle_days: Annotated[float, Field(gt=0.0, le=365.0)] = Field(
+        0.5,
+        description="s: the violation rate falls as (1 + days since entry into force / s) ** "
+        "-decay. CD (all): breakdown hazard 0.036 on day 1, 0.005/day in days 1-7, 0.0024 in "
+        "7-30, 0.001 in 30-90, 0.0005 in 90-365; s = 0.5 and decay = 0.7 reproduce that fall.",
+    )
+    violation_decay: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.7, description="decay: exponent of the fall of the violation rate (see s). CD (all)."
+    )
+    partial_factor: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        3.0,
+        description="Violation rate of a partial deal relative to a comprehensive one. CD: "
+        "partial / comprehensive breakdown hazard is 3.4 on day 1, 3.2 in days 1-7, 3.5 in 7-30, "
+        "3.1 in 30-90.",
+    )
+    unilateral_factor: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        1.5,
+        description="Violation rate of a unilateral truce relative to a bilateral deal (the "
+        "other side never promised anything). CD: unilateral / bilateral breakdown hazard is "
+        "1.0 in days 1-7, 3.8 in 7-30, 1.7 in 30-90.",
+    )
+    multilateral_factor: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        1.5,
+        description="Violation rate of a multilateral deal relative to a bilateral one (more "
+        "parties who can break it). CD: multilateral / bilateral breakdown hazard about 3 in "
+        "days 30-90, but from 57 ceasefires only.",
+    )
+    compliance_factor: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.7,
+        description="Violation rate of a deal with compliance mechanisms relative to a bare "
+        "one, before monitoring deters (with monitoring_effect at the compliance minimum the "
+        "product is about 0.5). CD: compliance / bare breakdown hazard 0.42 on day 1, 0.6 in "
+        "days 1-7, 0.45 in 7-30.",
+    )
+    definitive_factor: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.15,
+        description="Violation rate of a definitive deal relative to a bare one. CD: no "
+        "definitive ceasefire broke down in its first 30 days (78 cases); 0.0005/day in days "
+        "30-90 against bare 0.0011.",
+    )
+    monitoring_effect: Unit = Field(
+        0.5,
+        description="d_m: share of violations deterred by full monitoring (the monitoring the "
+        "agreed terms provide for, times 1 + the supporters' capacity). CD: ceasefires with an "
+        "implementation mechanism break down at about half the rate (0.9% vs 4.3% on day 1; "
+        "4.2% vs 9.2% by day 30).",
+    )
+    guarantee_effect: Unit = Field(
+        0.6,
+        description="d_g: share of violations deterred by full guarantees; a guarantor commits "
+        "only to a deal with compliance mechanisms. CD: internationally enforced ceasefires: "
+        "2.6% broken down by day 30 against 8.8% without.",
+    )
+    major_share: Unit = Field(
+        0.3,
+        description="Probability that a violation is major and ends the deal at once "
+        "(assumption: most incidents are absorbed; with violation_rate it sets the day-1 "
+        "breakdown hazard of CD).",
+    )
+    violation_tolerance: Annotated[int, Field(ge=0, le=1000)] = Field(
+        3,
+        description="A deal breaks down when the violations of all parties together exceed "
+        "this (assumption; makes partial deals, with more violations, break down faster).",
+    )
+    defection_rate: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        0.2,
+        description="Daily hazard of strategic defection per unit of a party's net gain from "
+        "resuming on the covered fronts (Fearon 1995; Powell 2006). Assumption: a party that "
+        "expects to gain 0.05 from resuming defects at about 1% a day, the order of CD's "
+        "breakdown hazard in the first weeks.",
+    )
+    blame_cost: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        0.05,
+        description="Cost of being blamed for breaking a deal, per unit of monitoring plus "
+        "guarantee; subtracted from the gain from defecting (assumption: of the order of the "
+        "gain, so that full monitoring and guarantees deter most defections).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_v1_fields(cls, data):
+        return reject_removed(
+            data, {"duration_days": "each track has its own fixed term ([tracks.<id>] term_days)"}
+        )
+
     base_violation_rate: Unit = Field(0.08, description="h0: daily violation probability scale.")
     satisfaction_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = Field(
         1.0, description="a: how sharply dissatisfaction raises violations."
@@ -151,17 +242,55 @@ class Implementation(_Strict):
 
 
 class Outcomes(_Strict):
-    """How an agreement is classed by its scope."""
+    """How an agreed deal is classed: bare cessation, with compliance mechanisms, or
+    definitive (coverage, partial or comprehensive, comes from its track's fronts)."""
 
-    comprehensive_min: Unit = Field(0.9, description="Scope at or above this is comprehensive.")
-    partial_min: Unit = Field(
-        0.2,
-        description="Scope at or above this and below `comprehensive_min` is partial; below "
-        "it, an agreement counts as none.",
+    @model_validator(mode="before")
+    @classmethod
+    def _no_v1_fields(cls, data):
+        why = "coverage comes from [tracks] (a track that halts every front is comprehensive)"
+        return reject_removed(data, {"comprehensive_min": why, "partial_min": why})
+
+    compliance_issue: Id | None = Field(
+        None,
+        description="Issue id: an agreed term on it at or above `compliance_min` makes a deal "
+        "'compliance' (it has compliance mechanisms); none = no deal is.",
     )
+    compliance_min: Unit = Field(0.5, description="Threshold on `compliance_issue`.")
+    definitive_issue: Id | None = Field(
+        None,
+        description="Issue id: an agreed term on it at or above `definitive_min` makes a deal "
+        "'definitive' (part of a settlement); none = no deal is.",
+    )
+    definitive_min: Unit = Field(0.8, description="Threshold on `definitive_issue`.")
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.partial_min > self.comprehensive_min:
-            raise ValueError("partial_min must not exceed comprehensive_min")
-        return self
+
+class Mechanisms(_Strict):
+    """Switches: each mechanism of model 2 is on unless set to false (docs/model.md, the
+    ablation table says what each one changes)."""
+
+    calendar: bool = Field(True, description="Off: a session every day.")
+    tracks: bool = Field(
+        True, description="Off: only the first track is tabled, and talks end at the first deal."
+    )
+    tolerance: bool = Field(True, description="Off: red-line tolerance 0 (the v1 knife edge).")
+    concession: bool = Field(True, description="Off: aspirations never fall.")
+    learning: bool = Field(
+        True,
+        description="Off: the mediator uses `negotiation.proposal_rule`'s baseline (compromise "
+        "or nash) and never learns.",
+    )
+    linkage: bool = Field(
+        True, description="Off: deals enter into force on agreement; implementers are ignored."
+    )
+    unilateral: bool = Field(True, description="Off: no unilateral truces.")
+    coercion_memory: bool = Field(
+        True, description="Off: credibility stays at the drawn value (no erosion, no boost)."
+    )
+    walkouts: bool = Field(True, description="Off: talks never break off.")
+    battlefield: bool = Field(
+        True,
+        description="Off: control never moves (drift and volatility ignored); no front is decided.",
+    )
+    beliefs: bool = Field(True, description="Off: priors are never updated.")
+    defection: bool = Field(True, description="Off: no strategic defection hazard.")
