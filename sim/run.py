@@ -6,7 +6,6 @@ passes data from one to the next, in that order.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.engine.model import CeasefireModel
+from sim.engine.recorder import merge_chunks
 from sim.engine.resources import check_run, run_chunk_size
 from sim.results.atomic import write_atomically
 from sim.results.claim import claimed, dump_json
@@ -109,9 +109,7 @@ def execute_run(
 
 def model_steps(scenario: Scenario) -> int:
     """Steps of one model: one per calendar day, day 0 (the start date) to the horizon."""
-    meta = scenario.scenario
-    end = getattr(meta, "end_date", None) or dt.date(meta.start_date.year, 12, 31)
-    return (end - meta.start_date).days + 1
+    return int(scenario.scenario.horizon)
 
 
 def simulate(
@@ -131,7 +129,7 @@ def simulate(
     one after the other, so memory does not grow with the run beyond its tables: every
     outcome and agreement is the same bit for bit as in one model (a replicate's draws and
     state are its own; replicate ids are global), the per-day means and shares are those of
-    the whole run (:func:`merge_series`), and the quantile bands those of the first chunk.
+    the whole run (``recorder.merge_chunks``), the quantile bands those of the first chunk.
     The chunk size depends only on the scenario, so a run gives the same numbers on every
     machine. ``progress`` is called with the replicate-steps done, as they are done.
     """
@@ -146,25 +144,31 @@ def simulate(
         raise ValueError(f"a run of more than {chunk:,} replicates records 'summary' only")
     outcomes: dict[str, np.ndarray] = {}
     agreements: list[dict[str, np.ndarray]] = []
-    parts: list[tuple[int, dict[str, np.ndarray]]] = []
+    totals, first = [], {}
     horizon = model_steps(scenario)
     for lo in range(0, replicates, chunk):
         hi = min(lo + chunk, replicates)
         part = {k: v if np.ndim(v) == 0 else v[lo:hi] for k, v in (overrides or {}).items()}
         model = CeasefireModel(
-            scenario, np.arange(lo, hi, dtype=np.int64), seed, overrides=part or None
+            scenario,
+            np.arange(lo, hi, dtype=np.int64),
+            seed,
+            overrides=part or None,
+            record="summary" if lo == 0 else "totals",
+            totals=True,
         )
         _run(model, horizon, advance)
-        horizon = int(model.params.horizon)
         for key, column in model.outcomes().items():
             if key not in outcomes:  # filled chunk by chunk: one table, never two copies
                 outcomes[key] = np.empty(replicates, dtype=column.dtype)
             outcomes[key][lo:hi] = column
         agreements.append(global_ids(model.agreements(), lo))
-        parts.append((hi - lo, model.series()))
+        totals.append(model.recorder.stacked_totals())
+        if lo == 0:
+            first = model.series()
         del model
     table = {k: np.concatenate([a[k] for a in agreements]) for k in agreements[0]}
-    series = merge_series(parts)
+    series = merge_chunks(first, totals, replicates)
     return stored_result(scenario, seed, replicates, horizon, series, outcomes, table, meta), {}
 
 
@@ -177,36 +181,6 @@ def global_ids(agreements: dict[str, np.ndarray], lo: int) -> dict[str, np.ndarr
     if lo and len(rep) and rep.min() < lo:
         agreements = agreements | {"replicate": rep + lo}
     return agreements
-
-
-SESSION_SHARES = ("accept_share", "condition_share")  # shares among replicates in session
-
-
-def merge_series(parts: list[tuple[int, dict[str, np.ndarray]]]) -> dict[str, np.ndarray]:
-    """The per-day series of a run made of chunks ``(replicates, series)``, in the keys of
-    the first: means and shares weighted by each chunk's replicates (the responses by its
-    replicates in session that day; NaN, where a chunk had none, carries no weight), the
-    quantile bands of the first chunk (exact bands would need every replicate at once)."""
-    first = parts[0][1]
-    out: dict[str, np.ndarray] = {}
-    for key, value in first.items():
-        if key == "day" or key.endswith("_q") or key.endswith("_all"):
-            out[key] = value
-            continue
-        total = np.zeros(value.shape)
-        weight = np.zeros(value.shape)
-        for n, series in parts:
-            w = np.full(value.shape[:1], float(n))
-            if key in SESSION_SHARES and "session_share" in series:
-                w = n * np.asarray(series["session_share"], dtype=float)
-            w = w.reshape((-1,) + (1,) * (value.ndim - 1)) * np.ones(value.shape)
-            v = np.asarray(series[key], dtype=float)
-            known = np.isfinite(v) & (w > 0)
-            total += np.where(known, v * w, 0.0)
-            weight += np.where(known, w, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[key] = np.where(weight > 0, total / weight, np.nan).astype(value.dtype, copy=False)
-    return out
 
 
 def _run(model: CeasefireModel, steps: int, advance: Callable[[int], None]) -> None:
