@@ -436,12 +436,12 @@ def build_parameters(
         threat_kind=np.array([t.kind for t in th] or [], dtype=object),
         threat_track=np.array([threat_track(t) for t in th], dtype=np.int64),
         threat_issued=np.array([calendar.day_of(start, t.issued) for t in th], dtype=np.int64),
-        threat_deadline=np.array(
-            [calendar.day_of(start, t.deadline) for t in th], dtype=np.int64
-        ),
+        threat_deadline=np.array([calendar.day_of(start, t.deadline) for t in th], dtype=np.int64),
         threat_moved=[np.array([calendar.day_of(start, d) for d in t.moved]) for t in th],
-        **{f"threat_{f}": tile([float(getattr(t, f)) for t in th]).reshape(R, len(th))
-           for f in THREAT_ARRAYS},
+        **{
+            f"threat_{f}": tile([float(getattr(t, f)) for t in th]).reshape(R, len(th))
+            for f in THREAT_ARRAYS
+        },
         impl=_implementation(s, R),
         compliance_issue=_issue_index(issues, out.compliance_issue),
         compliance_min=np.full(R, float(out.compliance_min)),
@@ -468,7 +468,9 @@ def build_parameters(
         for op in ("set", "shift"):
             for path, value in getattr(event, op).items():
                 loc = locate(s, path)
-                p.events.append(ScheduledChange(d, loc.array, loc.index, op, float(value), path, eid))
+                p.events.append(
+                    ScheduledChange(d, loc.array, loc.index, op, float(value), path, eid)
+                )
     p.events.sort(key=lambda e: e.day)  # stable: file order within a day
     return p
 

@@ -62,7 +62,9 @@ def day_values(m: CeasefireModel) -> tuple[dict, dict]:
         today = w.session_today[:, None, None] & (w.answers >= 0)
         shares["accept_share"].append((w.accepted_today & today, today))
         named = (w.named.any(axis=2)) & w.session_today[:, None, None]
-        shares["condition_share"].append((named, np.broadcast_to(w.session_today[:, None, None], named.shape)))
+        shares["condition_share"].append(
+            (named, np.broadcast_to(w.session_today[:, None, None], named.shape))
+        )
         shares["deals_in_force_mean"].append(((state == 2).sum(axis=1), None))
     out_b = {k: np.concatenate(v) for k, v in banded.items()}
     out_s = {}
