@@ -312,7 +312,7 @@ def synthetic_run(replicates: int = 200, horizon: int = 120, seed: int = 7):
     )
 
 
-def store_synthetic(result, path: Path, scenario: Path | None = None) -> Path:
+def store_run_dir(result, path: Path, scenario: Path | None = None) -> Path:
     """Write a result as a run directory: the files report, plot and compare read (with a
     copy of ``scenario`` as scenario.toml, if given)."""
     path.mkdir(parents=True)

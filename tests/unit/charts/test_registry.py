@@ -50,11 +50,11 @@ def test_the_run_report_shows_each_charts_registry_caption(tmp_path):
     from sim.report.sections import _scenario
     from sim.results.run_dir import load_run
     from sim.run import simulate
-    from tests.support.model2_outputs import store_synthetic
+    from tests.support.model2_outputs import store_run_dir
 
     scenario, problem = _scenario(TWO_PARTY)
     result, _ = simulate(scenario, 1, 5)
-    run = load_run(store_synthetic(result, tmp_path / "single", TWO_PARTY))
+    run = load_run(store_run_dir(result, tmp_path / "single", TWO_PARTY))
     text = html.unescape(render_run_report(run, scenario, problem))
     for name, chart in CHARTS.items():
         figure = text[text.index(f'id="chart-{name}"') :]
