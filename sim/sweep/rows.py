@@ -1,73 +1,26 @@
-"""What a sweep stores per run: the model's outcomes plus a few counts over its agreements.
+"""What a sweep stores per run: the model's outcomes plus the counts behind every measure.
 
-The headline measures of model 2 (sim.results.measures) need, besides the per-replicate
-``outcomes`` of the engine, how many of a replicate's deals were partial, entered into
-force, broke down or lapsed. Those come from the ``agreements`` table (one row per deal),
-which is far larger than the outcomes (several deals per replicate, a column per issue and
-party), so a part stores these counts per replicate instead of the table itself: about
-four bytes a run, and every measure of a point is then a sum over its rows.
-
-Only deals between the parties count (``side`` bilateral or multilateral), as in the
-engine's own ``deals`` column; unilateral truces have their own count there.
+The headline measures of model 2 (:mod:`sim.results.measures`) are shares among
+replicates or among deals; the latter need the ``agreements`` table (one row per deal),
+far larger than the outcomes. A part stores instead, per run, each measure's hits and base
+(:func:`sim.results.measures.replicate_counts`): a few bytes a run, and any measure of a
+design point is then an exact sum over its rows, equal to the share a run reports.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.codes import Coverage, EndReason, Side
-
-# column -> which agreements rows it counts (non-unilateral deals only)
-AGREEMENT_COUNTS = {
-    "deals_partial": lambda a: a["coverage"] == Coverage.PARTIAL,
-    "deals_in_force": lambda a: a["day_in_force"] >= 0,
-    "deals_broken_down": lambda a: a["end_reason"] == EndReason.BREAKDOWN,
-    "deals_lapsed": lambda a: a["end_reason"] == EndReason.LAPSED,
-}
-
-
-class AmbiguousRows(ValueError):
-    """Agreements name replicate ids that several rows of the model share."""
-
-
-def agreement_rows(agreements: dict[str, np.ndarray], replicate: np.ndarray) -> np.ndarray:
-    """The model row (0..R-1) of each agreement.
-
-    The engine's ``row`` column when it gives one; otherwise the replicate id, looked up
-    among the model's ids, which is only possible when no two rows share an id (in a sweep
-    with common random numbers, a chunk spanning two points holds replicate j twice).
-    """
-    if "row" in agreements:
-        return np.asarray(agreements["row"], dtype=np.int64)
-    ids = np.asarray(replicate, dtype=np.int64)
-    order = np.argsort(ids, kind="stable")
-    if len(ids) > 1 and np.any(np.diff(ids[order]) == 0):
-        raise AmbiguousRows("agreements name replicate ids shared by several model rows")
-    where = np.searchsorted(ids[order], np.asarray(agreements["replicate"], dtype=np.int64))
-    return order[where]
-
-
-def agreement_counts(
-    agreements: dict[str, np.ndarray], replicate: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Per model row, the counts of :data:`AGREEMENT_COUNTS` (int64 arrays of len R)."""
-    r = len(replicate)
-    if not len(agreements.get("side", ())):
-        return {name: np.zeros(r, dtype=np.int64) for name in AGREEMENT_COUNTS}
-    row = agreement_rows(agreements, replicate)
-    mutual = np.asarray(agreements["side"]) != Side.UNILATERAL
-    return {
-        name: np.bincount(row[mutual & np.asarray(hit(agreements), dtype=bool)], minlength=r)
-        for name, hit in AGREEMENT_COUNTS.items()
-    }
+from sim.results.measures import replicate_counts
 
 
 def replicate_rows(model) -> dict[str, np.ndarray]:
-    """A finished model's outcomes with the agreement counts beside them, row for row."""
+    """A finished model's outcomes with each measure's per-run hits and base beside them."""
     outcomes = model.outcomes()
-    return outcomes | agreement_counts(model.agreements(), outcomes["replicate"])
+    return outcomes | replicate_counts(outcomes, model.agreements())
 
 
 def shares_ids(replicate: np.ndarray) -> bool:
-    """Whether two runs of a chunk share a replicate id (and so its random draws)."""
+    """Whether two runs of a chunk share a replicate id (and so their random draws): the
+    agreements table names its rows by replicate id, so their deals would be confused."""
     return len(np.unique(replicate)) < len(replicate)
