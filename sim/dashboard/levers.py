@@ -22,7 +22,7 @@ from sim.engine.model import CeasefireModel
 from sim.results.sweep_dir import threat_label
 from sim.scenario.facts import scenario_facts
 from sim.scenario.load import load_scenario, modified
-from sim.scenario.paths import path_annotation, path_bounds
+from sim.scenario.paths import path_bounds
 from sim.scenario.schema import Scenario
 
 MAX_REPLICATES = 10_000
@@ -59,7 +59,7 @@ class Lever:
     scenario's value and the slider's range.
 
     ``threats.<id>.deadline`` is counted in days after the scenario's start date;
-    ``integer`` levers (a deadline, a planning horizon) move in whole steps.
+    ``integer``: it moves in whole steps (a deadline).
     """
 
     path: str
@@ -128,9 +128,7 @@ def _numeric(s: Scenario, path: str, group: str, name: str) -> Lever:
     low, high = path_bounds(s, path)
     high = max(min(high, CAPS.get(field, high)), value)
     low = min(max(low, LOWS.get(field, low)), value)
-    whole = path_annotation(s, path)[1] is int
-    step = STEPS.get(field, 1.0 if whole else 0.01)
-    return Lever(path, group, name, value, low, high, step, integer=whole)
+    return Lever(path, group, name, value, low, high, STEPS.get(field, 0.01))
 
 
 def _scenario_value(s: Scenario, path: str) -> object:
@@ -156,11 +154,7 @@ def apply_levers(s: Scenario, values: Mapping[str, float]) -> tuple[Scenario, di
     exactly the file's model. A moved deadline yields a copy of the scenario, validated
     again so that an impossible date is reported as a scenario error.
     """
-    levers = scenario_levers(s)
-    whole = {lever.path for lever in levers if lever.integer}
-    moved = {
-        p: float(round(v)) if p in whole else v for p, v in moved_levers(levers, values).items()
-    }
+    moved = moved_levers(scenario_levers(s), values)
     deadlines = {p: v for p, v in moved.items() if p.endswith(".deadline")}
     if deadlines:
         start = s.scenario.start_date
