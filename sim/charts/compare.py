@@ -21,7 +21,9 @@ from sim.charts.style import (
     title,
     wrap,
 )
-from sim.engine.codes import EndReason, Outcome, Side
+from sim.engine.codes import Outcome
+from sim.results.deals import durations
+from sim.results.measures import deal_rows
 from sim.results.run_dir import RunResult
 from sim.results.stats import cumulative_incidence, survival_curve
 
@@ -69,26 +71,23 @@ def compare_outcomes_chart(runs: list[RunResult]) -> Figure:
 
 
 def deal_durations(run: RunResult) -> tuple[np.ndarray, np.ndarray]:
-    """Days each deal that entered into force stayed in force, and whether it ended by
-    breaking down (False: censored: still in force at the horizon, or ended otherwise:
-    expired, replaced)."""
-    a = run.agreements
-    horizon = int(run.meta["horizon"])
-    started = (np.asarray(a["side"]) != Side.UNILATERAL) & (np.asarray(a["day_in_force"]) >= 0)
-    end = np.where(a["day_ended"] >= 0, a["day_ended"], horizon)[started]
-    return end - a["day_in_force"][started], (a["end_reason"] == EndReason.BREAKDOWN)[started]
+    """Days each deal between the parties stayed in force, and whether it broke down
+    (:func:`sim.results.deals.durations`; unilateral truces left out)."""
+    held, broke, rows = durations(run.agreements, run.horizon)
+    mutual = deal_rows(run.agreements)[rows]
+    return held[mutual], broke[mutual]
 
 
 def compare_survival_chart(runs: list[RunResult]) -> Figure:
     """Kaplan-Meier survival of deals in force per run, to breakdown, with 95% bands."""
     fig, ax = figure(figsize=(7.6, 4.8))
-    horizon = max(int(r.meta["horizon"]) for r in runs)
+    horizon = max(r.horizon for r in runs)
     for j, run in enumerate(runs):
         days, broke = deal_durations(run)
         if not len(days):
             ax.plot([], [], color=colour(j), label=f"{run_label(run)} (no deal in force)")
             continue
-        km = survival_curve(days, broke, int(run.meta["horizon"]))
+        km = survival_curve(days, broke, run.horizon)
         ax.fill_between(
             km["day"],
             100 * km["lower"],
@@ -126,7 +125,7 @@ def compare_first_deal_chart(runs: list[RunResult]) -> Figure:
     for j, run in enumerate(runs):
         o = run.outcomes
         n = len(o["replicate"])
-        horizon = int(run.meta["horizon"])
+        horizon = run.horizon
         days = run.dates(np.arange(horizon))
         all_days.append(days)
         first = np.asarray(o["first_deal_day"])

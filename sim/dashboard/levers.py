@@ -40,7 +40,7 @@ CAPS = {
     "planning_horizon": 365.0,
 }
 LOWS = {"drift": -0.02}  # the drift runs both ways: toward either side
-STEPS = {"drift": 0.0005, "volatility": 0.001, "intensity": 0.05, "planning_horizon": 1.0}
+STEPS = {"drift": 0.0001, "volatility": 0.0005, "intensity": 0.05, "planning_horizon": 1.0}
 FRONT_LEVERS = {
     "drift": "drift per day (+: toward {second})",
     "volatility": "volatility per day",
