@@ -311,7 +311,7 @@ def sobol_chart(sweep: SweepResult) -> Figure:
 def shares_chart(sweep: SweepResult) -> Figure:
     """The measures over the whole sweep, replicates (or deals) pooled, with Wilson 95%
     intervals: the chart of a plain Monte Carlo sweep, where no parameter varies."""
-    fig, ax = figure(figsize=(7.0, 4.0))
+    fig, ax = figure(figsize=(8.6, 4.4))
     columns = [c for c in MEASURES if c in sweep.table]
     for j, column in enumerate(columns):
         k, n = (int(v.sum()) for v in sweep.counts(column))  # replicates pooled
@@ -319,7 +319,7 @@ def shares_chart(sweep: SweepResult) -> Figure:
             continue
         share, lo, hi = share_bar(ax, j, k, n, SERIES_COLOURS[j % len(SERIES_COLOURS)], 0.65)
         label_share(ax, j, share, lo, hi, fontsize=8)
-    ax.set_xticks(range(len(columns)), [wrap(MEASURES[c], 16) for c in columns])
+    ax.set_xticks(range(len(columns)), [wrap(MEASURES[c], 14) for c in columns], fontsize=8)
     ax.set_ylim(0, 110)
     ax.set_ylabel("share (%)")
     ax.set_xlabel("measure (partial, breaks down: shares of the deals agreed)")
