@@ -236,6 +236,15 @@ def parameter_label(path: str, facts: dict | None = None) -> str:
         return f"{who}: {words(parts[2:])}"
     if parts[0] == "threats" and len(parts) >= 3:
         return f"{threat_label(parts[1], facts)}: {words(parts[2:])}"
+    if parts[0] == "fronts" and len(parts) >= 3:
+        fronts = dict(zip(facts.get("front_ids", []), facts.get("front_labels", []), strict=False))
+        front = fronts.get(parts[1], parts[1].replace("_", " "))
+        if parts[2] == "beliefs" and len(parts) >= 5:
+            who = names.get(parts[3], parts[3].replace("_", " "))
+            return f"{front}, belief of {who}: {words(parts[4:])}"
+        if parts[2] in ("cost", "stakes") and len(parts) >= 4:
+            return f"{front}: {parts[2]} to {names.get(parts[3], parts[3].replace('_', ' '))}"
+        return f"{front}: {words(parts[2:])}"
     if parts[0] == "issues" and len(parts) >= 3:
         return f"{issues.get(parts[1], parts[1].replace('_', ' '))}: {words(parts[2:])}"
     if parts[0] == "events" and len(parts) >= 3:
