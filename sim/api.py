@@ -91,12 +91,13 @@ def outcomes(result: RunResult | str | Path) -> pd.DataFrame:
     for column in frame.columns:
         if column == "first_breakdown_by" or column.startswith("decided_by_"):
             frame[column] = _named(frame[column], actors)
-    for column in [c for c in frame.columns if c.endswith("_day") and c.startswith(DAYS)]:
-        _insert_date(frame, column, column[: -len("_day")] + "_date", meta["start_date"])
+    for column in list(frame.columns):
+        if column.startswith("first_") and column.endswith("_day"):
+            _insert_date(frame, column, column[: -len("_day")] + "_date", meta["start_date"])
+        elif column.startswith("decided_day_"):
+            date = "decided_date_" + column[len("decided_day_") :]
+            _insert_date(frame, column, date, meta["start_date"])
     return frame
-
-
-DAYS = ("first_", "decided_")  # outcome columns counted in calendar days
 
 
 def agreements(result: RunResult | str | Path) -> pd.DataFrame:
