@@ -84,8 +84,109 @@ class Negotiation(_Strict):
 
 
 class Implementation(_Strict):
-    """Deals in force, day by day: entry into force, violations, collapse and extension
-    (docs/model.md). The durability settings are calibrated in issue 13."""
+    """The agreed ceasefire, day by day: violations, collapse and extension (docs/model.md).
+
+    The model-2 settings (``lapse_days`` to ``blame_cost``) are read by sim/engine/deals.py.
+    Their defaults are orders of magnitude read off the ETH/PRIO Civil Conflict Ceasefire
+    Dataset aggregates (Clayton et al. 2023; shared/data/ceasefire-durations.csv, "CD" below:
+    cause-specific breakdown hazard = rise of the breakdown incidence / survival, per interval)
+    until issue 13 calibrates them. The fields after them are model 1's (sim/engine/ceasefire.py)
+    and go when it does.
+    """
+
+    lapse_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        30,
+        description="An agreed deal whose implementers have not consented lapses after this "
+        "many days (assumption: a month, the article's own term for the pause, P5).",
+    )
+    consent_chance: Unit = Field(
+        0.2,
+        description="Daily chance that the implementers of a pending deal reconsider their "
+        "consent (assumption: about once a week, the rhythm of the 2025 talks).",
+    )
+    violation_rate: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.05,
+        description="Daily violation rate per party on the first day of a bare, comprehensive, "
+        "bilateral, unmonitored deal. CD: breakdown hazard on day 1 is 0.02-0.05 (comprehensive "
+        "0.022, bare 0.043, bilateral 0.055); 0.05 x 2 parties x major_share 0.3 = 0.03.",
+    )
+    violation_settle_days: Annotated[float, Field(gt=0.0, le=365.0)] = Field(
+        0.5,
+        description="s: the violation rate falls as (1 + days since entry into force / s) ** "
+        "-decay. CD (all): breakdown hazard 0.036 on day 1, 0.005/day in days 1-7, 0.0024 in "
+        "7-30, 0.001 in 30-90, 0.0005 in 90-365; s = 0.5 and decay = 0.7 reproduce that fall.",
+    )
+    violation_decay: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.7, description="decay: exponent of the fall of the violation rate (see s). CD (all)."
+    )
+    partial_factor: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        3.0,
+        description="Violation rate of a partial deal relative to a comprehensive one. CD: "
+        "partial / comprehensive breakdown hazard is 3.4 on day 1, 3.2 in days 1-7, 3.5 in 7-30, "
+        "3.1 in 30-90.",
+    )
+    unilateral_factor: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        1.5,
+        description="Violation rate of a unilateral truce relative to a bilateral deal (the "
+        "other side never promised anything). CD: unilateral / bilateral breakdown hazard is "
+        "1.0 in days 1-7, 3.8 in 7-30, 1.7 in 30-90.",
+    )
+    multilateral_factor: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        1.5,
+        description="Violation rate of a multilateral deal relative to a bilateral one (more "
+        "parties who can break it). CD: multilateral / bilateral breakdown hazard about 3 in "
+        "days 30-90, but from 57 ceasefires only.",
+    )
+    compliance_factor: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.7,
+        description="Violation rate of a deal with compliance mechanisms relative to a bare "
+        "one, before monitoring deters (with monitoring_effect at the compliance minimum the "
+        "product is about 0.5). CD: compliance / bare breakdown hazard 0.42 on day 1, 0.6 in "
+        "days 1-7, 0.45 in 7-30.",
+    )
+    definitive_factor: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.15,
+        description="Violation rate of a definitive deal relative to a bare one. CD: no "
+        "definitive ceasefire broke down in its first 30 days (78 cases); 0.0005/day in days "
+        "30-90 against bare 0.0011.",
+    )
+    monitoring_effect: Unit = Field(
+        0.5,
+        description="d_m: share of violations deterred by full monitoring (the monitoring the "
+        "agreed terms provide for, times 1 + the supporters' capacity). CD: ceasefires with an "
+        "implementation mechanism break down at about half the rate (0.9% vs 4.3% on day 1; "
+        "4.2% vs 9.2% by day 30).",
+    )
+    guarantee_effect: Unit = Field(
+        0.6,
+        description="d_g: share of violations deterred by full guarantees; a guarantor commits "
+        "only to a deal with compliance mechanisms. CD: internationally enforced ceasefires: "
+        "2.6% broken down by day 30 against 8.8% without.",
+    )
+    major_share: Unit = Field(
+        0.3,
+        description="Probability that a violation is major and ends the deal at once "
+        "(assumption: most incidents are absorbed; with violation_rate it sets the day-1 "
+        "breakdown hazard of CD).",
+    )
+    violation_tolerance: Annotated[int, Field(ge=0, le=1000)] = Field(
+        3,
+        description="A deal breaks down when the violations of all parties together exceed "
+        "this (assumption; makes partial deals, with more violations, break down faster).",
+    )
+    defection_rate: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        0.2,
+        description="Daily hazard of strategic defection per unit of a party's net gain from "
+        "resuming on the covered fronts (Fearon 1995; Powell 2006). Assumption: a party that "
+        "expects to gain 0.05 from resuming defects at about 1% a day, the order of CD's "
+        "breakdown hazard in the first weeks.",
+    )
+    blame_cost: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        0.05,
+        description="Cost of being blamed for breaking a deal, per unit of monitoring plus "
+        "guarantee; subtracted from the gain from defecting (assumption: of the order of the "
+        "gain, so that full monitoring and guarantees deter most defections).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -94,14 +195,6 @@ class Implementation(_Strict):
             data, {"duration_days": "each track has its own fixed term ([tracks.<id>] term_days)"}
         )
 
-    lapse_days: Annotated[int, Field(ge=1, le=3650)] = Field(
-        30,
-        description="An agreed deal without its implementers' consent lapses after this many "
-        "days (linkage).",
-    )
-    consent_chance: Unit = Field(
-        0.2, description="Daily chance that an implementer reconsiders (evaluates its consent)."
-    )
     base_violation_rate: Unit = Field(0.08, description="h0: daily violation probability scale.")
     satisfaction_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = Field(
         1.0, description="a: how sharply dissatisfaction raises violations."

@@ -1,0 +1,410 @@
+"""The state of a block of replicates and the phases of one calendar day (coord/model2.md).
+
+A :class:`World` holds every state array of some replicates (replicate axis first) and
+runs the day's phases on them: events, the battlefield, beliefs, deals in force, threats,
+talks, unilateral truces, concession, walk-outs. The Mesa model (:mod:`sim.engine.model`)
+steps one world per block of at most ``CHUNK`` replicates, so that the temporaries of a
+phase stay in cache whatever the size of the run; a replicate's path depends only on
+(seed, replicate id, its parameters), never on its block.
+
+Talks run on the replicates that hold a session today (an index subset); the rules are the
+pure functions of :mod:`sim.engine.talks`, :mod:`sim.engine.battle` and
+:mod:`sim.engine.coercion`, and the deal book is :class:`sim.engine.deals.DealBook`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine import battle, calendar, rng, rules, talks
+from sim.engine.codes import Answer, Purpose, Side
+from sim.engine.coercion import Coercion
+from sim.engine.deals import DealBook
+from sim.engine.parameters import Parameters
+
+GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
+
+
+class World:
+    """All state of the replicates ``p.replicate`` (see :class:`Parameters` for shapes)."""
+
+    def __init__(self, p: Parameters, keep_answers: bool = False):
+        self.p = p
+        R, N, K = p.replicates, len(p.actor_ids), len(p.issue_ids)
+        F, T = len(p.front_ids), len(p.track_ids)
+        self.R, self.N, self.K, self.F, self.T = R, N, K, F, T
+        self.keep_answers = keep_answers
+        self.parties = p.parties
+        self.is_party = np.isin(np.arange(N), self.parties)
+        # the negotiation
+        self.position = rules.clip_to_red_lines(p.position.copy(), p.red_low, p.red_high)
+        self.salience = rules.normalise_salience(p.salience)
+        self.status_quo = p.status_quo.copy()
+        self.aspiration = p.aspiration.copy()
+        self.package = p.track_opening.copy()  # (R, T, K): last tabled (or the opening)
+        self.tabled = np.zeros((R, T), dtype=bool)
+        self.agreed_terms = np.full((R, T, K), np.nan)  # of the last deal on each track
+        self.lo = np.full((R, N, T), -1.0)
+        self.hi = np.full((R, N, T), 1.0)
+        self.answers = np.full((R, N, T), -1, dtype=np.int8)  # at the last session, -1 none
+        self.named = np.zeros((R, N, T, K), dtype=bool)  # conditions named then
+        self.offer_value = np.full((R, N, T), np.nan)  # Delta_i of the last tabled package
+        self.holdout = np.zeros((R, N), dtype=bool)
+        self.ended = np.zeros(R, dtype=bool)  # talks over for good (tracks switched off)
+        self.broken_off = np.zeros(R, dtype=bool)
+        self.walkouts = np.zeros(R, dtype=np.int64)
+        self.sessions = np.zeros(R, dtype=np.int64)
+        self.session_today = np.zeros(R, dtype=bool)
+        self.days_halted = np.zeros(R, dtype=np.int64)  # days with >= 1 front halted
+        # the battlefield
+        self.control = p.control0.copy()
+        self.decided = np.zeros((R, F), dtype=bool)
+        self.decided_day = np.full((R, F), -1, dtype=np.int64)
+        self.decided_by = np.full((R, F), -1, dtype=np.int64)
+        self.settled = np.zeros((R, K), dtype=bool)
+        self.belief_mean = p.prior_mean.copy()
+        self.belief_sd = p.prior_sd.copy()
+        self.red_low, self.red_high = p.red_low, p.red_high
+        self.observers = np.flatnonzero(self.is_party | (p.role == "mediator"))
+        self.coercion = Coercion(p)
+        self.book = DealBook(
+            p.seed,
+            p.replicate,
+            self.parties,
+            p.track_fronts,
+            p.track_issues,
+            p.track_term,
+            p.track_purpose,
+            p.impl,
+            monitoring_issue=p.compliance_issue,
+            compliance_min=float(p.compliance_min[0]) if R else 0.5,
+            definitive_issue=p.definitive_issue,
+            definitive_min=float(p.definitive_min[0]) if R else 0.8,
+            monitoring_capacity=p.monitoring_capacity[:, p.role == "supporter"].sum(axis=1),
+            guarantee=p.guarantee[:, p.role == "supporter"].sum(axis=1),
+            party_names=tuple(p.actor_ids[i] for i in self.parties),
+            issue_names=p.issue_ids,
+            capacity=max(64, 2 * R),
+        )
+        self.comprehensive = p.track_fronts.all(axis=1) & (F > 0)  # (T,)
+        self.influence_matrix()
+        self.accepted_today = np.zeros((R, N, T), dtype=bool)
+
+    # --- quantities read by several phases --------------------------------------------------
+
+    def influence_matrix(self) -> None:
+        """Row-normalised ties x capability (Friedkin & Johnsen 1990), recomputed on events."""
+        p = self.p
+        w = p.ties * p.capability[:, None, :]
+        total = w.sum(axis=2, keepdims=True)
+        self.w_influence = w / np.where(total > 0, total, 1.0)
+        self.has_ties = total[..., 0] > 0
+
+    def active(self) -> np.ndarray:
+        """(R, F) bool: fronts fought today (not halted by a deal in force, not decided)."""
+        return ~self.book.halted() & ~self.decided
+
+    # --- 1. events --------------------------------------------------------------------------
+
+    def apply_events(self, day: int, bounds: dict) -> None:
+        p = self.p
+        changed = False
+        for change in p.events:
+            if change.day != day:
+                continue
+            state = {"position": self.position, "aspiration": self.aspiration}
+            target = state.get(change.array, p.array(change.array))
+            where = (slice(None), *change.index)
+            new = change.value if change.op == "set" else target[where] + change.value
+            target[where] = np.clip(new, *bounds[change.path])
+            changed = True
+            if change.array == "salience":
+                self.salience = rules.normalise_salience(p.salience)
+        if changed:
+            self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
+            self.influence_matrix()
+
+    # --- 2-3. battlefield and beliefs -------------------------------------------------------
+
+    def fight(self, day: int) -> None:
+        """Control moves on active fronts; decided fronts settle their tied issues; the
+        parties (and the mediator) update their beliefs from the changes they see."""
+        p = self.p
+        if not p.mechanisms.battlefield or not self.F:
+            return
+        active = self.active()
+        before = self.control
+        control, newly, winner = battle.step_fronts(
+            before, p.drift, p.volatility, active, self.decided, p.seed, p.replicate, day
+        )
+        self.control = control
+        if newly.any():
+            self.decided |= newly
+            self.decided_day[newly] = day
+            sides = np.argsort(p.side_sign, axis=0)[[0, -1]]  # (2, F): first, second side
+            by = np.where(winner == 1, sides[1][None, :], sides[0][None, :])
+            self.decided_by = np.where(newly, by, self.decided_by)
+            mask, value = battle.settled_terms(newly, winner, p.issue_front)
+            self.settled |= mask
+            self.status_quo = np.where(mask, value, self.status_quo)
+            self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
+        if p.mechanisms.beliefs:
+            seen = (active & ~newly)[:, None, :]
+            obs = self.observers
+            mean, sd = battle.update_beliefs(
+                self.belief_mean[:, obs], self.belief_sd[:, obs], control - before,
+                p.volatility, seen,
+            )  # fmt: skip
+            self.belief_mean[:, obs], self.belief_sd[:, obs] = mean, sd
+        if (p.issue_front >= 0).any():
+            self.red_low, self.red_high = battle.red_line_shift(
+                p.red_low, p.red_high, self.control, p.control0, p.issue_front
+            )
+
+    # --- 4. deals in force ------------------------------------------------------------------
+
+    def keep_deals(self, day: int) -> None:
+        """Consent attempts of pending deals' implementers, then the competing risks."""
+        p, book = self.p, self.book
+        if self.T and book.pending().any():
+            due = book.reconsider(day)
+            if due.any():
+                yes = np.zeros_like(due)
+                for t in np.flatnonzero(due.any(axis=0)):
+                    rows = np.flatnonzero(due[:, t])
+                    value, _, _ = self.values(rows, t, self.package[rows, t], day)
+                    need = talks.needed_implementers(
+                        self.package[rows, t], self.status_quo[rows], self.open_issues(rows, t),
+                        p.implementers,
+                    )  # fmt: skip
+                    yes[rows, t] = ~(need & (value < 0)).any(axis=1)
+                book.consent(yes, day)
+        gain = None
+        if p.mechanisms.defection and self.F and book.in_force().any():
+            gain = battle.resume_gain(
+                self.control, self.belief_mean, p.side_sign, p.stakes, p.planning_horizon,
+                0, decided=self.decided,
+            )  # fmt: skip
+        satisfied = self.satisfied(day) if self.T and book.expiring(day).any() else None
+        book.day(day, gain, satisfied)
+
+    def satisfied(self, day: int) -> np.ndarray:
+        """(R, T): every party's current Delta for the deal in force on the track >= 0."""
+        out = np.zeros((self.R, self.T), dtype=bool)
+        due = self.book.expiring(day)
+        for t in np.flatnonzero(due.any(axis=0)):
+            rows = np.flatnonzero(due[:, t])
+            terms = self.book_terms(rows, t)
+            value, _, _ = self.values(rows, t, terms, day)
+            out[rows, t] = (value[:, self.parties] >= 0).all(axis=1)
+        return out
+
+    def book_terms(self, rows: np.ndarray, t: int) -> np.ndarray:
+        """The agreed terms of the live deals on track ``t`` (status quo where undecided)."""
+        terms = self.agreed_terms[rows, t]
+        return np.where(self.p.track_issues[t], terms, self.status_quo[rows])
+
+    # --- the value of a package -------------------------------------------------------------
+
+    def open_issues(self, rows: np.ndarray, t: int) -> np.ndarray:
+        """(S, K) bool: the track's issues not yet settled on the battlefield."""
+        return self.p.track_issues[t][None, :] & ~self.settled[rows]
+
+    def values(self, rows, t, package, day):
+        """Delta_i of ``package`` (S, K) on track ``t`` before noise  -> (value, over, loss).
+
+        Issue gain + halt value of the covered fronts + threat terms + sanctions saved -
+        red-line penalty - aspiration (coord/model2.md, "Acceptance")."""
+        p = self.p
+        decide = self.open_issues(rows, t)
+        q = self.status_quo[rows]
+        pos, sal = self.position[rows], self.salience[rows]
+        value = talks.issue_gain(package, pos, sal, q, decide)
+        over = talks.breach(package, self.red_low[rows], self.red_high[rows], decide)
+        tol = p.tolerance[rows] if p.mechanisms.tolerance else np.zeros(rows.size)
+        value -= talks.red_line_penalty(over, tol, p.red_line_penalty[rows])
+        value -= self.aspiration[rows]
+        if self.F and p.track_fronts[t].any():
+            rearm = None
+            if p.rearmament >= 0:
+                rearm = package[:, p.rearmament]
+            value += battle.halt_value(
+                self.control[rows], self.belief_mean[rows], p.side_sign, p.stakes[rows],
+                p.intensity[rows], p.front_cost[rows], p.planning_horizon[rows],
+                p.track_term[t], rearm, p.rearmament_shift[rows] if rearm is not None else None,
+                p.track_fronts[t], self.decided[rows],
+            ).sum(axis=2)  # fmt: skip
+        if len(p.threat_ids):
+            value += self.coercion.deal_terms(p, rows, t)
+        if self.comprehensive[t]:
+            value += battle.sanctions_saved(
+                self.coercion.sanctions[rows], p.track_term[t], p.planning_horizon[rows]
+            )
+        loss = talks.losses(package, pos, sal, decide)
+        return value, over, loss
+
+    # --- 6. talks ---------------------------------------------------------------------------
+
+    def open_tracks(self) -> np.ndarray:
+        """(R, T) bool: tracks on which a package can be tabled today."""
+        p = self.p
+        free = self.book.state[:, : self.T] == 0
+        if not p.mechanisms.tracks:
+            free[:, 1:] = False
+        covered = p.track_fronts[None, :, :] & ~self.book.halted()[:, None, :]
+        has_fronts = p.track_fronts.any(axis=1)[None, :]
+        nothing_left = has_fronts & ~covered.any(axis=2)
+        return free & ~nothing_left
+
+    def hold_talks(self, day: int, mediator) -> None:
+        """Step 6: on each open track the mediator tables a package, the parties (and the
+        implementers it needs) answer, deals are agreed, the mediator learns."""
+        p = self.p
+        dated = bool(p.session_day[day]) if day < p.session_day.shape[0] else False
+        today = calendar.sessions_today(
+            p.seed, p.replicate, day, dated, p.session_chance, p.mechanisms.calendar
+        )
+        today &= ~self.broken_off & ~self.ended
+        self.session_today = today
+        self.accepted_today[:] = False
+        if not today.any() or not self.T:
+            return
+        self.sessions += today
+        opened = self.open_tracks() & today[:, None]
+        holdout_any = np.zeros((self.R, self.N), dtype=bool)
+        said = np.zeros((self.R, self.N), dtype=bool)
+        for t in range(self.T):
+            rows = np.flatnonzero(opened[:, t])
+            if rows.size == 0:
+                continue
+            package = mediator.table(self, rows, t, day)
+            self.package[rows, t] = package
+            self.tabled[rows, t] = True
+            yes, effective, need = self.respond(rows, t, package, day)
+            deal = effective[:, self.parties].all(axis=1)
+            # holdout: a party that said no while every other party said yes
+            no = ~effective & self.is_party[None, :]
+            others_yes = (effective & self.is_party).sum(axis=1, keepdims=True) - (
+                effective & self.is_party
+            )
+            holdout_any[rows] |= no & (others_yes == len(self.parties) - 1)
+            said[rows] = True
+            if len(p.threat_ids):
+                self.coercion.comply(p, rows, t, yes & self.is_party[None, :])
+            if deal.any():
+                self.strike(rows[deal], t, package[deal], need[deal] & ~yes[deal], day)
+            if mediator.learns:
+                gain = mediator.public_gain(self, rows, t, package)
+                responded = self.is_party[None, :] | need
+                self.lo[rows, :, t], self.hi[rows, :, t] = talks.learn(
+                    self.lo[rows, :, t], self.hi[rows, :, t], gain, yes, responded
+                )
+        self.holdout = np.where(said, holdout_any, self.holdout)
+
+    def respond(self, rows, t, package, day):
+        """Every actor's answer to ``package`` on track ``t``; conditions of the rejecting
+        parties  -> (yes, effective yes, implementers needed), each (S, N)."""
+        p = self.p
+        value, over, loss = self.values(rows, t, package, day)
+        draw = rng.normal(p.seed, p.replicate[rows, None], day, "accept", np.arange(self.N), t)
+        perceived = value + p.noise[rows] * draw
+        tol = p.tolerance[rows] if p.mechanisms.tolerance else np.zeros(rows.size)
+        yes = (perceived >= 0) & ~talks.crosses(over, tol)
+        effective = talks.effective_yes(yes, p.accepts_only_with)
+        need = np.zeros_like(yes)
+        if p.mechanisms.linkage and p.implementers.any():
+            need = talks.needed_implementers(
+                package, self.status_quo[rows], self.open_issues(rows, t), p.implementers
+            )
+        rejects = ~yes & self.is_party[None, :]
+        self.named[rows, :, t] = talks.conditions(loss, -perceived, over, tol, rejects)
+        conditional = p.accepts_only_with.any(axis=1)[None, :]
+        code = np.where(
+            yes, np.where(conditional, Answer.CONDITIONAL, Answer.ACCEPT), Answer.REJECT
+        )
+        self.answers[rows, :, t] = code
+        self.offer_value[rows, :, t] = value
+        self.accepted_today[rows, :, t] = yes
+        return yes, effective, need
+
+    def strike(self, rows, t, terms, waiting, day) -> None:
+        """Agree a deal on track ``t`` in ``rows``; it waits where an implementer said no."""
+        p = self.p
+        mask = np.zeros(self.R, dtype=bool)
+        mask[rows] = True
+        full_terms = np.zeros((self.R, self.K))
+        full_terms[rows] = terms
+        needs = np.zeros(self.R, dtype=bool)
+        needs[rows] = waiting.any(axis=1)
+        side = Side.BILATERAL if len(self.parties) <= 2 else Side.MULTILATERAL
+        self.book.agree(mask, t, day, full_terms, needs, side, p.mediator >= 0)
+        self.agreed_terms[rows, t] = terms
+        if not p.mechanisms.tracks:
+            self.ended[rows] = True
+
+    # --- 7. unilateral truces ---------------------------------------------------------------
+
+    def truces(self, day: int) -> None:
+        p = self.p
+        if not p.mechanisms.unilateral or not self.F:
+            return
+        for idx, occ in enumerate(p.truces):
+            if occ.day != day:
+                continue
+            u = rng.uniform(p.seed, p.replicate, day, "truce", occ.actor, idx)
+            self.book.declare_unilateral(u < occ.chance, occ.actor, day, occ.fronts, occ.days)
+        if not (p.gesture_rate > 0).any():
+            return
+        pressure = self.holdout * p.holdout_pressure[:, None]
+        chance = p.gesture_rate[:, None] * p.gesture * pressure
+        for i in self.parties:
+            if not (chance[:, i] > 0).any():
+                continue
+            u = rng.uniform(p.seed, p.replicate, day, "truce", i, len(p.truces) + i)
+            every = np.ones(self.F, dtype=bool)
+            self.book.declare_unilateral(
+                u < chance[:, i], int(i), day, every, GESTURE_DAYS, Purpose.GENERAL
+            )
+
+    # --- 8. concession and influence --------------------------------------------------------
+
+    def concede_inputs(self) -> bool:
+        """Today's cost of war and pressure for the parties' concession (False: switched off).
+
+        cost_i(t) = sum of active fronts' intensity x cost + sanctions flow; pressure_i(t)
+        = holdout_pressure while i is the holdout (model2.md, "Aspiration")."""
+        p = self.p
+        if not p.mechanisms.concession:
+            return False
+        self.cost_today = battle.war_cost_today(
+            p.intensity, p.front_cost, self.active(), self.coercion.sanctions
+        )
+        self.pressure = self.holdout * p.holdout_pressure[:, None]
+        return True
+
+    def influence(self) -> None:
+        """Friedkin-Johnsen influence among the actors at today's sessions (they meet)."""
+        p = self.p
+        rows = np.flatnonzero(self.session_today)
+        if rows.size == 0 or not self.has_ties.any():
+            return
+        pos = self.position[rows]
+        pulled = np.matmul(self.w_influence[rows], pos)
+        rate = p.influence_rate[rows, None, None] * self.has_ties[rows][:, :, None]
+        moved = pos + rate * (pulled - pos)
+        self.position[rows] = rules.clip_to_red_lines(moved, p.red_low[rows], p.red_high[rows])
+
+    # --- 9. walk-outs -----------------------------------------------------------------------
+
+    def walk_out(self, day: int) -> None:
+        """Daily hazard h0 x escalation_factor^escalation of a walk-out; resume by chance."""
+        p = self.p
+        if not p.mechanisms.walkouts:
+            return
+        u = rng.uniform(p.seed, p.replicate, day, "walkout")
+        escalation = self.coercion.count + self.book.breakdowns
+        hazard = p.walkout_hazard * p.walkout_escalation**escalation
+        leave = ~self.broken_off & ~self.ended & (u < hazard)
+        back = self.broken_off & (u < p.resume_chance)
+        self.walkouts += leave
+        self.broken_off = (self.broken_off | leave) & ~back
