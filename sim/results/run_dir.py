@@ -46,29 +46,13 @@ def run_metadata(
 
 
 def run_facts(scenario: Scenario, horizon: int) -> dict:
-    """The scenario's facts (:func:`scenario_facts`) and those of model 2's outputs: the
-    horizon and end date, the tracks (id, label, fronts, term) and the fronts (id, label,
-    sides, stated drift), so a chart names a track or a front without the scenario file."""
-    facts = scenario_facts(scenario)
+    """The scenario's facts (:func:`scenario_facts`: ids, names, tracks, fronts, dates) with
+    the run's horizon and each front's stated drift (what the beliefs chart compares with)."""
     start = scenario.scenario.start_date
-    tracks = dict(getattr(scenario, "tracks", None) or {})
-    fronts = dict(getattr(scenario, "fronts", None) or {})
-
-    def covered(track) -> list[str]:
-        chosen = getattr(track, "fronts", "all")
-        return list(fronts) if chosen in ("all", None) else list(chosen)
-
-    return facts | {
+    return scenario_facts(scenario) | {
         "horizon": int(horizon),
         "end_date": (start + dt.timedelta(days=int(horizon) - 1)).isoformat(),
-        "track_ids": list(tracks),
-        "track_labels": [getattr(t, "label", None) or tid for tid, t in tracks.items()],
-        "track_fronts": [covered(t) for t in tracks.values()],
-        "track_term": [int(getattr(t, "term_days", 0) or 0) for t in tracks.values()],
-        "front_ids": list(fronts),
-        "front_labels": [getattr(f, "label", None) or fid for fid, f in fronts.items()],
-        "front_sides": [list(getattr(f, "sides", [])) for f in fronts.values()],
-        "front_drift": [float(getattr(f, "drift", 0.0)) for f in fronts.values()],
+        "front_drift": [float(f.drift) for f in scenario.fronts.values()],
     }
 
 

@@ -60,7 +60,13 @@ def facts(replicates: int, horizon: int, seed: int) -> dict:
         "track_ids": list(TRACKS),
         "track_labels": ["Full 30-day ceasefire", "Energy strikes halt", "Air and sea truce"],
         "track_fronts": [list(f) for f in TRACK_FRONTS],
-        "track_term": [30, 0, 0],
+        "track_terms": [30, 0, 0],
+        "track_purposes": ["general", "sectoral", "general"],
+        "track_issues": [list(ISSUES), ["monitoring"], ["monitoring"]],
+        "sessions": [{"date": START, "label": "Jeddah"}],
+        "truce_occasions": [
+            {"actor": "russia", "date": "2025-04-19", "days": 2, "label": "Easter"}
+        ],
         "front_ids": list(FRONTS),
         "front_labels": ["Main front line", "Kursk salient", "Strikes on energy"],
         "front_sides": [["ukraine", "russia"]] * 3,
