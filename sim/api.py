@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.engine.codes import Coverage, DealClass, EndReason, Outcome, Purpose, Side
+from sim.engine.codes import Coverage, DealClass, EndReason, Outcome, Purpose, Side, Violator
 from sim.engine.model import CeasefireModel  # noqa: F401 (offered by the facade)
 from sim.results.measures import MEASURES
 from sim.results.run_dir import RunResult, load_run
@@ -48,10 +48,15 @@ def _result(result: RunResult | str | Path) -> RunResult:
 
 
 def _named(codes, labels: list[str], none: str = "none") -> pd.Categorical:
-    """Codes (0..len-1, and -1 for none) as a categorical of names, in the labels' order."""
+    """Codes (0..len-1, and -1 for none) as a categorical of names, in the labels' order;
+    for actor columns, -2 (several parties on one day, :class:`Violator`) is "several"."""
     codes = np.asarray(codes, dtype=np.int64)
-    names = [*labels, none]
-    return pd.Categorical.from_codes(np.where(codes >= 0, codes, len(labels)), categories=names)
+    several = bool((codes == Violator.SEVERAL).any())
+    names = [*labels, *(["several"] if several else []), none]
+    index = np.where(codes >= 0, codes, len(names) - 1)
+    if several:
+        index = np.where(codes == Violator.SEVERAL, len(labels), index)
+    return pd.Categorical.from_codes(index, categories=names)
 
 
 def _enum(codes, enum) -> pd.Categorical:
