@@ -17,6 +17,8 @@ import mesa
 import numpy as np
 
 from sim.engine import rules, talks
+from sim.engine.codes import Answer
+from sim.engine.session import View, needed
 
 if TYPE_CHECKING:
     from sim.engine.model import CeasefireModel
@@ -80,87 +82,82 @@ class Mediator(Negotiator):
         p = self.model.params
         return p.proposal_rule == "learning" and p.mechanisms.learning
 
-    def public_gain(self, w: World, rows, t, packages) -> np.ndarray:
-        """G_i(p): what the package gives each actor on the issues, by public stances,
-        less the public red-line penalty  -> (S, N) (or (S, C, N) for candidates)."""
-        p = w.p
-        decide = w.open_issues(rows, t)
-        tol = p.tolerance[rows] if p.mechanisms.tolerance else np.zeros(rows.size)
-        pos, sal, q = w.position[rows], w.salience[rows], w.status_quo[rows]
+    def public_gain(self, v: View, packages: np.ndarray) -> np.ndarray:
+        """G_i(p): what a package gives each answering actor on the track's issues, by
+        public stances, less the public red-line penalty. ``packages`` (S, K_t) gives
+        (S, A); candidates (S, C, K_t) give (S, C, A)."""
+        p = self.model.params
+        one = packages.ndim == 2
+        pkg = packages[:, None, :] if one else packages
+        pkg = pkg[:, :, None, :]  # (S, C, 1, K_t)
+        keep = v.decide[:, None, None, :]
+        gain = np.abs(v.q[:, None, None, :] - v.pos[:, None]) - np.abs(pkg - v.pos[:, None])
+        gain = (v.sal[:, None] * gain * keep).sum(axis=-1)
+        over = np.maximum(v.low[:, None] - pkg, 0.0) + np.maximum(pkg - v.high[:, None], 0.0)
+        beyond = np.maximum(over * keep - v.tol[:, None, None, None], 0.0).sum(axis=-1)
+        gain -= p.red_line_penalty[v.rows, None, None] * beyond
+        return gain[:, 0] if one else gain
 
-        def one(pkg):
-            over = talks.breach(pkg, w.red_low[rows], w.red_high[rows], decide)
-            gain = talks.issue_gain(pkg, pos, sal, q, decide)
-            return gain - talks.red_line_penalty(over, tol, p.red_line_penalty[rows])
-
-        if packages.ndim == 2:
-            return one(packages)
-        return np.stack([one(packages[:, c]) for c in range(packages.shape[1])], axis=1)
-
-    def table(self, w: World, rows: np.ndarray, t: int, day: int) -> np.ndarray:
-        """The package tabled on track ``t`` in replicates ``rows``  -> (S, K).
+    def table(self, w: World, v: View, day: int) -> np.ndarray:
+        """The package tabled on the track in the replicates of ``v``  -> (S, K_t).
 
         A track's first session tables its opening package (P5: the 30-day ceasefire as
-        proposed at Jeddah)."""
-        p = w.p
-        current = w.package[rows, t]
+        proposed at Jeddah); later sessions table the learned choice or a baseline's step."""
+        p, rows, t = w.p, v.rows, v.t
+        current = w.package[rows[:, None], t, v.issues[None, :]]
         first = ~w.tabled[rows, t]
         if first.all():
-            return current.copy()
-        decide = w.open_issues(rows, t)
-        q = w.status_quo[rows]
-        tol = p.tolerance[rows] if p.mechanisms.tolerance else np.zeros(rows.size)
-        low, high = talks.feasible_box(w.red_low[rows], w.red_high[rows], w.parties, tol)
-        weight = np.zeros((rows.size, w.N))
-        weight[:, w.parties] = 1.0
-        weight += w.holdout[rows] * p.holdout_focus[rows, None]
-        if self.index >= 0:
-            weight[:, self.index] = p.mediator_bias[rows]
-        sal = w.salience[rows] * decide[:, None, :]
-        compromise = talks.compromise_target(
-            w.position[rows], sal, p.capability[rows], weight, low, high
-        )
-        compromise = np.where(decide, compromise, q)
+            return current
+        party = v.party
+        lo_box = np.clip(v.low[:, party].max(axis=1) - v.tol[:, None], 0.0, 1.0)
+        hi_box = np.clip(v.high[:, party].min(axis=1) + v.tol[:, None], 0.0, 1.0)
+        empty = lo_box > hi_box  # no common ground: the whole interval (deadlock shows)
+        lo_box, hi_box = np.where(empty, 0.0, lo_box), np.where(empty, 1.0, hi_box)
+        target = self._compromise(w, v, lo_box, hi_box)
         if self.learns:
-            new = self._learned(w, rows, t, current, compromise, low, high, decide, q)
+            new = self._learned(w, v, current, target, lo_box, hi_box)
         elif p.proposal_rule == "nash":
-            include = np.zeros((rows.size, w.N), dtype=bool)
-            include[:, w.parties] = True
-            lo_box, hi_box = np.where(decide, low, q), np.where(decide, high, q)
-            reservation = rules.utility(q, w.position[rows], sal)
-            target = rules.nash_target(
-                current, w.position[rows], sal, reservation, include, lo_box, hi_box
-            )
-            new = current + p.step_size[rows, None] * (target - current)
+            include = np.broadcast_to(party, (rows.size, party.size))
+            lo_k, hi_k = np.where(v.decide, lo_box, v.q), np.where(v.decide, hi_box, v.q)
+            sal = v.sal * v.decide[:, None, :]
+            reservation = rules.utility(v.q, v.pos, sal)
+            goal = rules.nash_target(current, v.pos, sal, reservation, include, lo_k, hi_k)
+            new = current + p.step_size[rows, None] * (goal - current)
         else:
-            new = current + p.step_size[rows, None] * (compromise - current)
-        return np.where(first[:, None], current, np.where(decide, new, current))
+            new = current + p.step_size[rows, None] * (target - current)
+        return np.where(first[:, None] | ~v.decide, current, new)
 
-    def _learned(self, w, rows, t, current, compromise, low, high, decide, q):
-        p = w.p
-        rejecting = w.answers[rows, :, t] == 0
-        target = talks.holdout_target(current, w.position[rows], w.named[rows, :, t], rejecting)
-        cands = talks.candidates(current, target, compromise, low, high, q, decide)
-        gain = self.public_gain(w, rows, t, cands)  # (S, C, N)
-        chance = talks.accept_chance(gain, w.lo[rows, None, :, t], w.hi[rows, None, :, t])
-        needed = w.is_party[None, None, :]
-        if p.mechanisms.linkage and p.implementers.any():
-            need = np.stack(
-                [
-                    talks.needed_implementers(cands[:, c], q, decide, p.implementers)
-                    for c in range(cands.shape[1])
-                ],
-                axis=1,
-            )
-            needed = needed | need
-        chance = np.where(needed, chance, 1.0)
+    def _compromise(self, w, v, lo_box, hi_box) -> np.ndarray:
+        """Version 1's compromise target over the parties and the mediator (weight bias),
+        with the mediator's focus on the holdout (Bueno de Mesquita & Stokman 1994)."""
+        p, rows = w.p, v.rows
+        who = w.parties if self.index < 0 else np.append(w.parties, self.index)
+        cut = np.ix_(rows, who, v.issues)
+        weight = np.ones((rows.size, who.size))
+        weight[:, : w.parties.size] += (
+            w.holdout[np.ix_(rows, w.parties)] * p.holdout_focus[rows, None]
+        )
         if self.index >= 0:
-            med = self.index
-            pos, own = w.position[rows, med : med + 1], w.salience[rows, med : med + 1]
-            u_med = np.stack(
-                [rules.utility(cands[:, c], pos, own)[:, 0] for c in range(cands.shape[1])],
-                axis=1,
-            )
+            weight[:, -1] = p.mediator_bias[rows]
+        sal = w.salience[cut] * v.decide[:, None, :]
+        cap = p.capability[np.ix_(rows, who)]
+        return talks.compromise_target(w.position[cut], sal, cap, weight, lo_box, hi_box)
+
+    def _learned(self, w, v, current, compromise, lo_box, hi_box):
+        """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose)."""
+        p, rows, t = w.p, v.rows, v.t
+        rejecting = w.answers[rows[:, None], v.actors[None, :], t] == Answer.REJECT
+        named = w.named[rows[:, None, None], v.actors[None, :, None], t, v.issues[None, None, :]]
+        target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
+        cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
+        gain = self.public_gain(v, cands)  # (S, C, A)
+        cut = np.ix_(rows, v.actors)
+        chance = talks.accept_chance(gain, w.lo[..., t][cut][:, None], w.hi[..., t][cut][:, None])
+        chance = np.where(needed(v, cands), chance, 1.0)
+        if self.index >= 0:
+            x = w.position[rows, self.index][:, v.issues]
+            s = w.salience[rows, self.index][:, v.issues]
+            u_med = 1.0 - (s[:, None, :] * np.abs(cands - x[:, None, :])).sum(axis=-1)
         else:
             u_med = np.zeros(cands.shape[:2])
         best = talks.choose(chance, u_med, p.mediator_bias[rows])

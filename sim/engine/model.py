@@ -18,6 +18,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 
+from sim.engine import session
 from sim.engine.agents import Chair, Mediator, Negotiator, Party, Supporter
 from sim.engine.outcomes import concat, world_outcomes
 from sim.engine.parameters import build_parameters
@@ -120,7 +121,8 @@ class CeasefireModel(mesa.Model):
             w.fight(d)  # 2-3. battlefield on unhalted fronts; beliefs update
             w.keep_deals(d)  # 4. consent, lapses, violations, defection, expiry
             w.coercion.day(w.p, d)  # 5. threats: moves, deadlines, carry-out, memory
-            w.hold_talks(d, self.mediator)  # 6. talks where a session is held today
+            if w.meet(d):  # 6. talks where a session is held today
+                session.hold_talks(w, d, self.mediator)
             w.truces(d)  # 7. unilateral truces
             if w.concede_inputs():  # 8. concession (each party its own column) ...
                 self.agents_by_type[Party].shuffle_do("concede", w)

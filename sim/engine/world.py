@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import battle, calendar, rng, rules, talks
-from sim.engine.codes import Answer, Purpose, Side
+from sim.engine import battle, calendar, rng, rules, session
+from sim.engine.codes import Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
@@ -64,7 +64,6 @@ class World:
         self.settled = np.zeros((R, K), dtype=bool)
         self.belief_mean = p.prior_mean.copy()
         self.belief_sd = p.prior_sd.copy()
-        self.red_low, self.red_high = p.red_low, p.red_high
         self.observers = np.flatnonzero(self.is_party | (p.role == "mediator"))
         self.coercion = Coercion(p)
         self.book = DealBook(
@@ -89,6 +88,11 @@ class World:
         self.comprehensive = p.track_fronts.all(axis=1) & (F > 0)  # (T,)
         self.influence_matrix()
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
+        self.gain_buffer = np.zeros((R, N, F))
+        # per track: its issues, the actors who answer, the fronts it halts
+        self.track_issue_idx = [np.flatnonzero(p.track_issues[t]) for t in range(T)]
+        self.track_actor_idx = [session.track_actors(self, t) for t in range(T)]
+        self.track_front_idx = [np.flatnonzero(p.track_fronts[t]) for t in range(T)]
 
     # --- quantities read by several phases --------------------------------------------------
 
@@ -156,109 +160,41 @@ class World:
                 p.volatility, seen,
             )  # fmt: skip
             self.belief_mean[:, obs], self.belief_sd[:, obs] = mean, sd
-        if (p.issue_front >= 0).any():
-            self.red_low, self.red_high = battle.red_line_shift(
-                p.red_low, p.red_high, self.control, p.control0, p.issue_front
-            )
 
-    # --- 4. deals in force ------------------------------------------------------------------
+    # --- 4. deals in force ------------------------------------------------------------
 
     def keep_deals(self, day: int) -> None:
         """Consent attempts of pending deals' implementers, then the competing risks."""
         p, book = self.p, self.book
         if self.T and book.pending().any():
-            due = book.reconsider(day)
-            if due.any():
-                yes = np.zeros_like(due)
-                for t in np.flatnonzero(due.any(axis=0)):
-                    rows = np.flatnonzero(due[:, t])
-                    value, _, _ = self.values(rows, t, self.package[rows, t], day)
-                    need = talks.needed_implementers(
-                        self.package[rows, t], self.status_quo[rows], self.open_issues(rows, t),
-                        p.implementers,
-                    )  # fmt: skip
-                    yes[rows, t] = ~(need & (value < 0)).any(axis=1)
-                book.consent(yes, day)
+            session.consent(self, day)
         gain = None
-        if p.mechanisms.defection and self.F and book.in_force().any():
-            gain = battle.resume_gain(
-                self.control, self.belief_mean, p.side_sign, p.stakes, p.planning_horizon,
-                0, decided=self.decided,
+        live = book.in_force().any(axis=1)
+        if p.mechanisms.defection and self.F and live.any():
+            rows = np.flatnonzero(live)
+            gain = self.gain_buffer
+            gain[rows] = battle.resume_gain(
+                self.control[rows], self.belief_mean[rows], p.side_sign, p.stakes[rows],
+                p.planning_horizon[rows], 0, decided=self.decided[rows],
             )  # fmt: skip
-        satisfied = self.satisfied(day) if self.T and book.expiring(day).any() else None
+        satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
         book.day(day, gain, satisfied)
 
-    def satisfied(self, day: int) -> np.ndarray:
-        """(R, T): every party's current Delta for the deal in force on the track >= 0."""
-        out = np.zeros((self.R, self.T), dtype=bool)
-        due = self.book.expiring(day)
-        for t in np.flatnonzero(due.any(axis=0)):
-            rows = np.flatnonzero(due[:, t])
-            terms = self.book_terms(rows, t)
-            value, _, _ = self.values(rows, t, terms, day)
-            out[rows, t] = (value[:, self.parties] >= 0).all(axis=1)
-        return out
-
-    def book_terms(self, rows: np.ndarray, t: int) -> np.ndarray:
-        """The agreed terms of the live deals on track ``t`` (status quo where undecided)."""
-        terms = self.agreed_terms[rows, t]
-        return np.where(self.p.track_issues[t], terms, self.status_quo[rows])
-
-    # --- the value of a package -------------------------------------------------------------
-
-    def open_issues(self, rows: np.ndarray, t: int) -> np.ndarray:
-        """(S, K) bool: the track's issues not yet settled on the battlefield."""
-        return self.p.track_issues[t][None, :] & ~self.settled[rows]
-
-    def values(self, rows, t, package, day):
-        """Delta_i of ``package`` (S, K) on track ``t`` before noise  -> (value, over, loss).
-
-        Issue gain + halt value of the covered fronts + threat terms + sanctions saved -
-        red-line penalty - aspiration (coord/model2.md, "Acceptance")."""
-        p = self.p
-        decide = self.open_issues(rows, t)
-        q = self.status_quo[rows]
-        pos, sal = self.position[rows], self.salience[rows]
-        value = talks.issue_gain(package, pos, sal, q, decide)
-        over = talks.breach(package, self.red_low[rows], self.red_high[rows], decide)
-        tol = p.tolerance[rows] if p.mechanisms.tolerance else np.zeros(rows.size)
-        value -= talks.red_line_penalty(over, tol, p.red_line_penalty[rows])
-        value -= self.aspiration[rows]
-        if self.F and p.track_fronts[t].any():
-            rearm = None
-            if p.rearmament >= 0:
-                rearm = package[:, p.rearmament]
-            value += battle.halt_value(
-                self.control[rows], self.belief_mean[rows], p.side_sign, p.stakes[rows],
-                p.intensity[rows], p.front_cost[rows], p.planning_horizon[rows],
-                p.track_term[t], rearm, p.rearmament_shift[rows] if rearm is not None else None,
-                p.track_fronts[t], self.decided[rows],
-            ).sum(axis=2)  # fmt: skip
-        if len(p.threat_ids):
-            value += self.coercion.deal_terms(p, rows, t)
-        if self.comprehensive[t]:
-            value += battle.sanctions_saved(
-                self.coercion.sanctions[rows], p.track_term[t], p.planning_horizon[rows]
-            )
-        loss = talks.losses(package, pos, sal, decide)
-        return value, over, loss
-
-    # --- 6. talks ---------------------------------------------------------------------------
+    # --- 6. talks -----------------------------------------------------------------------
 
     def open_tracks(self) -> np.ndarray:
-        """(R, T) bool: tracks on which a package can be tabled today."""
+        """(R, T) bool: tracks on which a package can be tabled today: no deal of the track
+        is live, and it still halts something not already halted (or halts nothing)."""
         p = self.p
         free = self.book.state[:, : self.T] == 0
         if not p.mechanisms.tracks:
             free[:, 1:] = False
         covered = p.track_fronts[None, :, :] & ~self.book.halted()[:, None, :]
-        has_fronts = p.track_fronts.any(axis=1)[None, :]
-        nothing_left = has_fronts & ~covered.any(axis=2)
+        nothing_left = p.track_fronts.any(axis=1)[None, :] & ~covered.any(axis=2)
         return free & ~nothing_left
 
-    def hold_talks(self, day: int, mediator) -> None:
-        """Step 6: on each open track the mediator tables a package, the parties (and the
-        implementers it needs) answer, deals are agreed, the mediator learns."""
+    def meet(self, day: int) -> bool:
+        """Who holds a session today (dated, or drawn; not while talks are broken off)."""
         p = self.p
         dated = bool(p.session_day[day]) if day < p.session_day.shape[0] else False
         today = calendar.sessions_today(
@@ -267,80 +203,8 @@ class World:
         today &= ~self.broken_off & ~self.ended
         self.session_today = today
         self.accepted_today[:] = False
-        if not today.any() or not self.T:
-            return
         self.sessions += today
-        opened = self.open_tracks() & today[:, None]
-        holdout_any = np.zeros((self.R, self.N), dtype=bool)
-        said = np.zeros((self.R, self.N), dtype=bool)
-        for t in range(self.T):
-            rows = np.flatnonzero(opened[:, t])
-            if rows.size == 0:
-                continue
-            package = mediator.table(self, rows, t, day)
-            self.package[rows, t] = package
-            self.tabled[rows, t] = True
-            yes, effective, need = self.respond(rows, t, package, day)
-            deal = effective[:, self.parties].all(axis=1)
-            # holdout: a party that said no while every other party said yes
-            no = ~effective & self.is_party[None, :]
-            others_yes = (effective & self.is_party).sum(axis=1, keepdims=True) - (
-                effective & self.is_party
-            )
-            holdout_any[rows] |= no & (others_yes == len(self.parties) - 1)
-            said[rows] = True
-            if len(p.threat_ids):
-                self.coercion.comply(p, rows, t, yes & self.is_party[None, :])
-            if deal.any():
-                self.strike(rows[deal], t, package[deal], need[deal] & ~yes[deal], day)
-            if mediator.learns:
-                gain = mediator.public_gain(self, rows, t, package)
-                responded = self.is_party[None, :] | need
-                self.lo[rows, :, t], self.hi[rows, :, t] = talks.learn(
-                    self.lo[rows, :, t], self.hi[rows, :, t], gain, yes, responded
-                )
-        self.holdout = np.where(said, holdout_any, self.holdout)
-
-    def respond(self, rows, t, package, day):
-        """Every actor's answer to ``package`` on track ``t``; conditions of the rejecting
-        parties  -> (yes, effective yes, implementers needed), each (S, N)."""
-        p = self.p
-        value, over, loss = self.values(rows, t, package, day)
-        draw = rng.normal(p.seed, p.replicate[rows, None], day, "accept", np.arange(self.N), t)
-        perceived = value + p.noise[rows] * draw
-        tol = p.tolerance[rows] if p.mechanisms.tolerance else np.zeros(rows.size)
-        yes = (perceived >= 0) & ~talks.crosses(over, tol)
-        effective = talks.effective_yes(yes, p.accepts_only_with)
-        need = np.zeros_like(yes)
-        if p.mechanisms.linkage and p.implementers.any():
-            need = talks.needed_implementers(
-                package, self.status_quo[rows], self.open_issues(rows, t), p.implementers
-            )
-        rejects = ~yes & self.is_party[None, :]
-        self.named[rows, :, t] = talks.conditions(loss, -perceived, over, tol, rejects)
-        conditional = p.accepts_only_with.any(axis=1)[None, :]
-        code = np.where(
-            yes, np.where(conditional, Answer.CONDITIONAL, Answer.ACCEPT), Answer.REJECT
-        )
-        self.answers[rows, :, t] = code
-        self.offer_value[rows, :, t] = value
-        self.accepted_today[rows, :, t] = yes
-        return yes, effective, need
-
-    def strike(self, rows, t, terms, waiting, day) -> None:
-        """Agree a deal on track ``t`` in ``rows``; it waits where an implementer said no."""
-        p = self.p
-        mask = np.zeros(self.R, dtype=bool)
-        mask[rows] = True
-        full_terms = np.zeros((self.R, self.K))
-        full_terms[rows] = terms
-        needs = np.zeros(self.R, dtype=bool)
-        needs[rows] = waiting.any(axis=1)
-        side = Side.BILATERAL if len(self.parties) <= 2 else Side.MULTILATERAL
-        self.book.agree(mask, t, day, full_terms, needs, side, p.mediator >= 0)
-        self.agreed_terms[rows, t] = terms
-        if not p.mechanisms.tracks:
-            self.ended[rows] = True
+        return bool(self.T and today.any())
 
     # --- 7. unilateral truces ---------------------------------------------------------------
 

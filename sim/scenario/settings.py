@@ -111,13 +111,14 @@ class Implementation(_Strict):
         "0.022, bare 0.043, bilateral 0.055); 0.05 x 2 parties x major_share 0.3 = 0.03.",
     )
     violation_settle_days: Annotated[float, Field(gt=0.0, le=365.0)] = Field(
-        0.5,
+        0.1,
         description="s: the violation rate falls as (1 + days since entry into force / s) ** "
         "-decay. CD (all): breakdown hazard 0.036 on day 1, 0.005/day in days 1-7, 0.0024 in "
-        "7-30, 0.001 in 30-90, 0.0005 in 90-365; s = 0.5 and decay = 0.7 reproduce that fall.",
+        "7-30, 0.001 in 30-90, 0.0005 in 90-365; s = 0.1 and decay = 0.55 reproduce that fall "
+        "(1/7, 1/15, 1/36, 1/72 of day 1; the rule gives 1/7, 1/18, 1/34, 1/65).",
     )
     violation_decay: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        0.7, description="decay: exponent of the fall of the violation rate (see s). CD (all)."
+        0.55, description="decay: exponent of the fall of the violation rate (see s). CD (all)."
     )
     partial_factor: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
         3.0,
