@@ -1,9 +1,12 @@
-"""The actors at the table, one Mesa agent each.
+"""The actors at the table, one Mesa agent each: who does what in a day of model 2.
 
-An agent owns one index on the actor axis and acts on every replicate at once: its
-decisions are columns of the model's (replicate, actor, ...) arrays. Agents read the state
-as it was at the start of the round and write only their own column of the model's
-buffers, so the order in which Mesa calls them cannot change anything.
+An agent owns one index on the actor axis and acts on every replicate at once (a block of
+replicates, :class:`sim.engine.world.World`): its decisions are columns of the world's
+(replicate, actor, ...) arrays. The parties answer the packages tabled on each track and
+concede as the war costs them; supporters pull the actors tied to them and implement what
+a deal asks of them (linkage); the mediator tables a package per open track and learns from
+the answers. Agents read the state as it was at the start of the phase and write only their
+own column, so the order in which Mesa calls them cannot change anything.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.engine import rng, rules
+from sim.engine import rules, talks
 from sim.engine.codes import Answer
+from sim.engine.session import View, needed
 
 if TYPE_CHECKING:
     from sim.engine.model import CeasefireModel
+    from sim.engine.world import World
 
 
 class Negotiator(mesa.Agent):
-    """Any actor: evaluates proposals, names conditions, concedes, is influenced."""
+    """Any actor: answers packages (world.respond computes all answers in one pass, each
+    actor's from its own stances, beliefs and draw), is influenced by its ties."""
 
     role = "actor"
 
@@ -31,93 +37,142 @@ class Negotiator(mesa.Agent):
         self.actor_id = actor_id
         self.name = name
 
-    @property
-    def _cols(self) -> slice:
-        return slice(self.index, self.index + 1)
+    def concede(self, world: World) -> None:
+        """Nothing by default: only parties lower their aspirations."""
 
-    def respond(self) -> None:
-        """Accept when u_i(p) + sigma_i e_it >= rho_i(t) and no red line is crossed.
 
-        A rejecting actor names its conditions (rules.named_conditions). An actor whose
-        acceptance depends on others (``accepts_only_with``, P5) answers CONDITIONAL.
-        """
-        m, p, i = self.model, self.model.params, self.index
-        cols = self._cols
-        losses = rules.shortfall(m.proposal, m.position[:, cols], m.salience[:, cols])
-        u = 1.0 - losses.sum(axis=-1)[:, 0]
-        draw = rng.normal(p.seed, p.replicate, m.round, "accept", i)
-        perceived = u + p.noise[:, i] * draw
-        rho = m.reservation_now[:, i]
-        yes = perceived >= rho
-        breaches = None
-        if m.has_red_lines[i]:
-            breaches = rules.red_line_breaches(m.proposal, p.red_low[:, cols], p.red_high[:, cols])
-            yes &= ~breaches[:, 0].any(axis=-1)
-        if m.name_conditions:
-            if breaches is None:
-                breaches = np.zeros(losses.shape, dtype=bool)
-            m.conditions[:, i] = rules.named_conditions(
-                losses, (rho - perceived)[:, None], breaches, ~yes[:, None]
-            )[:, 0]
-        conditional = p.accepts_only_with[i].any()
-        m.answers[:, i] = np.where(
-            yes, Answer.CONDITIONAL if conditional else Answer.ACCEPT, Answer.REJECT
-        )
-        m.utilities[:, i] = u
-
-    def plan_move(self) -> None:
-        """Concession toward the proposal plus influence from tied actors (sections 3.3-3.4)."""
-        m, p, i = self.model, self.model.params, self.index
-        cols = self._cols
-        rate = rules.concession_rate(
-            p.concession_rate[:, cols],
-            p.concession_style[:, cols],
-            m.round,
-            p.rounds,
-            p.pressure_sensitivity[:, cols],
-            m.pressure_now[:, cols],
-        )
-        concede = rules.concession_step(m.position[:, cols], m.proposal, m.salience[:, cols], rate)
-        m.moves[:, i] = concede[:, 0] + m.influence_now[:, i]
+def _concede(agent: Negotiator, w: World) -> None:
+    i = agent.index
+    step = talks.concede(0.0, w.p.concession_rate[:, i], w.cost_today[:, i], w.pressure[:, i])
+    w.aspiration[:, i] += step
 
 
 class Party(Negotiator):
-    """A veto player (Russia, Ukraine): a deal needs its acceptance."""
+    """A veto player (Russia, Ukraine): a deal needs its acceptance; it concedes as the war
+    costs it and as the mediator presses it (talks.concede), without any deadline."""
 
     role = "party"
 
+    def concede(self, world: World) -> None:
+        """a_i(t+1) = a_i(t) - rate_i (cost_i(t) + pressure_i(t)) (talks.concede)."""
+        _concede(self, world)
+
 
 class Supporter(Negotiator):
-    """No veto; moves the actors tied to it and adds monitoring and guarantees."""
+    """No veto; moves the actors tied to it; its consent is needed for the terms it must
+    implement (sanctions relief, aid); adds monitoring and guarantees to a deal."""
 
     role = "supporter"
 
 
 class Mediator(Negotiator):
-    """Makes the proposals (the US): moves the package toward its target each round."""
+    """Tables a package per open track at each session and learns from the answers.
+
+    ``learning`` (MODEL.md section 4): per (replicate, party, track) the mediator bounds the
+    party's threshold theta by what its answers revealed and tables the candidate most
+    likely to be accepted by every party and needed implementer, weighted by its own
+    utility. ``compromise`` and ``nash`` are version 1's rules, kept as baselines: they
+    move the package toward a target and never learn.
+    """
 
     role = "mediator"
 
-    def propose(self) -> np.ndarray:
-        """p(t+1) = p(t) + lambda (g(t) - p(t)); round 0 presents the opening proposal."""
-        m, p = self.model, self.model.params
-        if m.round == 0:
-            return p.opening.copy()
-        holdout = m.holdout_now
-        if p.proposal_rule == "nash":
-            low, high = rules.feasible_box(p.red_low, p.red_high, p.parties)
-            include = np.zeros(holdout.shape, dtype=bool)
-            include[:, p.parties] = True
-            target = rules.nash_target(
-                m.proposal, m.position, m.salience, m.reservation_now, include, low, high
-            )
+    @property
+    def learns(self) -> bool:
+        p = self.model.params
+        return p.proposal_rule == "learning" and p.mechanisms.learning
+
+    def public_gain(self, v: View, packages: np.ndarray) -> np.ndarray:
+        """G_i(p): what a package gives each answering actor on the track's issues, by
+        public stances, less the public red-line penalty. ``packages`` (S, K_t) gives
+        (S, A); candidates (S, C, K_t) give (S, C, A)."""
+        p = self.model.params
+        one = packages.ndim == 2
+        pkg = packages[:, None, :] if one else packages
+        pkg = pkg[:, :, None, :]  # (S, C, 1, K_t)
+        keep = v.decide[:, None, None, :]
+        gain = np.abs(v.q[:, None, None, :] - v.pos[:, None]) - np.abs(pkg - v.pos[:, None])
+        gain = (v.sal[:, None] * gain * keep).sum(axis=-1)
+        over = np.maximum(v.low[:, None] - pkg, 0.0) + np.maximum(pkg - v.high[:, None], 0.0)
+        beyond = np.maximum(over * keep - v.tol[:, None, None, None], 0.0).sum(axis=-1)
+        gain -= p.red_line_penalty[v.rows, None, None] * beyond
+        return gain[:, 0] if one else gain
+
+    def table(self, w: World, v: View, day: int) -> np.ndarray:
+        """The package tabled on the track in the replicates of ``v``  -> (S, K_t).
+
+        A track's first session tables its opening package (P5: the 30-day ceasefire as
+        proposed at Jeddah); later sessions table the learned choice or a baseline's step."""
+        p, rows, t = w.p, v.rows, v.t
+        current = w.package[rows[:, None], t, v.issues[None, :]]
+        first = ~w.tabled[rows, t]
+        if first.all():
+            return current
+        party = v.party
+        lo_box = np.clip(v.low[:, party].max(axis=1) - v.tol[:, None], 0.0, 1.0)
+        hi_box = np.clip(v.high[:, party].min(axis=1) + v.tol[:, None], 0.0, 1.0)
+        empty = lo_box > hi_box  # no common ground: the whole interval (deadlock shows)
+        lo_box, hi_box = np.where(empty, 0.0, lo_box), np.where(empty, 1.0, hi_box)
+        target = self._compromise(w, v, lo_box, hi_box)
+        if self.learns:
+            new = self._learned(w, v, current, target, lo_box, hi_box)
+        elif p.proposal_rule == "nash":
+            include = np.broadcast_to(party, (rows.size, party.size))
+            lo_k, hi_k = np.where(v.decide, lo_box, v.q), np.where(v.decide, hi_box, v.q)
+            sal = v.sal * v.decide[:, None, :]
+            reservation = rules.utility(v.q, v.pos, sal)
+            goal = rules.nash_target(current, v.pos, sal, reservation, include, lo_k, hi_k)
+            new = current + p.step_size[rows, None] * (goal - current)
         else:
-            weight = np.zeros(holdout.shape)
-            weight[:, p.parties] = 1.0
-            weight += holdout * p.holdout_focus[:, None]
-            weight[:, self.index] = p.mediator_bias
-            target = rules.compromise_target(m.position, m.salience, p.capability, weight)
-            low, high = rules.feasible_box(p.red_low, p.red_high, p.parties)
-            target = np.clip(target, low, high)
-        step = p.step_size[:, None] * (target - m.proposal)
-        return np.where(m.negotiating[:, None], m.proposal + step, m.proposal)
+            new = current + p.step_size[rows, None] * (target - current)
+        return np.where(first[:, None] | ~v.decide, current, new)
+
+    def _compromise(self, w, v, lo_box, hi_box) -> np.ndarray:
+        """Version 1's compromise target over the parties and the mediator (weight bias),
+        with the mediator's focus on the holdout (Bueno de Mesquita & Stokman 1994)."""
+        p, rows = w.p, v.rows
+        who = w.parties if self.index < 0 else np.append(w.parties, self.index)
+        cut = np.ix_(rows, who, v.issues)
+        weight = np.ones((rows.size, who.size))
+        weight[:, : w.parties.size] += (
+            w.holdout[np.ix_(rows, w.parties)] * p.holdout_focus[rows, None]
+        )
+        if self.index >= 0:
+            weight[:, -1] = p.mediator_bias[rows]
+        sal = w.salience[cut] * v.decide[:, None, :]
+        cap = p.capability[np.ix_(rows, who)]
+        return talks.compromise_target(w.position[cut], sal, cap, weight, lo_box, hi_box)
+
+    def _learned(self, w, v, current, compromise, lo_box, hi_box):
+        """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose)."""
+        p, rows, t = w.p, v.rows, v.t
+        rejecting = w.answers[rows[:, None], v.actors[None, :], t] == Answer.REJECT
+        named = w.named[rows[:, None, None], v.actors[None, :, None], t, v.issues[None, None, :]]
+        target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
+        cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
+        gain = self.public_gain(v, cands)  # (S, C, A)
+        cut = np.ix_(rows, v.actors)
+        chance = talks.accept_chance(gain, w.lo[..., t][cut][:, None], w.hi[..., t][cut][:, None])
+        chance = np.where(needed(v, cands), chance, 1.0)
+        if self.index >= 0:
+            x = w.position[rows, self.index][:, v.issues]
+            s = w.salience[rows, self.index][:, v.issues]
+            u_med = 1.0 - (s[:, None, :] * np.abs(cands - x[:, None, :])).sum(axis=-1)
+        else:
+            u_med = np.zeros(cands.shape[:2])
+        best = talks.choose(chance, u_med, p.mediator_bias[rows])
+        return cands[np.arange(rows.size), best]
+
+
+class Chair:
+    """Tables packages when the scenario has no mediator (unmediated talks): the mediator's
+    rule without a mediator's own utility. Not an actor of the scenario, not an agent."""
+
+    index = -1
+    learns = Mediator.learns
+    public_gain = Mediator.public_gain
+    table = Mediator.table
+    _learned = Mediator._learned
+
+    def __init__(self, model: CeasefireModel):
+        self.model = model

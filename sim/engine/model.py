@@ -1,12 +1,14 @@
-"""The ceasefire negotiation as a Mesa model over an ensemble of replicates.
+"""The ceasefire negotiation as a Mesa model over an ensemble of replicates (model 2).
 
-One instance steps R independent replicates at once: every state array has the replicate
-axis first, replicates that have reached a deal are frozen by masks, and every random
-draw is a pure function of (seed, replicate, round, stream, actor, issue). A single run is
-R = 1.
+One instance steps R independent replicates at once; :meth:`CeasefireModel.step` is ONE
+calendar day, in the order of coord/model2.md ("The day"), and a run goes to the horizon
+(``[scenario] end_date``, default 31 December). Every state array has the replicate axis
+first, and every random draw is a pure function of (seed, replicate, day, stream, actor,
+index), so replicate j is bit-identical alone, in any batch or chunk. A single run is R = 1.
 
-Read :meth:`CeasefireModel.step`: it is the list of phases of a round in MODEL.md
-section 3, then the days of the ceasefire in section 5.
+Internally the replicates are stepped in blocks of at most :data:`CHUNK`
+(:class:`sim.engine.world.World`), so the temporaries of each phase stay in cache however
+large R is; the blocks are independent and a replicate never sees which block it is in.
 """
 
 from __future__ import annotations
@@ -16,32 +18,30 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from sim.engine import rng, rules
-from sim.engine.agents import Mediator, Negotiator, Party, Supporter
-from sim.engine.ceasefire import CeasefireState, ceasefire_day, start_ceasefire
-from sim.engine.codes import Answer
-from sim.engine.outcomes import outcome_columns
+from sim.engine import session
+from sim.engine.agents import Chair, Mediator, Negotiator, Party, Supporter
+from sim.engine.outcomes import concat, world_outcomes
 from sim.engine.parameters import build_parameters
-from sim.engine.recorder import RoundRecorder
+from sim.engine.recorder import DayRecorder
+from sim.engine.world import World
 from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
 from sim.scenario.paths import path_bounds
 from sim.scenario.schema import Scenario
 
+CHUNK = 8192  # replicates per block: a phase's temporaries fit in cache
 
-def _holding(m: CeasefireModel) -> int:
-    if m.ceasefire is None:
-        return 0
-    return int((m.agreed & ~m.ceasefire.collapsed).sum())
+
+def _in_force(m: CeasefireModel) -> int:
+    return int(sum((w.book.state == 2).any(axis=1).sum() for w in m.worlds))
 
 
 # Per-day series of the DataCollector: counts of replicates (R in all).
 DAILY = {
-    "phase": lambda m: m.phase,
-    "round": lambda m: m.round,
-    "negotiating": lambda m: int(m.negotiating.sum()),
-    "agreed": lambda m: int(m.agreed.sum()),
-    "holding": _holding,  # agreed ceasefires not (yet) collapsed
-    "threats_carried_out": lambda m: int(m.threat_executed.sum()),
+    "day": lambda m: m.day,
+    "sessions": lambda m: int(sum(w.session_today.sum() for w in m.worlds)),
+    "any_deal_in_force": _in_force,
+    "broken_off": lambda m: int(sum(w.broken_off.sum() for w in m.worlds)),
+    "threats_carried_out": lambda m: int(sum(w.coercion.carried_out.sum() for w in m.worlds)),
 }
 
 AGENT_CLASSES: dict[str, type[Negotiator]] = {
@@ -52,24 +52,25 @@ AGENT_CLASSES: dict[str, type[Negotiator]] = {
 
 
 class CeasefireModel(mesa.Model):
-    """Negotiation rounds, then the agreed ceasefire day by day, for R replicates.
+    """Talks, fighting and deals, day by day to the horizon, for R replicates.
 
     The model works on its own :class:`~sim.engine.parameters.Parameters`, built here from
     the scenario: events and carried-out threats change that copy, never the scenario.
     ``datacollector`` (Mesa's DataCollector) holds one row per day: see :data:`DAILY`.
     Keyword defaults make ``mesa.batch_run(CeasefireModel, {...})`` work: ``seed=None``
-    (what batch_run passes without ``rng=``) draws a fresh seed, kept in ``params.seed``.
+    draws a fresh seed, kept in ``params.seed``.
 
     Args:
         scenario: a validated scenario, or the path of a scenario file.
-        replicates: how many replicates (or an array of global replicate ids, as sweeps
-            use, so that a replicate's draws do not depend on the chunk it runs in).
+        replicates: how many replicates, or an array of global replicate ids (sweeps and
+            chunked runs pass ids, so a replicate's draws do not depend on its chunk).
         seed: the seed of every random draw.
         overrides: dotted parameter path -> value or array over replicates.
-        record: ``"summary"`` keeps quantile bands per round, ``"full"`` also every
-            replicate's trajectory, ``"none"`` only the outcomes (sweeps), ``"totals"``
-            only per-round sums and counts (the later chunks of a large run).
+        record: ``"summary"`` keeps quantile bands per day, ``"full"`` also every
+            replicate's path, ``"none"`` only outcomes and agreements (sweeps, benchmark),
+            ``"totals"`` only per-day sums and counts (the later chunks of a large run).
         totals: keep those sums and counts beside the series too (a run's first chunk).
+        chunk: replicates per internal block (results never depend on it).
     """
 
     def __init__(
@@ -81,6 +82,7 @@ class CeasefireModel(mesa.Model):
         record: str = "summary",
         rng_seed: int | None = None,
         totals: bool = False,
+        chunk: int = CHUNK,
     ):
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
@@ -91,229 +93,69 @@ class CeasefireModel(mesa.Model):
         self.scenario_spec = scenario
         p = build_parameters(scenario, replicates, seed, overrides)
         self.params = p
-        R, N, K, H = p.replicates, len(p.actor_ids), len(p.issue_ids), len(p.threat_ids)
-
         for i, (aid, role) in enumerate(zip(p.actor_ids, p.role, strict=True)):
             AGENT_CLASSES[str(role)](self, i, aid, scenario.actors[aid].name)
-        self.mediator: Mediator = self.agents_by_type[Mediator][0]
-
-        # State at the start of the current round: (replicate, actor, issue) order.
-        self.position = rules.clip_to_red_lines(p.position.copy(), p.red_low, p.red_high)
-        self.salience = rules.normalise_salience(p.salience)
-        self.reservation = p.reservation.copy()  # rho_i(t) before pending threats
-        self.proposal = p.opening.copy()  # (R, K)
-        self.negotiating = np.ones(R, dtype=bool)
-        self.was_negotiating = self.negotiating.copy()  # at the start of the last round
-        # Buffers each agent writes its own column of.
-        self.answers = np.zeros((R, N), dtype=np.int8)
-        self.previous_answers = np.full((R, N), Answer.REJECT, dtype=np.int8)
-        self.conditions = np.zeros((R, N, K), dtype=bool)
-        self.utilities = np.zeros((R, N))
-        self.moves = np.zeros((R, N, K))
-        # Outcomes.
-        self.agreed = np.zeros(R, dtype=bool)
-        self.agreement_round = np.full(R, -1, dtype=np.int64)
-        self.terms = np.full((R, K), np.nan)
-        self.threat_pending = np.zeros((R, H), dtype=bool)
-        self.threat_called = np.zeros((R, H), dtype=bool)  # target refused at or after deadline
-        self.threat_executed = np.zeros((R, H), dtype=bool)
-
+        mediators = self.agents_by_type.get(Mediator)
+        self.mediator = mediators[0] if mediators else Chair(self)
+        R = p.replicates
+        chunk = max(int(chunk), 1)
+        blocks = [np.arange(lo, min(lo + chunk, R)) for lo in range(0, R, chunk)]
+        self.worlds = [World(p if len(blocks) == 1 else p.subset(b)) for b in blocks]
         # A shift may not push a parameter outside the bounds the schema gives it.
         self.event_bounds = {e.path: path_bounds(scenario, e.path) for e in p.events}
-        # Which actors have any red line (the check is skipped for the others).
-        self.has_red_lines = ((p.red_low > 0) | (p.red_high < 1)).any(axis=(0, 2))
-        for change in p.events:  # an event may draw a red line later
-            if change.array in ("red_low", "red_high"):
-                self.has_red_lines[change.index[0]] = True
-        self.name_conditions = record != "none"  # conditions are outputs, not inputs
-
-        self.round = 0
-        self.phase = "negotiation"
-        self.ceasefire: CeasefireState | None = None
-        self.recorder = None if record == "none" else RoundRecorder(p, record, totals)
+        self.day = 0
+        self.horizon = p.horizon
+        self.recorder = None if record == "none" else DayRecorder(record, totals)
         self.datacollector = mesa.DataCollector(model_reporters=DAILY)
-        self.datacollector.collect(self)
 
-    # --- the story of a step ----------------------------------------------------------------
+    # --- the story of a day -------------------------------------------------------------------
 
     def step(self) -> None:
-        if self.phase == "negotiation":
-            self.negotiation_round()
-        elif self.phase == "ceasefire":
-            self.ceasefire_day()
+        """One calendar day (coord/model2.md, "The day"), every block of replicates."""
+        if self.day >= self.horizon:
+            self.running = False
+            return
+        d = self.day
+        for w in self.worlds:
+            w.apply_events(d, self.event_bounds)  # 1. events dated today
+            w.fight(d)  # 2-3. battlefield on unhalted fronts; beliefs update
+            w.keep_deals(d)  # 4. consent, lapses, violations, defection, expiry
+            w.coercion.day(w.p, d)  # 5. threats: moves, deadlines, carry-out, memory
+            if w.meet(d):  # 6. talks where a session is held today
+                session.hold_talks(w, d, self.mediator)
+            w.truces(d)  # 7. unilateral truces
+            w.book_changed()
+            if w.concede_inputs():  # 8. concession (each party its own column) ...
+                self.agents_by_type[Party].shuffle_do("concede", w)
+            w.influence()  # ... and influence among those who met
+            w.walk_out(d)  # 9. walk-outs and resumption
+            w.days_halted += w.halted().any(axis=1)
+        if self.recorder is not None:  # 10. record
+            self.recorder.record(self, d)
         self.datacollector.collect(self)
-
-    def negotiation_round(self) -> None:
-        """One day of talks (MODEL.md section 3), all replicates at once."""
-        self.apply_events()
-        self.update_threats()
-        self.observe_round_start()
-        self.proposal = self.mediator.propose()  # 1. proposal
-        self.agents.shuffle_do("respond")  # 2. responses (any order: own columns only)
-        self.settle()  #    deals where every party says yes
-        self.carry_out_threats()  #    threats whose deadline is today
-        self.agents.shuffle_do("plan_move")  # 3-4. concession and influence
-        self.apply_moves()
-        self.decay_reservations()  # 5. war costs
-        if self.recorder is not None:
-            self.recorder.record(self)
-        self.previous_answers = self.answers.copy()
-        self.round += 1
-        if self.round > self.params.rounds or not self.negotiating.any():
-            self.begin_ceasefire()
-
-    def ceasefire_day(self) -> None:
-        """One day of the agreed ceasefire (MODEL.md section 5)."""
-        ceasefire_day(self.params, self.ceasefire)
-        if self.ceasefire.day >= self.params.duration_days:
-            self.phase = "done"
+        self.day += 1
+        if self.day >= self.horizon:
+            for w in self.worlds:
+                w.book.finalize(self.horizon)
             self.running = False
 
     def run_model(self) -> None:
         while self.running:
             self.step()
 
-    # --- phases -----------------------------------------------------------------------------
-
-    def apply_events(self) -> None:
-        """Scheduled changes dated today: set or shift any parameter or stance."""
-        p = self.params
-        salience_changed = False
-        for change in p.events:
-            if change.round != self.round:
-                continue
-            state = {"position": self.position, "reservation": self.reservation}
-            target = state.get(change.array, p.array(change.array))
-            where = (self.negotiating, *change.index)
-            new = change.value if change.op == "set" else target[where] + change.value
-            target[where] = np.clip(new, *self.event_bounds[change.path])
-            salience_changed |= change.array == "salience"
-        if salience_changed:
-            renormalised = rules.normalise_salience(p.salience)
-            self.salience = np.where(self.negotiating[:, None, None], renormalised, self.salience)
-        self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
-
-    def observe_round_start(self) -> None:
-        """Quantities every agent reads this round, computed once from the state at its
-        start: reservation values net of pending threats, the holdout, the mediator's
-        pressure on it, and influence pulls.
-
-        pressure_i(t) is the mediator's push on the holdout only: threats act through the
-        reservation value (their expected cost), so that a threat is not counted twice."""
-        p = self.params
-        self.reservation_now = self.effective_reservation()
-        self.holdout_now = self.holdouts()
-        self.pressure_now = self.holdout_now * p.holdout_pressure[:, None]
-        self.influence_now = rules.influence_step(
-            self.position, self.position, p.ties, p.capability, p.influence_rate
-        )
-
-    def update_threats(self) -> None:
-        """A threat is pending from its issue date until it is called. A replicate that has
-        reached a deal keeps the threats that were pending at that moment: its ceasefire's
-        satisfaction is measured against the reservation value net of those threats, and
-        that value must not depend on how long the other replicates of its batch go on."""
-        p = self.params
-        issued = p.threat_issued <= self.round
-        pending = issued[None, :] & ~self.threat_called
-        self.threat_pending = np.where(self.negotiating[:, None], pending, self.threat_pending)
-
-    def settle(self) -> None:
-        """A deal needs every party's yes (a conditional yes only with its partners) and
-        the mediator's own yes; supporters have no veto."""
-        p = self.params
-        said_yes = self.answers != Answer.REJECT
-        partners_ok = ~(p.accepts_only_with[None, :, :] & ~said_yes[:, None, :]).any(axis=2)
-        effective = said_yes & partners_ok
-        deal = effective[:, p.parties].all(axis=1) & effective[:, p.mediator] & self.negotiating
-        self.agreed |= deal
-        self.agreement_round = np.where(deal, self.round, self.agreement_round)
-        self.terms = np.where(deal[:, None], self.proposal, self.terms)
-        self.was_negotiating = self.negotiating.copy()
-        self.negotiating &= ~deal
-
-    def carry_out_threats(self) -> None:
-        """From its deadline on, a threat is called on the first day the target says no, and
-        then carried out with probability = credibility: the target's reservation value falls
-        by severity * pi for good, and its concession rate and pressure sensitivity harden
-        by the backlash ``resolve``. While the target says yes but another party holds out,
-        the threat stays pending (Washington does not drop a threat Moscow has heeded)."""
-        p = self.params
-        for h in range(len(p.threat_ids)):
-            if self.round < p.threat_deadline[h]:
-                continue
-            target = p.threat_target[h]
-            refused = self.threat_pending[:, h] & self.negotiating
-            refused &= self.answers[:, target] == Answer.REJECT
-            draw = rng.uniform(p.seed, p.replicate, self.round, "threat", target, h)
-            executed = refused & (draw < p.threat_credibility[:, h])
-            self.threat_called[:, h] |= refused
-            self.threat_executed[:, h] |= executed
-            cost = p.threat_severity[:, h] * p.pressure_sensitivity[:, target]
-            self.reservation[:, target] -= np.where(executed, cost, 0.0)
-            harden = np.where(executed, 1.0 - p.threat_resolve[:, h], 1.0)
-            p.concession_rate[:, target] *= harden
-            p.pressure_sensitivity[:, target] *= harden
-
-    def apply_moves(self) -> None:
-        p = self.params
-        moved = rules.clip_to_red_lines(self.position + self.moves, p.red_low, p.red_high)
-        self.position = np.where(self.negotiating[:, None, None], moved, self.position)
-
-    def decay_reservations(self) -> None:
-        p = self.params
-        decayed = np.maximum(self.reservation - p.war_cost, 0.0)
-        self.reservation = np.where(self.negotiating[:, None], decayed, self.reservation)
-
-    def begin_ceasefire(self) -> None:
-        self.negotiating[:] = False
-        self.ceasefire = start_ceasefire(
-            self.params,
-            self.agreed,
-            np.where(self.agreed[:, None], self.terms, self.params.status_quo),
-            self.position,
-            self.salience,
-            self.effective_reservation(),
-        )
-        self.phase = "ceasefire"
-        if not self.agreed.any():
-            self.ceasefire.day = self.params.duration_days
-            self.phase = "done"
-            self.running = False
-
-    # --- quantities agents read -------------------------------------------------------------
-
-    def effective_reservation(self) -> np.ndarray:
-        """rho_i(t) less the expected cost of pending threats: cred * severity * pi  (R, N)."""
-        return np.clip(self.reservation - self._threat_load(), 0.0, 1.0)
-
-    def _threat_load(self) -> np.ndarray:
-        """Expected cost of pending threats to each target: cred * severity * pi  (R, N)."""
-        p = self.params
-        load = np.zeros_like(self.reservation)
-        for h in range(len(p.threat_ids)):
-            t = p.threat_target[h]
-            cost = (
-                p.threat_credibility[:, h] * p.threat_severity[:, h] * p.pressure_sensitivity[:, t]
-            )
-            load[:, t] += np.where(self.threat_pending[:, h], cost, 0.0)
-        return load
-
-    def holdouts(self) -> np.ndarray:
-        """Parties that said no last round while another party said yes  (R, N) bool."""
-        p = self.params
-        is_party = np.zeros(len(p.actor_ids), dtype=bool)
-        is_party[p.parties] = True
-        yes = (self.previous_answers != Answer.REJECT) & is_party
-        no = (self.previous_answers == Answer.REJECT) & is_party
-        others_yes = (yes.sum(axis=1, keepdims=True) - yes) > 0
-        return no & others_yes & (self.round > 0)
-
-    # --- results ----------------------------------------------------------------------------
+    # --- results ----------------------------------------------------------------------------------
 
     def outcomes(self) -> dict[str, np.ndarray]:
-        """Per-replicate outcome columns (see docs/model.md, 'Outputs')."""
-        return outcome_columns(self)
+        """Per-replicate outcome columns (outputs contract, coord/model2.md)."""
+        return concat([world_outcomes(w) for w in self.worlds])
+
+    def agreements(self) -> dict[str, np.ndarray]:
+        """One row per deal (unilateral truces included), in replicate order per block."""
+        return concat([w.book.table() for w in self.worlds])
+
+    def series(self) -> dict[str, np.ndarray]:
+        """Per-day arrays with a leading day axis (empty with ``record="none"``)."""
+        return self.recorder.series() if self.recorder is not None else {}
 
 
-__all__ = ["CeasefireModel"]
+__all__ = ["CeasefireModel", "CHUNK"]

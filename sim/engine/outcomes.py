@@ -1,7 +1,8 @@
-"""The outcome columns of a model: one row per replicate, one named column per quantity.
+"""The outcome columns of a model: one row per replicate (outputs contract, coord/model2.md).
 
-Read from a finished model, or from one still in its ceasefire phase (the survival columns
-then count the days run so far). Columns are documented in docs/model.md ('Outputs').
+Read from the deal book's agreements table and the final state of each block of
+replicates. A replicate's row depends only on its own history, so the table of a batch is
+the concatenation of the tables of its blocks.
 """
 
 from __future__ import annotations
@@ -10,40 +11,86 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.codes import Violator
-from sim.engine.rules import outcome_class
+from sim.engine.codes import Coverage, EndReason, Outcome, Side
 
 if TYPE_CHECKING:
-    from sim.engine.model import CeasefireModel
+    from sim.engine.world import World
+
+BIG = np.iinfo(np.int64).max
 
 
-def outcome_columns(m: CeasefireModel) -> dict[str, np.ndarray]:
-    """One row per replicate; columns documented in docs/model.md ('Outputs')."""
-    p = m.params
-    c = m.ceasefire
-    agreed = m.agreed
-    issues = list(p.issue_ids)
-    scope = np.where(agreed, m.terms[:, issues.index("scope")], 0.0)
+def _first(local: np.ndarray, day: np.ndarray, value: np.ndarray, R: int) -> tuple:
+    """Per replicate, the smallest ``day`` among its rows and ``value`` of that row."""
+    best = np.full(R, BIG, dtype=np.int64)
+    np.minimum.at(best, local, day)
+    hit = day == best[local]
+    out = np.full(R, -1, dtype=np.int64)
+    # the first row (in table order) on that day: write in reverse so the first wins
+    idx = np.flatnonzero(hit)[::-1]
+    out[local[idx]] = value[idx]
+    return np.where(best == BIG, -1, best), out
+
+
+def world_outcomes(w: World) -> dict[str, np.ndarray]:
+    p = w.p
+    R = w.R
+    table = w.book.table()
+    order = np.argsort(p.replicate, kind="stable")
+    local = order[np.searchsorted(p.replicate[order], table["replicate"])]
+    side, coverage, track = table["side"], table["coverage"], table["track"]
+    halts = np.zeros(track.shape, dtype=bool)
+    on_track = track >= 0
+    halts[on_track] = p.track_fronts[track[on_track]].any(axis=1)
+    deal = (side != Side.UNILATERAL) & halts
+    agreed = table["day_agreed"]
+
+    def first_of(mask, value=None):
+        v = table["track"] if value is None else value
+        return _first(local[mask], agreed[mask], v[mask], R)
+
+    first_day, first_track = first_of(deal)
+    first_partial, _ = first_of(deal & (coverage == Coverage.PARTIAL))
+    first_comp, _ = first_of(deal & (coverage == Coverage.COMPREHENSIVE))
+    outcome = np.where(
+        first_comp >= 0,
+        Outcome.COMPREHENSIVE,
+        np.where(first_partial >= 0, Outcome.PARTIAL, Outcome.NONE),
+    ).astype(np.int8)
+    broke = table["end_reason"] == EndReason.BREAKDOWN
+    _, first_by = _first(local[broke], table["day_ended"][broke], table["broken_by"][broke], R)
     cols: dict[str, np.ndarray] = {
         "replicate": p.replicate.copy(),
-        "agreed": agreed.copy(),
-        "agreement_round": m.agreement_round.copy(),
-        "outcome": outcome_class(agreed, scope, p.comprehensive_min, p.partial_min),
+        "outcome": outcome,
+        "first_deal_day": first_day,
+        "first_partial_day": first_partial,
+        "first_comprehensive_day": first_comp,
+        "first_deal_track": first_track,
+        "deals": np.bincount(local[side != Side.UNILATERAL], minlength=R).astype(np.int64),
+        "unilateral_truces": np.bincount(local[side == Side.UNILATERAL], minlength=R).astype(
+            np.int64
+        ),
+        "days_under_ceasefire": w.days_halted.copy(),
+        "breakdowns": np.bincount(local[broke], minlength=R).astype(np.int64),
+        "first_breakdown_by": first_by,
     }
-    for k, issue in enumerate(issues):
-        cols[f"terms_{issue}"] = m.terms[:, k].copy()
+    for f, front in enumerate(p.front_ids):
+        cols[f"control_{front}"] = w.control[:, f].copy()
+        cols[f"decided_day_{front}"] = w.decided_day[:, f].copy()
+        cols[f"decided_by_{front}"] = w.decided_by[:, f].copy()
+    for k, issue in enumerate(p.issue_ids):
+        if p.issue_front[k] >= 0:
+            cols[f"settled_{issue}"] = w.settled[:, k].copy()
+    c = w.coercion
     for h, threat in enumerate(p.threat_ids):
-        cols[f"threat_{threat}_called"] = m.threat_called[:, h].copy()
-        cols[f"threat_{threat}_carried_out"] = m.threat_executed[:, h].copy()
-    cols["days_survived"] = np.where(agreed, c.days_survived, -1)
-    cols["collapsed"] = c.collapsed & agreed
-    cols["survived"] = agreed & ~c.collapsed
-    cols["first_violation_day"] = np.where(agreed, c.first_violation_day, -1)
-    cols["first_violator"] = np.where(agreed, c.first_violator, Violator.NONE)
-    for j, party in enumerate(p.parties):
-        cols[f"violations_{p.actor_ids[party]}"] = np.where(agreed, c.violations[:, j], 0)
-    cols["extended"] = c.extended & agreed
-    cols["monitoring"] = np.where(agreed, c.monitoring, np.nan)
-    for j, party in enumerate(p.parties):
-        cols[f"satisfaction_{p.actor_ids[party]}"] = np.where(agreed, c.satisfaction[:, j], np.nan)
+        cols[f"threat_{threat}_called"] = c.called[:, h].copy()
+        cols[f"threat_{threat}_carried_out"] = c.carried_out[:, h].copy()
+    cols["walkouts"] = w.walkouts.copy()
+    cols["sessions"] = w.sessions.copy()
     return cols
+
+
+def concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Tables of consecutive blocks, joined (same columns in the same order)."""
+    if len(parts) == 1:
+        return parts[0]
+    return {k: np.concatenate([t[k] for t in parts]) for k in parts[0]}

@@ -1,124 +1,76 @@
-"""From a validated scenario to parameter arrays with a leading replicate axis.
+"""From a validated scenario (format v2) to parameter arrays with a leading replicate axis.
 
 Every number the engine uses lives in an array whose first axis is the replicate
-(``(replicate,)``, ``(replicate, actor)``, ``(replicate, actor, issue)``...). That is what
-lets one model instance step many replicates at once, and lets a sweep give every
-replicate its own parameter values: a design point is nothing but a slice of the
-replicate axis.
+(``(R,)``, ``(R, N)``, ``(R, N, K)``, ``(R, F)``...). That is what lets one model instance
+step many replicates at once, and lets a sweep give every replicate its own parameter
+values: a design point is nothing but a slice of the replicate axis. The names are those of
+coord/model2.md ("Parameters"), which battle.py and deals.py rely on.
 
-A dotted path from the scenario file (``actors.russia.stances.kursk.position``) is mapped
-to one array and one index by :func:`locate`. Events, sweeps and the dashboard all change
-parameters through that one function.
+A dotted path from the scenario file (``fronts.kursk.drift``) is mapped to one array and one
+index by :func:`sim.scenario.paths.locate`. Events, sweeps and the dashboard all change
+parameters through that one function. Structural facts (who fights on which front, which
+fronts a track halts, which issue needs which implementer) are one value per model and
+carry no replicate axis.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-
 import numpy as np
-from scipy.special import ndtr, ndtri
 
-from sim.engine import rng
-from sim.scenario.paths import (
-    ACTOR_FIELDS,
-    IMPLEMENTATION_FIELDS,
-    NEGOTIATION_FIELDS,
-    locate,
-    path_bounds,
+from sim.engine import calendar
+from sim.engine.codes import Purpose
+from sim.engine.inputs import (  # noqa: F401 (the engine's input types, offered here)
+    MOVE_DAYS,
+    Mechanisms,
+    Parameters,
+    ScheduledChange,
+    TruceOccasion,
 )
+from sim.engine.spreads import draw_spreads, scenario_spreads
+from sim.scenario.paths import locate
 from sim.scenario.schema import Scenario
 
-
-@dataclass(frozen=True)
-class ScheduledChange:
-    """One parameter change of a dated event, resolved to its array and index."""
-
-    round: int
-    array: str
-    index: tuple[int, ...]
-    op: str  # "set" or "shift"
-    value: float
-    path: str  # the dotted path as written
-    event: str  # the event's id
-
-
-@dataclass
-class Parameters:
-    """All inputs of one model instance, each with the replicate axis first.
-
-    Shapes use R replicates, N actors, K issues, H threats.
-    """
-
-    actor_ids: tuple[str, ...]
-    issue_ids: tuple[str, ...]
-    threat_ids: tuple[str, ...]
-    role: np.ndarray  # (N,) str: mediator | party | supporter
-    start_date: dt.date
-    seed: int
-    replicate: np.ndarray  # (R,) int64 global replicate ids (keys of all random draws)
-    rounds: int
-    proposal_rule: str
-    duration_days: int
-    # actors (R, N)
-    capability: np.ndarray
-    reservation: np.ndarray
-    war_cost: np.ndarray
-    concession_style: np.ndarray
-    concession_rate: np.ndarray
-    pressure_sensitivity: np.ndarray
-    noise: np.ndarray
-    monitoring_capacity: np.ndarray
-    guarantee: np.ndarray
-    ties: np.ndarray  # (R, N, N): ties[r, i, j] is how much j moves i
-    accepts_only_with: np.ndarray  # (N, N) bool: i's yes counts only if j says yes
-    # stances (R, N, K)
-    position: np.ndarray
-    salience: np.ndarray  # as written (not normalised)
-    red_low: np.ndarray
-    red_high: np.ndarray
-    # issues (R, K)
-    status_quo: np.ndarray
-    opening: np.ndarray
-    # negotiation (R,)
-    step_size: np.ndarray
-    mediator_bias: np.ndarray
-    influence_rate: np.ndarray
-    holdout_focus: np.ndarray
-    holdout_pressure: np.ndarray
-    # threats
-    threat_target: np.ndarray  # (H,) actor index
-    threat_issued: np.ndarray  # (H,) round
-    threat_deadline: np.ndarray  # (H,) round
-    threat_severity: np.ndarray  # (R, H)
-    threat_credibility: np.ndarray  # (R, H)
-    threat_resolve: np.ndarray  # (R, H)
-    # implementation (R,) each, prefixed impl_
-    impl: dict[str, np.ndarray]
-    # outcome thresholds (R,)
-    comprehensive_min: np.ndarray
-    partial_min: np.ndarray
-    events: list[ScheduledChange] = field(default_factory=list)  # by round, then file order
-
-    @property
-    def replicates(self) -> int:
-        return int(self.replicate.shape[0])
-
-    @property
-    def mediator(self) -> int:
-        return int(np.flatnonzero(self.role == "mediator")[0])
-
-    @property
-    def parties(self) -> np.ndarray:
-        return np.flatnonzero(self.role == "party")
-
-    def array(self, name: str) -> np.ndarray:
-        if name.startswith("impl_"):
-            return self.impl[name[5:]]
-        return getattr(self, name)
-
-    def date_of(self, round_: int) -> dt.date:
-        return self.start_date + dt.timedelta(days=int(round_))
+MECHANISMS = (
+    "calendar",
+    "tracks",
+    "tolerance",
+    "concession",
+    "learning",
+    "linkage",
+    "unilateral",
+    "coercion_memory",
+    "walkouts",
+    "battlefield",
+    "beliefs",
+    "defection",
+)
+NEGOTIATION_ARRAYS = (
+    "step_size",
+    "mediator_bias",
+    "influence_rate",
+    "holdout_focus",
+    "holdout_pressure",
+    "tolerance",
+    "red_line_penalty",
+    "walkout_hazard",
+    "walkout_escalation",
+    "resume_chance",
+    "gesture_rate",
+)
+ACTOR_ARRAYS = (
+    "capability",
+    "noise",
+    "pressure_sensitivity",
+    "monitoring_capacity",
+    "guarantee",
+    "aspiration",
+    "concession_rate",
+    "planning_horizon",
+    "gesture",
+)
+THREAT_ARRAYS = ("severity", "credibility", "resolve", "erosion", "boost")
+FRONT_ARRAYS = {"control": "control0", "drift": "drift", "volatility": "volatility"}
+FRONT_ARRAYS |= {"intensity": "intensity", "rearmament_shift": "rearmament_shift"}
 
 
 def build_parameters(
@@ -130,9 +82,9 @@ def build_parameters(
     """Arrays for ``replicates`` (a count, or an array of global replicate ids).
 
     ``overrides`` maps dotted paths to a value or an array over the replicate axis: this
-    is how a sweep gives each design point its own parameters. Stance uncertainty
-    (``spread``) is drawn afterwards, per replicate, from the counter-based generator, so a
-    replicate's draw depends only on (seed, replicate id, path).
+    is how a sweep gives each design point its own parameters. Uncertainty (``spread``) is
+    drawn afterwards, per replicate, from the counter-based generator, so a replicate's
+    draw depends only on (seed, replicate id, path).
     """
     rep = (
         np.arange(replicates, dtype=np.int64)
@@ -140,18 +92,19 @@ def build_parameters(
         else np.asarray(replicates, dtype=np.int64)
     )
     R = rep.shape[0]
-    actors, issues, threats = list(s.actors), list(s.issues), list(s.threats)
-    N, K, H = len(actors), len(issues), len(threats)
+    actors, issues = list(s.actors), list(s.issues)
+    fronts, tracks, threats = list(s.fronts), list(s.tracks), list(s.threats)
+    N, K, F, T = len(actors), len(issues), len(fronts), len(tracks)
+    start = s.scenario.start_date
+    days = calendar.horizon(start, s.scenario.end_date)
 
-    def per_actor(attr: str) -> np.ndarray:
-        return np.tile([float(getattr(s.actors[a], attr)) for a in actors], (R, 1))
+    def tile(x) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.tile(x, (R,) + (1,) * x.ndim)
 
-    position = np.zeros((N, K))
-    salience = np.zeros((N, K))
-    red_low = np.zeros((N, K))
-    red_high = np.ones((N, K))
-    ties = np.zeros((N, N))
-    accepts = np.zeros((N, N), dtype=bool)
+    position, salience = np.zeros((N, K)), np.zeros((N, K))
+    red_low, red_high = np.zeros((N, K)), np.ones((N, K))
+    ties, accepts = np.zeros((N, N)), np.zeros((N, N), dtype=bool)
     for i, a in enumerate(actors):
         actor = s.actors[a]
         for k, issue in enumerate(issues):
@@ -167,44 +120,137 @@ def build_parameters(
         for b in actor.accepts_only_with:
             accepts[i, actors.index(b)] = True
 
-    def tile(x: np.ndarray) -> np.ndarray:
-        return np.tile(x, (R,) + (1,) * np.ndim(x)).astype(float)
+    issue_front = np.full(K, -1, dtype=np.int64)
+    implementers = np.zeros((K, N), dtype=bool)
+    for k, issue in enumerate(issues):
+        spec = s.issues[issue]
+        if getattr(spec, "front", None):
+            issue_front[k] = fronts.index(spec.front)
+        for a in getattr(spec, "implementers", None) or []:
+            implementers[k, actors.index(a)] = True
 
-    start = s.scenario.start_date
-    th = list(s.threats.values())
+    side_sign = np.zeros((N, F), dtype=np.int64)
+    front_cost, stakes = np.zeros((N, F)), np.zeros((N, F))
+    fa = {name: np.zeros(F) for name in FRONT_ARRAYS.values()}
+    for f, fid in enumerate(fronts):
+        fr = s.fronts[fid]
+        first, second = (actors.index(a) for a in fr.sides)
+        side_sign[first, f], side_sign[second, f] = -1, 1
+        for src, name in FRONT_ARRAYS.items():
+            fa[name][f] = float(getattr(fr, src))
+        for a, c in fr.cost.items():
+            front_cost[actors.index(a), f] = c
+        for a, v in fr.stakes.items():
+            stakes[actors.index(a), f] = v
+    prior_mean, prior_sd = np.zeros((N, F)), np.zeros((N, F))
+    believed = np.zeros((N, F), dtype=bool)  # stated priors; the others: the truth
+    for f, fid in enumerate(fronts):
+        for a, belief in s.fronts[fid].beliefs.items():
+            i = actors.index(a)
+            prior_mean[i, f], prior_sd[i, f], believed[i, f] = belief.drift, belief.sd, True
+
+    track_fronts = np.zeros((T, F), dtype=bool)
+    track_issues = np.zeros((T, K), dtype=bool)
+    opening = np.array([s.issues[k].opening for k in issues], dtype=float)
+    track_opening = np.tile(opening, (T, 1))
+    for t, tid in enumerate(tracks):
+        tr = s.tracks[tid]
+        if tr.fronts == "all":
+            track_fronts[t] = True
+        else:
+            for f in tr.fronts:
+                track_fronts[t, fronts.index(f)] = True
+        for k in tr.issues:
+            track_issues[t, issues.index(k)] = True
+        for k, v in tr.opening.items():
+            track_opening[t, issues.index(k)] = v
+
+    truces = []
+    for occ in s.calendar.truce_occasions:
+        covered = np.ones(F, dtype=bool)
+        if occ.fronts is not None:
+            covered[:] = False
+            covered[[fronts.index(f) for f in occ.fronts]] = True
+        truces.append(
+            TruceOccasion(
+                actors.index(occ.actor),
+                calendar.day_of(start, occ.date),
+                int(occ.days),
+                float(occ.chance),
+                covered,
+                occ.label or "",
+            )
+        )
+
+    th = [s.threats[h] for h in threats]
+    first_track = 0
+
+    def threat_track(t) -> int:
+        return tracks.index(t.track) if getattr(t, "track", None) else first_track
+
+    mech = getattr(s, "mechanisms", None)
+    neg = s.negotiation
+    out = s.outcomes
     p = Parameters(
         actor_ids=tuple(actors),
         issue_ids=tuple(issues),
+        front_ids=tuple(fronts),
+        track_ids=tuple(tracks),
         threat_ids=tuple(threats),
         role=np.array([s.actors[a].role for a in actors]),
         start_date=start,
+        horizon=days,
         seed=int(seed),
         replicate=rep,
-        rounds=s.negotiation.rounds,
-        proposal_rule=s.negotiation.proposal_rule,
-        duration_days=s.implementation.duration_days,
-        **{name: per_actor(f) for f, name in ACTOR_FIELDS.items()},
+        proposal_rule=neg.proposal_rule,
+        mechanisms=Mechanisms(**(mech.model_dump() if mech is not None else {})),
+        session_day=calendar.dated_days(start, [x.date for x in s.calendar.sessions], days),
+        session_chance=np.full(R, float(s.calendar.session_chance)),
+        truces=truces,
+        **{f: tile([float(getattr(s.actors[a], f)) for a in actors]) for f in ACTOR_ARRAYS},
         ties=tile(ties),
         accepts_only_with=accepts,
         position=tile(position),
         salience=tile(salience),
         red_low=tile(red_low),
         red_high=tile(red_high),
-        status_quo=tile(np.array([s.issues[k].status_quo for k in issues])),
-        opening=tile(np.array([s.issues[k].opening for k in issues])),
-        **{f: np.full(R, float(getattr(s.negotiation, f))) for f in NEGOTIATION_FIELDS},
+        status_quo=tile([s.issues[k].status_quo for k in issues]),
+        opening=tile(opening),
+        issue_front=issue_front,
+        implementers=implementers,
+        **{name: tile(v) for name, v in fa.items()},
+        front_cost=tile(front_cost),
+        stakes=tile(stakes),
+        side_sign=side_sign,
+        prior_mean=tile(prior_mean),
+        prior_sd=tile(prior_sd),
+        track_fronts=track_fronts,
+        track_issues=track_issues,
+        track_term=np.array([s.tracks[t].term_days for t in tracks], dtype=np.int64),
+        track_purpose=np.array(
+            [Purpose[s.tracks[t].purpose.upper()] for t in tracks], dtype=np.int64
+        ),
+        track_opening=tile(track_opening),
+        **{f: np.full(R, float(getattr(neg, f))) for f in NEGOTIATION_ARRAYS},
+        threat_by=np.array([actors.index(t.by) for t in th], dtype=np.int64),
         threat_target=np.array([actors.index(t.target) for t in th], dtype=np.int64),
-        threat_issued=np.array([(t.issued - start).days for t in th], dtype=np.int64),
-        threat_deadline=np.array([(t.deadline - start).days for t in th], dtype=np.int64),
-        threat_severity=tile(np.array([t.severity for t in th])).reshape(R, H),
-        threat_credibility=tile(np.array([t.credibility for t in th])).reshape(R, H),
-        threat_resolve=tile(np.array([t.resolve for t in th])).reshape(R, H),
-        impl={f: np.full(R, float(getattr(s.implementation, f))) for f in IMPLEMENTATION_FIELDS},
-        comprehensive_min=np.full(R, s.outcomes.comprehensive_min),
-        partial_min=np.full(R, s.outcomes.partial_min),
+        threat_kind=np.array([t.kind for t in th] or [], dtype=object),
+        threat_track=np.array([threat_track(t) for t in th], dtype=np.int64),
+        threat_issued=np.array([calendar.day_of(start, t.issued) for t in th], dtype=np.int64),
+        threat_deadline=np.array([calendar.day_of(start, t.deadline) for t in th], dtype=np.int64),
+        threat_moved=[np.array([calendar.day_of(start, d) for d in t.moved]) for t in th],
+        **{
+            f"threat_{f}": tile([float(getattr(t, f)) for t in th]).reshape(R, len(th))
+            for f in THREAT_ARRAYS
+        },
+        impl=_implementation(s, R),
+        compliance_issue=_issue_index(issues, out.compliance_issue),
+        compliance_min=np.full(R, float(out.compliance_min)),
+        definitive_issue=_issue_index(issues, out.definitive_issue),
+        definitive_min=np.full(R, float(out.definitive_min)),
     )
 
-    spreads = _scenario_spreads(s)
+    spreads = scenario_spreads(s)
     for path, value in (overrides or {}).items():
         loc = locate(s, path)
         values = np.broadcast_to(np.asarray(value, dtype=float), (R,))
@@ -212,57 +258,32 @@ def build_parameters(
             spreads[loc.target] = values
         else:
             p.array(loc.array)[(slice(None), *loc.index)] = values
-    _draw_spreads(s, p, spreads)
+    draw_spreads(s, p, spreads)
+    # An actor without a stated prior believes the true drift of its replicate (drawn and
+    # overridden as above), with sd = volatility (model2.md, [fronts.*.beliefs]).
+    p.prior_mean = np.where(believed, p.prior_mean, p.drift[:, None, :])
+    p.prior_sd = np.where(believed, p.prior_sd, p.volatility[:, None, :])
 
     for eid, event in s.events.items():
-        r = (event.date - start).days
+        d = calendar.day_of(start, event.date)
         for op in ("set", "shift"):
             for path, value in getattr(event, op).items():
                 loc = locate(s, path)
                 p.events.append(
-                    ScheduledChange(r, loc.array, loc.index, op, float(value), path, eid)
+                    ScheduledChange(d, loc.array, loc.index, op, float(value), path, eid)
                 )
-    p.events.sort(key=lambda e: e.round)  # stable: file order within a day
+    p.events.sort(key=lambda e: e.day)  # stable: file order within a day
     return p
 
 
-def _scenario_spreads(s: Scenario) -> dict[str, np.ndarray | float]:
-    spreads: dict[str, np.ndarray | float] = {}
-    for a, actor in s.actors.items():
-        for f, sd in actor.spread.model_dump().items():
-            if sd > 0:
-                spreads[f"actors.{a}.{f}"] = sd
-        for k, st in actor.stances.items():
-            for f, sd in st.spread.model_dump().items():
-                if sd > 0:
-                    spreads[locate(s, f"actors.{a}.stances.{k}.spread.{f}").target] = sd
-    for h, threat in s.threats.items():
-        for f, sd in threat.spread.items():
-            if sd > 0:
-                spreads[f"threats.{h}.{f}"] = sd
-    return spreads
+def _issue_index(issues: list[str], issue: str | None) -> int:
+    return issues.index(issue) if issue and issue in issues else -1
 
 
-def _draw_spreads(s: Scenario, p: Parameters, spreads: dict[str, np.ndarray | float]) -> None:
-    """Truncated-normal draws around each uncertain value, within the schema's bounds.
-
-    Inverse-CDF sampling keeps one uniform per draw, so the draw is a pure function of
-    (seed, replicate, path) and of nothing else.
-    """
-    for target, sd in sorted(spreads.items()):
-        sd = np.broadcast_to(np.asarray(sd, dtype=float), p.replicate.shape)
-        if not np.any(sd > 0):
-            continue
-        loc = locate(s, target)
-        arr = p.array(loc.array)
-        where = (slice(None), *loc.index)
-        centre = arr[where].copy()
-        lo, hi = path_bounds(s, target)
-        if loc.array == "position":  # a drawn position never crosses its own red line
-            lo = np.maximum(lo, p.red_low[where])
-            hi = np.minimum(hi, p.red_high[where])
-        u = rng.uniform(p.seed, p.replicate, 0, "spread:" + target)
-        safe = np.where(sd > 0, sd, 1.0)
-        a, b = ndtr((lo - centre) / safe), ndtr((hi - centre) / safe)
-        z = ndtri(np.clip(a + u * (b - a), 1e-300, 1 - 1e-16))
-        arr[where] = np.where(sd > 0, np.clip(centre + sd * z, lo, hi), centre)
+def _implementation(s: Scenario, R: int) -> dict[str, np.ndarray]:
+    """Every number of ``[implementation]`` as an (R,) array (deals.py reads them)."""
+    out = {}
+    for name, value in s.implementation.model_dump().items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[name] = np.full(R, float(value))
+    return out

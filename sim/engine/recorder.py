@@ -1,16 +1,15 @@
-"""Per-round series of an ensemble: quantile bands over replicates, or every trajectory.
+"""Per-day series of an ensemble: quantile bands over replicates, or every trajectory.
 
-Keeping every replicate's path costs R x rounds x actors x issues numbers, which is
-gigabytes at R = 10^5; the bands (5%, 25%, 50%, 75%, 95%) and means are what the charts
-need, and cost nothing in R. ``mode="full"`` keeps the paths too, for small ensembles.
+Keeping every replicate's path costs R x days x actors x fronts numbers, gigabytes at
+R = 10^5; the bands (5%, 25%, 50%, 75%, 95%), means and shares are what the charts need,
+and cost nothing in R. ``mode="full"`` keeps the paths too, for small ensembles. The keys
+are those of the outputs contract (coord/model2.md, "model.series()").
 
 A run too large for one model runs in chunks (sim/run.py). Each chunk then keeps
-``totals`` per round (sums and counts, which add up exactly across chunks), and
-:func:`merge_chunks` turns them into the same series: means, shares and counts of the
-whole ensemble, and the quantile bands of the first chunk, a fixed sample of the first
-replicates (exact bands would need every replicate's value of every round at once).
-A finished replicate's state is frozen, so a chunk whose talks ended early continues
-with its last row.
+``totals`` per day (sums and counts, which add up exactly across chunks), and
+:func:`merge_chunks` turns them into the same series: means and shares of the whole
+ensemble, and the quantile bands of the first chunk (a fixed sample of the first
+replicates; exact bands would need every replicate's value of every day at once).
 """
 
 from __future__ import annotations
@@ -19,20 +18,74 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.codes import Answer
-from sim.engine.parameters import Parameters
-
 if TYPE_CHECKING:
     from sim.engine.model import CeasefireModel
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+BANDED = ("control", "belief", "outside_value", "offer_value")  # -> <name>_q, <name>_mean
+SHARES = (
+    "decided_share",
+    "in_force_share",
+    "agreed_share",
+    "session_share",
+    "broken_off_share",
+    "accept_share",
+    "condition_share",
+    "deals_in_force_mean",
+)
 
 
-class RoundRecorder:
-    """``mode`` "summary" or "full" keeps the series; "totals" only the per-round totals
-    a chunked run adds up (``totals=True`` keeps them beside the series)."""
+def day_values(m: CeasefireModel) -> tuple[dict, dict]:
+    """Today's banded values (R, ...) and share (numerator, denominator) pairs, over all
+    blocks of the model."""
+    banded: dict[str, list] = {k: [] for k in BANDED}
+    shares: dict[str, list] = {k: [] for k in SHARES}
+    for w in m.worlds:
+        p = w.p
+        banded["control"].append(w.control)
+        belief = np.full((w.R, w.N, w.F), np.nan)
+        belief[:, w.observers] = w.beliefs(np.arange(w.R), w.observers, w.all_fronts)
+        banded["belief"].append(belief)
+        outside = w.aspiration - w.coercion.outside_load(p)
+        banded["outside_value"].append(np.where(w.is_party, outside, np.nan))
+        banded["offer_value"].append(w.offer_value)
+        sides = np.stack([w.decided_by == _side(p, 0), w.decided_by == _side(p, 1)], axis=-1)
+        shares["decided_share"].append((sides & w.decided[..., None], None))
+        state = w.book.state
+        track_state = state[:, : w.T]
+        unilateral = (state[:, w.T :] == 2).any(axis=1, keepdims=True)
+        shares["in_force_share"].append((np.hstack([track_state == 2, unilateral]), None))
+        agreed = np.hstack([track_state > 0, (state[:, w.T :] > 0).any(axis=1, keepdims=True)])
+        shares["agreed_share"].append((agreed, None))
+        shares["session_share"].append((w.session_today, None))
+        shares["broken_off_share"].append((w.broken_off, None))
+        today = w.session_today[:, None, None] & (w.answers >= 0)
+        shares["accept_share"].append((w.accepted_today & today, today))
+        named = (w.named.any(axis=2)) & w.session_today[:, None, None]
+        shares["condition_share"].append(
+            (named, np.broadcast_to(w.session_today[:, None, None], named.shape))
+        )
+        shares["deals_in_force_mean"].append(((state == 2).sum(axis=1), None))
+    out_b = {k: np.concatenate(v) for k, v in banded.items()}
+    out_s = {}
+    for k, parts in shares.items():
+        num = np.concatenate([a for a, _ in parts]).astype(float)
+        den = [np.ones(a.shape, dtype=bool) if d is None else d for a, d in parts]
+        out_s[k] = (num, np.concatenate(den))
+    return out_b, out_s
 
-    def __init__(self, p: Parameters, mode: str = "summary", totals: bool = False):
+
+def _side(p, which: int) -> np.ndarray:
+    """(F,) actor index of each front's first (0) or second (1) side."""
+    sign = -1 if which == 0 else 1
+    return np.argmax(p.side_sign == sign, axis=0) if p.side_sign.size else np.zeros(0, int)
+
+
+class DayRecorder:
+    """``mode`` "summary" or "full" keeps the series; "totals" only the per-day totals a
+    chunked run adds up (``totals=True`` keeps them beside the series)."""
+
+    def __init__(self, mode: str = "summary", totals: bool = False):
         if mode not in ("summary", "full", "totals"):
             raise ValueError(f"record must be 'none', 'summary', 'full' or 'totals' (got {mode!r})")
         self.mode = mode
@@ -40,107 +93,75 @@ class RoundRecorder:
         self.keep_totals = totals or mode == "totals"
         self.totals: list[dict[str, np.ndarray]] = []
 
-    def record(self, m: CeasefireModel) -> None:
-        live = m.was_negotiating
-        n_live = max(int(live.sum()), 1)
-        values = {
-            "proposal": m.proposal,  # (R, K)
-            "position": m.position,  # (R, N, K)
-            "utility": m.utilities,  # (R, N)
-            "reservation": m.effective_reservation(),  # (R, N)
-        }
-        R = m.proposal.shape[0]
-        flat = np.concatenate([v.reshape(R, -1) for v in values.values()], axis=1)
+    def record(self, m: CeasefireModel, day: int) -> None:
+        banded, shares = day_values(m)
         if self.keep_totals:
-            self.totals.append(
-                {
-                    "sum": flat.sum(axis=0),
-                    "answers": np.stack(
-                        [(m.answers[live] == code).sum(axis=0) for code in (0, 1, 2)], axis=-1
-                    ),
-                    "conditions": m.conditions[live].sum(axis=0),
-                    "negotiating": np.array(int(live.sum())),
-                    "agreed_today": np.array(int((m.agreement_round == m.round).sum())),
-                }
-            )
+            row = {}
+            for k, v in banded.items():
+                ok = ~np.isnan(v)
+                row[f"sum:{k}"] = np.where(ok, v, 0.0).sum(axis=0)
+                row[f"n:{k}"] = ok.sum(axis=0)
+            for k, (num, den) in shares.items():
+                row[f"sum:{k}"] = num.sum(axis=0)
+                row[f"n:{k}"] = den.sum(axis=0)
+            self.totals.append(row)
         if self.mode == "totals":
             return
-        q = np.quantile(flat, QUANTILES, axis=0)
-        mean = flat.mean(axis=0)
-        row: dict[str, np.ndarray] = {"round": np.array(m.round)}
-        start = 0
-        for name, v in values.items():
-            size = int(np.prod(v.shape[1:]))
-            row[f"{name}_q"] = q[:, start : start + size].reshape((len(QUANTILES), *v.shape[1:]))
-            row[f"{name}_mean"] = mean[start : start + size].reshape(v.shape[1:])
-            start += size
-        answers = m.answers[live]
-        row["answer_share"] = np.stack(
-            [(answers == code).sum(axis=0) / n_live for code in Answer], axis=-1
-        )  # (N, 3): reject, accept, conditional
-        row["condition_share"] = m.conditions[live].sum(axis=0) / n_live  # (N, K)
-        row["negotiating"] = np.array(int(live.sum()))
-        row["agreed_today"] = np.array(int((m.agreement_round == m.round).sum()))
-        if self.mode == "full":
-            for name, v in values.items():
-                row[f"{name}_all"] = v.astype(np.float32)
-            row["answers_all"] = m.answers.copy()
-            row["conditions_all"] = m.conditions.copy()
+        row = {"day": np.array(day)}
+        for k, v in banded.items():
+            flat = v.reshape(v.shape[0], -1)
+            if np.isnan(flat).any():
+                with np.errstate(all="ignore"):
+                    import warnings
+
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                        q = np.nanquantile(flat, QUANTILES, axis=0)
+                        mean = np.nanmean(flat, axis=0)
+            else:
+                q, mean = np.quantile(flat, QUANTILES, axis=0), flat.mean(axis=0)
+            row[f"{k}_q"] = q.reshape((len(QUANTILES), *v.shape[1:]))
+            row[f"{k}_mean"] = mean.reshape(v.shape[1:])
+            if self.mode == "full":
+                row[f"{k}_all"] = v.astype(np.float32)
+        for k, (num, den) in shares.items():
+            row[k] = _ratio(num.sum(axis=0), den.sum(axis=0))
         self.rows.append(row)
 
     def stacked_totals(self) -> dict[str, np.ndarray]:
-        """The per-round totals with a leading round axis (for :func:`merge_chunks`)."""
+        """The per-day totals with a leading day axis (for :func:`merge_chunks`)."""
         return {key: np.stack([r[key] for r in self.totals]) for key in self.totals[0]}
 
     def series(self) -> dict[str, np.ndarray]:
-        """Arrays with a leading round axis (see docs/model.md, 'Outputs')."""
+        """Arrays with a leading day axis (the outputs contract, model.series())."""
         if not self.rows:
             return {}
         return {key: np.stack([r[key] for r in self.rows]) for key in self.rows[0]}
 
 
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, NaN where the denominator is 0 (nobody to count)."""
+    den = np.asarray(den, dtype=float)
+    return np.divide(num, den, out=np.full(np.shape(num), np.nan), where=den > 0)
+
+
 def merge_chunks(first: dict[str, np.ndarray], totals: list[dict], replicates: int) -> dict:
     """The series of a run made of chunks, in the keys and order of ``series()``.
 
-    ``first`` is the series of the first chunk, ``totals`` the stacked per-round totals of
-    every chunk (the first included), ``replicates`` the size of the whole run. A chunk
-    whose talks ended early is continued with its last row (its replicates are frozen) for
-    values, and with zero for the counts of live replicates.
+    ``first`` is the series of the first chunk, ``totals`` the stacked per-day totals of
+    every chunk (the first included), ``replicates`` the size of the whole run. Every chunk
+    runs the whole horizon, so the totals add up day by day.
     """
-    rounds = max(len(t["sum"]) for t in totals)
-
-    def extend(a: np.ndarray, repeat: bool) -> np.ndarray:
-        missing = rounds - len(a)
-        if missing == 0:
-            return a
-        if repeat:
-            fill = np.repeat(a[-1:], missing, axis=0)
-        else:
-            fill = np.zeros((missing, *a.shape[1:]), dtype=a.dtype)
-        return np.concatenate([a, fill])
-
-    sums = sum(extend(t["sum"], True) for t in totals)
-    counts = {
-        key: sum(extend(t[key], False) for t in totals)
-        for key in ("answers", "conditions", "negotiating", "agreed_today")
-    }
-    n_live = np.maximum(counts["negotiating"], 1)
+    summed = {k: sum(t[k] for t in totals) for k in totals[0]}
     out: dict[str, np.ndarray] = {}
-    start = 0
     for key, value in first.items():
-        if key == "round":
-            out[key] = np.arange(rounds, dtype=value.dtype)
-        elif key.endswith("_q"):
-            out[key] = extend(value, True)
-        elif key.endswith("_mean"):
-            size = int(np.prod(value.shape[1:]))
-            mean = sums[:, start : start + size] / replicates
-            out[key] = mean.reshape((rounds, *value.shape[1:]))
-            start += size
-        elif key == "answer_share":
-            out[key] = counts["answers"] / n_live[:, None, None]
-        elif key == "condition_share":
-            out[key] = counts["conditions"] / n_live[:, None, None]
+        if key == "day" or key.endswith("_q") or key.endswith("_all"):
+            out[key] = value
+        elif key.endswith("_mean") and key[: -len("_mean")] in BANDED:
+            name = key[: -len("_mean")]
+            out[key] = _ratio(summed[f"sum:{name}"], summed[f"n:{name}"])
+        elif key in SHARES:
+            out[key] = _ratio(summed[f"sum:{key}"], summed[f"n:{key}"])
         else:
-            out[key] = counts[key].astype(value.dtype)
+            out[key] = value
     return out

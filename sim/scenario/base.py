@@ -145,3 +145,19 @@ Date = Annotated[
     BeforeValidator(_date_input),
     Field(strict=False, ge=FIRST_DATE, le=LAST_DATE),
 ]
+
+
+def reject_removed(data: object, removed: dict[str, str]) -> object:
+    """Refuse version-1 fields that model 2 replaced, naming what replaced them.
+
+    Used as a ``mode="before"`` model validator: without it a v1 file would get "unknown
+    field" lines that do not say where the number went (docs/scenarios.md, "From version 1").
+    All removed fields of the table are named on one line.
+    """
+    if isinstance(data, dict):
+        found = [key for key in removed if key in data]
+        if found:
+            raise ValueError(
+                "; ".join(f"`{key}` was removed in model 2: {removed[key]}" for key in found)
+            )
+    return data

@@ -6,12 +6,12 @@ in a threat must exist, an event's path must name a parameter and stay in its bo
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pydantic
 
 from sim.scenario.errors import format_validation_error, shown
+from sim.scenario.links import in_calendar, link_problems
 from sim.scenario.paths import UnknownPath, locate, schema_node
 from sim.scenario.schema import Scenario
 
@@ -31,14 +31,6 @@ def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
         problems.append(("actors", "need at least one party (role = 'party')"))
     if not issues:
         problems.append(("issues", "need at least one issue"))
-    elif "scope" not in s.issues:
-        problems.append(
-            (
-                "issues",
-                "need an issue with id 'scope' (the ceasefire's scope decides the outcome "
-                "class and how many violations it invites)",
-            )
-        )
 
     for aid, actor in s.actors.items():
         for k in actor.stances:
@@ -76,7 +68,6 @@ def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
                     (where, "the partner must be a party or supporter, not the mediator")
                 )
 
-    start = s.scenario.start_date
     for tid, threat in s.threats.items():
         for field in ("by", "target"):
             who = getattr(threat, field)
@@ -84,7 +75,7 @@ def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
                 problems.append((f"threats.{tid}.{field}", f"unknown actor '{who}' {known_actors}"))
         if threat.target in s.actors and s.actors[threat.target].role != "party":
             problems.append((f"threats.{tid}.target", f"'{threat.target}' is not a party"))
-        problems += _date_problems(f"threats.{tid}.issued", threat.issued, start)
+        problems += in_calendar(f"threats.{tid}.issued", threat.issued, s)
         if threat.deadline < threat.issued:
             problems.append(
                 (
@@ -92,11 +83,12 @@ def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
                     f"date {threat.deadline} is before the issue date {threat.issued}",
                 )
             )
+    problems += link_problems(s)
 
     if not events:
         return problems
     for eid, event in s.events.items():
-        problems += _date_problems(f"events.{eid}.date", event.date, start)
+        problems += in_calendar(f"events.{eid}.date", event.date, s)
         for op in ("set", "shift"):
             for path in getattr(event, op):
                 where = _event_field(eid, op, path)
@@ -162,9 +154,3 @@ def _at_change(line: str, eid: str, changed: dict[str, tuple[str, str]]) -> tupl
             what = re.sub(r"\(got ([^()]*)\)$", rf"(got \1 = {shift} after this shift)", what)
         return field, what
     return f"events.{eid}", f"after this event, {where}: {what}"
-
-
-def _date_problems(where: str, date: dt.date, start: dt.date) -> list[tuple[str, str]]:
-    if date < start:
-        return [(where, f"date {date} is before the start date {start}")]
-    return []

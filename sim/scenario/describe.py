@@ -1,8 +1,9 @@
 """A scenario's evidence in words: what each stance rests on, and its red line.
 
-Every actor, stance and threat either cites article paragraphs (``evidence = "P6: ..."``)
-or states an ``assumption``. The run report (HTML) and the dashboard's evidence panel
-(text) both show it from here, so the two never disagree on what a stance rests on.
+Every actor, stance, front, track and threat either cites article paragraphs
+(``evidence = "P6: ..."``) or states an ``assumption``. The run report (HTML) and the
+dashboard's evidence panel (text) both show it from here, so the two never disagree on
+what a stance rests on.
 """
 
 from __future__ import annotations
@@ -67,3 +68,10 @@ def talks_span(start: dt.date, rounds: int) -> str:
     end = start + dt.timedelta(days=rounds)
     first, last = day_text(start), day_text(end)
     return f"{rounds + 1} rounds (round 0 on {first} to round {rounds} on {last})"
+
+
+def calendar_span(start: dt.date, end: dt.date) -> str:
+    """'296 days (11 Mar 2025 to 31 Dec 2025)': the run's calendar, as reports and the
+    dashboard say it (day 0 is the start date, the last day is the end date)."""
+    days = (end - start).days + 1
+    return f"{days} days ({day_text(start)} to {day_text(end)})"

@@ -1,7 +1,8 @@
 """Dotted paths into a scenario: the one place that reads the schema's structure.
 
-A dotted path from a scenario file (``actors.russia.stances.kursk.position``) names one
-number. :func:`locate` maps it to the parameter array and index the engine works on (or to
+A dotted path from a scenario file (``actors.russia.stances.kursk.position``,
+``fronts.kursk.drift``, ``fronts.kursk.beliefs.russia.sd``) names one number.
+:func:`locate` maps it to the parameter array and index the engine works on (or to
 the uncertain value a ``spread`` entry widens), :func:`path_bounds` to the interval the
 schema allows, and :func:`schema_node` follows it through the pydantic models. Events,
 sweeps, dashboard levers, error messages and the field reference all read the schema
@@ -19,15 +20,15 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from sim.scenario.schema import ActorSpread, Scenario
+from sim.scenario.schema import ActorSpread, FrontSpread, Scenario
 
 # Scenario field -> array name, per level of the file. Arrays are (replicate, *index).
 ACTOR_FIELDS = {
     "capability": "capability",
-    "reservation": "reservation",
-    "war_cost": "war_cost",
-    "concession_style": "concession_style",
+    "aspiration": "aspiration",
     "concession_rate": "concession_rate",
+    "planning_horizon": "planning_horizon",
+    "gesture": "gesture",
     "pressure_sensitivity": "pressure_sensitivity",
     "noise": "noise",
     "monitoring_capacity": "monitoring_capacity",
@@ -36,19 +37,39 @@ ACTOR_FIELDS = {
 STANCE_FIELDS = {"position": "position", "salience": "salience"}
 RED_LINE_FIELDS = {"never_below": "red_low", "never_above": "red_high"}
 ISSUE_FIELDS = {"status_quo": "status_quo", "opening": "opening"}
+FRONT_FIELDS = {
+    "control": "control0",
+    "drift": "drift",
+    "volatility": "volatility",
+    "intensity": "intensity",
+    "rearmament_shift": "rearmament_shift",
+}
+FRONT_ACTOR_FIELDS = {"cost": "front_cost", "stakes": "stakes"}  # (actor, front)
+BELIEF_FIELDS = {"drift": "prior_mean", "sd": "prior_sd"}  # (actor, front)
 THREAT_FIELDS = {
     "severity": "threat_severity",
     "credibility": "threat_credibility",
     "resolve": "threat_resolve",
+    "erosion": "threat_erosion",
+    "boost": "threat_boost",
 }
+CALENDAR_FIELDS = {"session_chance": "session_chance"}
 NEGOTIATION_FIELDS = (
     "step_size",
     "mediator_bias",
     "influence_rate",
     "holdout_focus",
     "holdout_pressure",
+    "tolerance",
+    "red_line_penalty",
+    "walkout_hazard",
+    "walkout_escalation",
+    "resume_chance",
+    "gesture_rate",
 )
 IMPLEMENTATION_FIELDS = (
+    "lapse_days",
+    "consent_chance",
     "base_violation_rate",
     "satisfaction_exponent",
     "monitoring_deterrence",
@@ -64,13 +85,9 @@ IMPLEMENTATION_FIELDS = (
     "extension_satisfaction",
     "extension_violation_penalty",
 )
-OUTCOME_FIELDS = ("comprehensive_min", "partial_min")
+OUTCOME_FIELDS = ("compliance_min", "definitive_min")
 # Structural settings: one value per model instance, never per replicate.
-STRUCTURAL = {
-    "negotiation.rounds",
-    "negotiation.proposal_rule",
-    "implementation.duration_days",
-}
+STRUCTURAL = {"negotiation.proposal_rule"}
 
 
 class UnknownPath(KeyError):
@@ -85,8 +102,10 @@ class Location:
     """Where a dotted path lives.
 
     ``kind == "array"``: the number is ``array[(replicate, *index)]`` of the engine's
-    parameters (``impl_<field>`` for the implementation table). ``kind == "spread"``: the
-    path is a ``spread`` entry, and ``target`` is the dotted path of the value it widens.
+    parameters (``impl_<field>`` for the implementation table). Index order follows the
+    arrays of docs/model.md: actors before fronts (``front_cost[r, actor, front]``).
+    ``kind == "spread"``: the path is a ``spread`` entry, and ``target`` is the dotted path
+    of the value it widens.
     """
 
     array: str
@@ -104,6 +123,7 @@ def locate(s: Scenario, path: str) -> Location:
     """Map a dotted scenario path to an array and index; raise :class:`UnknownPath`."""
     parts = path.split(".")
     actors, issues, threats = list(s.actors), list(s.issues), list(s.threats)
+    fronts = list(s.fronts)
     written = path if len(path) <= 80 else path[:77] + "..."  # errors stay one short line
 
     def idx(ids: list[str], key: str, what: str) -> int:
@@ -153,6 +173,22 @@ def locate(s: Scenario, path: str) -> Location:
     if head == "issues" and len(parts) == 3 and parts[2] in ISSUE_FIELDS:
         k = idx(issues, parts[1], "issue")
         return Location(ISSUE_FIELDS[parts[2]], (k,), ("issues", "*", parts[2]))
+    if head == "fronts" and len(parts) >= 3:
+        f = idx(fronts, parts[1], "front")
+        rest = parts[2:]
+        if len(rest) == 1 and rest[0] in FRONT_FIELDS:
+            return Location(FRONT_FIELDS[rest[0]], (f,), ("fronts", "*", rest[0]))
+        if len(rest) == 2 and rest[0] in FRONT_ACTOR_FIELDS:
+            a = idx(actors, rest[1], "actor")
+            return Location(FRONT_ACTOR_FIELDS[rest[0]], (a, f), ("fronts", "*", rest[0], "*"))
+        if len(rest) == 3 and rest[0] == "beliefs" and rest[2] in BELIEF_FIELDS:
+            a = idx(actors, rest[1], "actor")
+            fp = ("fronts", "*", "beliefs", "*", rest[2])
+            return Location(BELIEF_FIELDS[rest[2]], (a, f), fp)
+        if len(rest) == 2 and rest[0] == "spread" and rest[1] in FrontSpread.model_fields:
+            target = ".".join(["fronts", parts[1], rest[1]])
+            return _spread(target, ("fronts", "*", "spread", rest[1]))
+        raise bad()
     if head == "threats" and len(parts) >= 3:
         h = idx(threats, parts[1], "threat")
         if len(parts) == 3 and parts[2] in THREAT_FIELDS:
@@ -162,6 +198,7 @@ def locate(s: Scenario, path: str) -> Location:
             return _spread(target, ("threats", "*", "spread", "*"))
         raise bad()
     tables = {
+        "calendar": tuple(CALENDAR_FIELDS),
         "negotiation": NEGOTIATION_FIELDS,
         "implementation": IMPLEMENTATION_FIELDS,
         "outcomes": OUTCOME_FIELDS,
@@ -195,9 +232,17 @@ def parameter_paths(s: Scenario) -> typing.Iterator[str]:
                 yield f"{stance_path}.spread.red_line"
     for k in s.issues:
         yield from (f"issues.{k}.{f}" for f in ISSUE_FIELDS)
+    for f, front in s.fronts.items():
+        yield from (f"fronts.{f}.{x}" for x in FRONT_FIELDS)
+        for table in FRONT_ACTOR_FIELDS:
+            yield from (f"fronts.{f}.{table}.{a}" for a in front.sides if a in s.actors)
+        for a in s.actors:
+            yield from (f"fronts.{f}.beliefs.{a}.{x}" for x in BELIEF_FIELDS)
+        yield from (f"fronts.{f}.spread.{x}" for x in FrontSpread.model_fields)
     for h in s.threats:
         yield from (f"threats.{h}.{f}" for f in THREAT_FIELDS)
         yield from (f"threats.{h}.spread.{f}" for f in ("severity", "credibility"))
+    yield from (f"calendar.{f}" for f in CALENDAR_FIELDS)
     yield from (f"negotiation.{f}" for f in NEGOTIATION_FIELDS)
     yield from (f"implementation.{f}" for f in IMPLEMENTATION_FIELDS)
     yield from (f"outcomes.{f}" for f in OUTCOME_FIELDS)

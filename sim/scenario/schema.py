@@ -1,14 +1,15 @@
 """The scenario format: one pydantic schema with bounds and descriptions.
 
 A scenario file is TOML data, never code. Its tables are keyed by id (``[actors.russia]``,
-``[actors.russia.stances.kursk]``, ``[threats.waltz]``), so that every number in it has a
-dotted path (``actors.russia.stances.kursk.position``) that errors, events and sweeps all
-use. Bounds live on the fields, so the error a user sees and docs/scenarios.md both come
-from here.
+``[fronts.kursk]``, ``[tracks.full]``, ``[threats.waltz]``), so that every number in it has a
+dotted path (``fronts.kursk.drift``) that errors, events and sweeps all use. Bounds live on
+the fields, so the error a user sees and docs/scenarios.md both come from here. This is
+format version 2 (model 2, docs/model.md): the outside option comes from the fronts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -24,24 +25,39 @@ from sim.scenario.base import (
     _Sourced,
     _Strict,
     number_text,
+    reject_removed,
 )
-from sim.scenario.settings import Event, Implementation, Negotiation, Outcomes, Threat
+from sim.scenario.fronts import Belief, Front, FrontSpread, Track
+from sim.scenario.settings import Implementation, Mechanisms, Negotiation, Outcomes
+from sim.scenario.timeline import Calendar, Event, Session, Threat, TruceOccasion
+
+# The longest run a scenario may ask for: ten years of days keeps every per-day array and
+# every date a chart draws within reason.
+MAX_HORIZON_DAYS = 3653
 
 __all__ = [
     "Actor",
     "ActorSpread",
+    "Belief",
+    "Calendar",
     "Event",
+    "Front",
+    "FrontSpread",
     "Implementation",
     "Issue",
+    "Mechanisms",
     "Meta",
     "Negotiation",
     "Outcomes",
     "RedLine",
     "Scenario",
+    "Session",
     "Source",
     "Stance",
     "StanceSpread",
     "Threat",
+    "Track",
+    "TruceOccasion",
     "number_text",
 ]
 
@@ -66,10 +82,37 @@ class Meta(_Strict):
     name: Name = Field(description="Short name shown on charts and in reports.")
     description: Text = Field("", description="What the scenario represents, in a sentence or two.")
     start_date: Date = Field(
-        description="Calendar date of round 0; one round is one day, so events and threats "
-        "are dated and charts show dates."
+        description="Calendar date of day 0 (one step is one day), so sessions, events and "
+        "threats are dated and charts show dates."
+    )
+    end_date: Date | None = Field(
+        None,
+        description="Last day simulated (the horizon); default 31 December of the start "
+        "date's year. Must be after `start_date`.",
     )
     sources: dict[Id, Source] = Field(default_factory=dict, description="Sources by id.")
+
+    @property
+    def last_date(self) -> dt.date:
+        """The last day simulated: ``end_date``, or 31 December of the start year."""
+        return self.end_date or dt.date(self.start_date.year, 12, 31)
+
+    @property
+    def horizon(self) -> int:
+        """Days simulated: day 0 is ``start_date``, day ``horizon - 1`` is ``last_date``."""
+        return (self.last_date - self.start_date).days + 1
+
+    @model_validator(mode="after")
+    def _end_after_start(self):
+        if self.last_date <= self.start_date:
+            which = "end_date" if self.end_date else "the default end date (31 December)"
+            raise ValueError(f"{which} {self.last_date} must be after start_date {self.start_date}")
+        if self.horizon > MAX_HORIZON_DAYS:
+            raise ValueError(
+                f"end_date {self.last_date} is {self.horizon:,} days from start_date: a run "
+                f"covers at most {MAX_HORIZON_DAYS:,} days"
+            )
+        return self
 
 
 class Issue(_Sourced):
@@ -79,7 +122,19 @@ class Issue(_Sourced):
     zero: Name = Field(description="What a value of 0 means (one pole).")
     one: Name = Field(description="What a value of 1 means (the other pole).")
     status_quo: Unit = Field(description="Value that holds if there is no agreement.")
-    opening: Unit = Field(description="Value in the mediator's opening proposal (round 0).")
+    opening: Unit = Field(
+        description="Value in the mediator's first package (a track may override it)."
+    )
+    front: Id | None = Field(
+        None,
+        description="Front id: the issue is settled on the battlefield when that front is "
+        "decided (it leaves the table), and its red lines move with the front's control.",
+    )
+    implementers: list[Id] = Field(
+        default_factory=list,
+        description="Actor ids whose consent a deal that moves this issue off its status quo "
+        "needs (linkage: without it the deal is agreed but not in force, and lapses).",
+    )
 
 
 class RedLine(_Strict):
@@ -161,22 +216,41 @@ class ActorSpread(_Strict):
     """Uncertainty of an actor's behaviour: each replicate draws its own value from a normal
     with this standard deviation around the stated value, truncated to the field's bounds."""
 
-    reservation: Unit = Field(0.0, description="Standard deviation of `reservation`.")
-    war_cost: Annotated[float, Field(ge=0.0, le=0.1)] = Field(
-        0.0, description="Standard deviation of `war_cost`."
+    @model_validator(mode="before")
+    @classmethod
+    def _no_v1_fields(cls, data):
+        return reject_removed(data, REMOVED_ACTOR_FIELDS)
+
+    aspiration: Unit = Field(0.0, description="Standard deviation of `aspiration`.")
+    concession_rate: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        0.0, description="Standard deviation of `concession_rate`."
     )
-    concession_rate: Unit = Field(0.0, description="Standard deviation of `concession_rate`.")
-    concession_style: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
-        0.0, description="Standard deviation of `concession_style`."
+    planning_horizon: Annotated[float, Field(ge=0.0, le=3650.0)] = Field(
+        0.0, description="Standard deviation of `planning_horizon` (days)."
     )
+    gesture: Unit = Field(0.0, description="Standard deviation of `gesture`.")
     pressure_sensitivity: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
         0.0, description="Standard deviation of `pressure_sensitivity`."
     )
     noise: Unit = Field(0.0, description="Standard deviation of `noise`.")
 
 
+REMOVED_ACTOR_FIELDS = {
+    "reservation": "the outside option now comes from [fronts] (the value of fighting on; "
+    "`aspiration` is an offset on it)",
+    "war_cost": "the cost of war now comes from [fronts] (`cost` x `intensity` per day)",
+    "concession_style": "concession no longer follows a deadline; `concession_rate` lowers "
+    "the aspiration as costs and pressure accumulate",
+}
+
+
 class Actor(_Strict):
     """A state at the table: its role, its behaviour and its stance on every issue."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_v1_fields(cls, data):
+        return reject_removed(data, REMOVED_ACTOR_FIELDS)
 
     name: Name = Field(description="Display name on charts and tables.")
     role: Literal["mediator", "party", "supporter"] = Field(
@@ -188,28 +262,28 @@ class Actor(_Strict):
         description="Weight at the table relative to the others (in the compromise target and "
         "in influence), not military power."
     )
-    reservation: Unit = Field(
-        0.5,
-        description="rho: utility of no deal now. The actor accepts a proposal p when "
-        "u(p) + noise >= rho and p crosses none of its red lines.",
-    )
-    war_cost: Annotated[float, Field(ge=0.0, le=0.1)] = Field(
-        0.0, description="delta: fall of the reservation value per round (war weariness)."
-    )
-    concession_style: Annotated[float, Field(ge=0.05, le=20.0)] = Field(
-        1.0,
-        description="beta in k(t) = kappa (t/T)^(1/beta): < 1 Boulware (holds out, concedes "
-        "late), > 1 Conceder (concedes early).",
-    )
-    concession_rate: Unit = Field(
+    aspiration: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
         0.0,
-        description="kappa: share of the distance to the proposal conceded per round by the "
-        "last round (scaled down on issues the actor cares about).",
+        description="a(0): offset on the value of fighting on that a deal must also beat "
+        "(0 = the outside option is the fronts alone; say why if not 0).",
+    )
+    concession_rate: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        0.5,
+        description="The aspiration falls each day by this x (the day's cost of war + "
+        "pressure): concession driven by costs, not by a deadline (Zeuthen 1930).",
+    )
+    planning_horizon: Annotated[float, Field(ge=1.0, le=3650.0)] = Field(
+        90.0, description="H: days over which the actor values the war (and a halt)."
+    )
+    gesture: Unit = Field(
+        0.0,
+        description="Propensity to declare a pressure-driven unilateral truce (times "
+        "`negotiation.gesture_rate` and the pressure on it).",
     )
     pressure_sensitivity: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
         0.0,
-        description="pi: how much pressure moves the actor: adds pi x pressure to its "
-        "concession rate and scales what a threat costs it.",
+        description="pi: how much pressure moves the actor: scales the holdout pressure and "
+        "what a threat costs it.",
     )
     noise: Unit = Field(
         0.0, description="sigma: standard deviation of the noise on the utility it perceives."
@@ -217,12 +291,12 @@ class Actor(_Strict):
     ties: dict[Id, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
         default_factory=dict,
         description="w_ij: actor id = how strongly that actor pulls this one's positions "
-        "each round (weighted by its capability).",
+        "each day (weighted by its capability).",
     )
     accepts_only_with: list[Id] = Field(
         default_factory=list,
         description="Actor ids: a yes from this actor is conditional and counts only if all "
-        "of them say yes in the same round (P5).",
+        "of them say yes at the same session (P5).",
     )
     monitoring_capacity: Unit = Field(
         0.0,
@@ -258,19 +332,31 @@ class Actor(_Strict):
 
 
 class Scenario(_Strict):
-    """A whole scenario file."""
+    """A whole scenario file (format version 2)."""
 
-    scenario: Meta = Field(description="Name, start date and sources.")
+    scenario: Meta = Field(description="Name, start and end dates, and sources.")
+    calendar: Calendar = Field(
+        default_factory=Calendar, description="Sessions of talks and truce occasions."
+    )
+    mechanisms: Mechanisms = Field(
+        default_factory=Mechanisms, description="Switches that turn mechanisms off."
+    )
     negotiation: Negotiation = Field(
         default_factory=Negotiation, description="The talks and the mediator's rule."
     )
     implementation: Implementation = Field(
-        default_factory=Implementation, description="The agreed ceasefire, day by day."
+        default_factory=Implementation, description="Deals in force, day by day."
     )
     outcomes: Outcomes = Field(
-        default_factory=Outcomes, description="Scope thresholds of the outcome classes."
+        default_factory=Outcomes, description="How an agreed deal is classed."
     )
     issues: dict[Id, Issue] = Field(description="Issues by id, in the order given.")
+    fronts: dict[Id, Front] = Field(
+        default_factory=dict, description="Fronts by id, in the order given."
+    )
+    tracks: dict[Id, Track] = Field(
+        description="Tracks (kinds of deal) by id, in the order given; at least one."
+    )
     actors: dict[Id, Actor] = Field(description="Actors by id, in the order given.")
     threats: dict[Id, Threat] = Field(default_factory=dict, description="Threats by id.")
     events: dict[Id, Event] = Field(

@@ -1,4 +1,4 @@
-"""The scenario's process tables: how talks run, threats, dated events, the ceasefire, outcomes.
+"""The scenario's process tables: how talks run, the deals' settings, outcomes, switches.
 
 Part of the scenario schema (:mod:`sim.scenario.schema` imports and re-exports them);
 split off so that each file stays short enough to read whole.
@@ -10,92 +10,77 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Date, Id, Text, Unit, _Sourced, _Strict
+from sim.scenario.base import Id, Unit, _Strict, reject_removed
 
 
 class Negotiation(_Strict):
-    """The talks: how long they last and how the mediator proposes (docs/model.md)."""
+    """The talks: the mediator's rule, red lines, walk-outs and gestures (docs/model.md)."""
 
-    rounds: Annotated[int, Field(ge=1, le=1000)] = Field(
-        60, description="T: rounds before talks end without agreement (one round = one day)."
-    )
-    proposal_rule: Literal["compromise", "nash"] = Field(
-        "compromise",
-        description="How the mediator sets its target package: `compromise`, the "
-        "capability-and-salience weighted mean of the parties' and its own positions, or "
-        "`nash`, the Nash bargaining solution over the parties.",
+    @model_validator(mode="before")
+    @classmethod
+    def _no_v1_fields(cls, data):
+        return reject_removed(
+            data,
+            {
+                "rounds": "the horizon is the calendar ([scenario] end_date, "
+                "[calendar] sessions and session_chance)"
+            },
+        )
+
+    proposal_rule: Literal["learning", "compromise", "nash"] = Field(
+        "learning",
+        description="How the mediator chooses its package: `learning`, the package it expects "
+        "most likely to be accepted by every party and implementer, from what their answers "
+        "revealed; or a baseline that never learns: `compromise`, the capability-and-salience "
+        "weighted mean of the parties' and its own positions, or `nash`, the Nash bargaining "
+        "solution over the parties.",
     )
     step_size: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
-        0.15, description="lambda: share of the way the proposal moves to the target each round."
+        0.15,
+        description="lambda: share of the way the proposal moves to the target each session.",
     )
     mediator_bias: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         1.0,
-        description="mu: weight of the mediator's own positions in the compromise target "
-        "(each party has weight 1).",
+        description="mu: weight of the mediator's own utility in its choice (learning: score "
+        "x (1 + mu x its utility); compromise: weight of its positions, each party has 1).",
     )
     influence_rate: Unit = Field(
         0.003,
         description="eta: share of the way each actor moves toward its ties' weighted "
-        "positions each round.",
+        "positions each day (Friedkin & Johnsen 1990).",
     )
     holdout_focus: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         1.0,
-        description="Extra weight the compromise target gives a party that said no while "
-        "another said yes (the holdout).",
+        description="Extra weight the mediator gives a party that said no while another said "
+        "yes (the holdout).",
     )
     holdout_pressure: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        0.01, description="Mediator pressure on the holdout per round (adds to its concession)."
+        0.01,
+        description="Mediator pressure on the holdout per day (adds to the cost that lowers "
+        "its aspiration).",
     )
-
-
-class Threat(_Sourced):
-    """A dated threat by one actor against a party, like the US warning to Moscow of P7."""
-
-    by: Id = Field(description="Actor id that threatens (usually the mediator).")
-    target: Id = Field(description="Actor id threatened.")
-    issued: Date = Field(description="Date the threat is made; it is pending from then.")
-    deadline: Date = Field(description="Date by which the target must accept.")
-    severity: Unit = Field(
-        description="Cost to the target's reservation value if carried out (times its "
-        "pressure sensitivity); while pending, the expected cost credibility x severity x "
-        "pressure sensitivity lowers it."
+    tolerance: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
+        0.02,
+        description="Red-line tolerance: a package within this of a red line is at it, not "
+        "across it (no knife edge).",
     )
-    credibility: Unit = Field(
-        description="Probability that the threat is carried out at the deadline if the target "
-        "still refuses."
+    red_line_penalty: Annotated[float, Field(ge=0.0, le=1000.0)] = Field(
+        10.0, description="Utility lost per unit of breach beyond the tolerance (steep)."
     )
-    resolve: Unit = Field(
+    walkout_hazard: Unit = Field(
+        0.002, description="Daily chance that talks break off at zero escalation."
+    )
+    walkout_escalation: Annotated[float, Field(ge=1.0, le=100.0)] = Field(
+        2.0,
+        description="Multiplier of the walk-out hazard per unit of escalation (threats "
+        "carried out and breakdowns so far).",
+    )
+    resume_chance: Unit = Field(0.1, description="Daily chance that broken-off talks resume.")
+    gesture_rate: Unit = Field(
         0.0,
-        description="Backlash: share by which a carried-out threat cuts the target's "
-        "concession rate and pressure sensitivity.",
+        description="Daily chance of a pressure-driven unilateral truce per unit of pressure "
+        "(times the party's `gesture`).",
     )
-    spread: dict[Literal["severity", "credibility"], Annotated[float, Field(ge=0.0, le=1.0)]] = (
-        Field(
-            default_factory=dict,
-            description="Standard deviations of severity and credibility across replicates.",
-        )
-    )
-
-
-class Event(_Sourced):
-    """A dated change of parameters, written as data (paths and values), never code."""
-
-    date: Date = Field(description="Date on which the change takes effect (start of that day).")
-    description: Text = Field(description="What happens, in a sentence (kept in run.json).")
-    set: dict[str, float] = Field(
-        default_factory=dict,
-        description='Parameter path = new value, e.g. "actors.russia.reservation" = 0.7.',
-    )
-    shift: dict[str, float] = Field(
-        default_factory=dict,
-        description='Parameter path = amount added, e.g. "actors.russia.ties.united_states" = 0.5.',
-    )
-
-    @model_validator(mode="after")
-    def _changes_something(self):
-        if not self.set and not self.shift:
-            raise ValueError("an event must 'set' or 'shift' at least one parameter")
-        return self
 
 
 class Implementation(_Strict):
@@ -204,9 +189,13 @@ class Implementation(_Strict):
         "gain, so that full monitoring and guarantees deter most defections).",
     )
 
-    duration_days: Annotated[int, Field(ge=1, le=365)] = Field(
-        30, description="Length of the agreed ceasefire in days (P5: 30)."
-    )
+    @model_validator(mode="before")
+    @classmethod
+    def _no_v1_fields(cls, data):
+        return reject_removed(
+            data, {"duration_days": "each track has its own fixed term ([tracks.<id>] term_days)"}
+        )
+
     base_violation_rate: Unit = Field(0.08, description="h0: daily violation probability scale.")
     satisfaction_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = Field(
         1.0, description="a: how sharply dissatisfaction raises violations."
@@ -254,17 +243,55 @@ class Implementation(_Strict):
 
 
 class Outcomes(_Strict):
-    """How an agreement is classed by its scope."""
+    """How an agreed deal is classed: bare cessation, with compliance mechanisms, or
+    definitive (coverage, partial or comprehensive, comes from its track's fronts)."""
 
-    comprehensive_min: Unit = Field(0.9, description="Scope at or above this is comprehensive.")
-    partial_min: Unit = Field(
-        0.2,
-        description="Scope at or above this and below `comprehensive_min` is partial; below "
-        "it, an agreement counts as none.",
+    @model_validator(mode="before")
+    @classmethod
+    def _no_v1_fields(cls, data):
+        why = "coverage comes from [tracks] (a track that halts every front is comprehensive)"
+        return reject_removed(data, {"comprehensive_min": why, "partial_min": why})
+
+    compliance_issue: Id | None = Field(
+        None,
+        description="Issue id: an agreed term on it at or above `compliance_min` makes a deal "
+        "'compliance' (it has compliance mechanisms); none = no deal is.",
     )
+    compliance_min: Unit = Field(0.5, description="Threshold on `compliance_issue`.")
+    definitive_issue: Id | None = Field(
+        None,
+        description="Issue id: an agreed term on it at or above `definitive_min` makes a deal "
+        "'definitive' (part of a settlement); none = no deal is.",
+    )
+    definitive_min: Unit = Field(0.8, description="Threshold on `definitive_issue`.")
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.partial_min > self.comprehensive_min:
-            raise ValueError("partial_min must not exceed comprehensive_min")
-        return self
+
+class Mechanisms(_Strict):
+    """Switches: each mechanism of model 2 is on unless set to false (docs/model.md, the
+    ablation table says what each one changes)."""
+
+    calendar: bool = Field(True, description="Off: a session every day.")
+    tracks: bool = Field(
+        True, description="Off: only the first track is tabled, and talks end at the first deal."
+    )
+    tolerance: bool = Field(True, description="Off: red-line tolerance 0 (the v1 knife edge).")
+    concession: bool = Field(True, description="Off: aspirations never fall.")
+    learning: bool = Field(
+        True,
+        description="Off: the mediator uses `negotiation.proposal_rule`'s baseline (compromise "
+        "or nash) and never learns.",
+    )
+    linkage: bool = Field(
+        True, description="Off: deals enter into force on agreement; implementers are ignored."
+    )
+    unilateral: bool = Field(True, description="Off: no unilateral truces.")
+    coercion_memory: bool = Field(
+        True, description="Off: credibility stays at the drawn value (no erosion, no boost)."
+    )
+    walkouts: bool = Field(True, description="Off: talks never break off.")
+    battlefield: bool = Field(
+        True,
+        description="Off: control never moves (drift and volatility ignored); no front is decided.",
+    )
+    beliefs: bool = Field(True, description="Off: priors are never updated.")
+    defection: bool = Field(True, description="Off: no strategic defection hazard.")

@@ -125,6 +125,17 @@ def _sourced(s: Scenario):
         yield f"actors.{aid}.evidence", actor.evidence
         for k, stance in actor.stances.items():
             yield f"actors.{aid}.stances.{k}.evidence", stance.evidence
+    for fid, front in s.fronts.items():
+        yield f"fronts.{fid}.evidence", front.evidence
+        for aid, belief in front.beliefs.items():
+            yield f"fronts.{fid}.beliefs.{aid}.evidence", belief.evidence
+    for tid, track in s.tracks.items():
+        yield f"tracks.{tid}.evidence", track.evidence
+    yield "calendar.evidence", s.calendar.evidence
+    for i, session in enumerate(s.calendar.sessions):
+        yield f"calendar.sessions[{i}].evidence", session.evidence
+    for i, truce in enumerate(s.calendar.truce_occasions):
+        yield f"calendar.truce_occasions[{i}].evidence", truce.evidence
     for tid, threat in s.threats.items():
         yield f"threats.{tid}.evidence", threat.evidence
     for eid, event in s.events.items():

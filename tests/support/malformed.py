@@ -27,10 +27,13 @@ def _described(model, field: str) -> str:
 DEFAULT_TEXT = DEFAULT_SCENARIO.read_text(encoding="utf-8")
 _DEFAULT = load_scenario(DEFAULT_SCENARIO)
 ACTORS = ", ".join(_DEFAULT.actors)  # united_states, russia, ukraine, ...
-ISSUES = ", ".join(_DEFAULT.issues)  # scope, monitoring, kursk, ...
+ISSUES = ", ".join(_DEFAULT.issues)  # monitoring, kursk, ...
 KURSK = "actors.russia.stances.kursk"
 MEETING = "events.moscow_meeting"
-RUSSIA_RESERVATION = _DEFAULT.actors["russia"].reservation
+RUSSIA_ASPIRATION = _DEFAULT.actors["russia"].aspiration
+FRONTS = ", ".join(_DEFAULT.fronts)  # kursk, main, ...
+TRACKS = ", ".join(_DEFAULT.tracks)  # full, air_sea, ...
+PARTIES = ", ".join(a for a, x in _DEFAULT.actors.items() if x.role == "party")
 
 
 # --- text edits ----------------------------------------------------------------------------
@@ -88,6 +91,18 @@ def rename_table(text: str, table: str, new: str) -> str:
     start, _ = _table_span(lines, table)
     lines[start] = f"[{new}]"
     return "\n".join(lines) + "\n"
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """``text`` with the only occurrence of ``old`` replaced (arrays of tables, such as
+    ``[[calendar.sessions]]``, have no unique header for :func:`set_key`)."""
+    if text.count(old) != 1:
+        raise KeyError(f"{old!r} occurs {text.count(old)} times in the scenario text")
+    return text.replace(old, new)
+
+
+EASTER = 'actor = "russia"\ndate = 2025-04-19'
+JEDDAH = 'date = 2025-03-11\nlabel = "Jeddah"'
 
 
 def line_of(text: str, needle: str) -> int:
@@ -175,14 +190,24 @@ CASES = [
         [f"{KURSK}.position: must be <= 1 (got 1.5)"],
     ),
     Case(
-        "reservation-below-zero",
-        lambda t: set_key(t, "actors.ukraine", "reservation", "-0.1"),
-        ["actors.ukraine.reservation: must be >= 0 (got -0.1)"],
+        "aspiration-below-minus-one",
+        lambda t: set_key(t, "actors.ukraine", "aspiration", "-1.5"),
+        ["actors.ukraine.aspiration: must be >= -1 (got -1.5)"],
     ),
     Case(
-        "rounds-zero",
-        lambda t: set_key(t, "negotiation", "rounds", "0"),
-        ["negotiation.rounds: must be >= 1 (got 0)"],
+        "planning-horizon-zero",
+        lambda t: set_key(t, "actors.russia", "planning_horizon", "0"),
+        ["actors.russia.planning_horizon: must be >= 1 (got 0)"],
+    ),
+    Case(
+        "drift-too-fast",
+        lambda t: set_key(t, "fronts.kursk", "drift", "0.5"),
+        ["fronts.kursk.drift: must be <= 0.1 (got 0.5)"],
+    ),
+    Case(
+        "daily-cost-too-high",
+        lambda t: set_key(t, "fronts.main", "cost", "{ ukraine = 0.3, russia = 0.003 }"),
+        ["fronts.main.cost.ukraine: must be <= 0.1 (got 0.3)"],
     ),
     # --- unknown and missing fields
     Case(
@@ -247,9 +272,22 @@ CASES = [
         [f'{KURSK}.position: must be a number (got "0.5")'],
     ),
     Case(
-        "rounds-not-whole",
-        lambda t: set_key(t, "negotiation", "rounds", "2.5"),
-        ["negotiation.rounds: must be a whole number (got 2.5)"],
+        "term-not-whole",
+        lambda t: set_key(t, "tracks.full", "term_days", "2.5"),
+        ["tracks.full.term_days: must be a whole number (got 2.5)"],
+    ),
+    Case(
+        "mechanism-switch-is-text",
+        lambda t: add_table(t, "mechanisms", 'battlefield = "off"'),
+        ['mechanisms.battlefield: must be true or false (got "off")'],
+    ),
+    Case(
+        "unknown-proposal-rule",
+        lambda t: set_key(t, "negotiation", "proposal_rule", '"zeuthen"'),
+        [
+            "negotiation.proposal_rule: must be one of 'learning', 'compromise' or 'nash' "
+            '(got "zeuthen")'
+        ],
     ),
     Case(
         "date-is-text",
@@ -297,12 +335,10 @@ CASES = [
     ),
     Case(
         "unknown-actor-in-event-set",
-        lambda t: set_key(
-            t, "events.moscow_meeting", "set", '{ "actors.putin.reservation" = 0.5 }'
-        ),
+        lambda t: set_key(t, "events.moscow_meeting", "set", '{ "actors.putin.aspiration" = 0.5 }'),
         [
-            "events.moscow_meeting.set.\"actors.putin.reservation\": unknown actor 'putin' "
-            f"in 'actors.putin.reservation' (known: {ACTORS})"
+            "events.moscow_meeting.set.\"actors.putin.aspiration\": unknown actor 'putin' "
+            f"in 'actors.putin.aspiration' (known: {ACTORS})"
         ],
     ),
     Case(
@@ -318,9 +354,9 @@ CASES = [
     Case(
         "event-sets-value-out-of-range",
         lambda t: set_key(
-            t, "events.moscow_meeting", "set", '{ "actors.russia.reservation" = 1.5 }'
+            t, "events.moscow_meeting", "set", '{ "actors.russia.aspiration" = 1.5 }'
         ),
-        ['events.moscow_meeting.set."actors.russia.reservation": must be <= 1 (got 1.5)'],
+        ['events.moscow_meeting.set."actors.russia.aspiration": must be <= 1 (got 1.5)'],
     ),
     Case(
         "unknown-issue-in-stance",
@@ -520,9 +556,9 @@ CASES = [
         ["scenario.start_date: must be a date like 2025-03-11 (got 1741651200)"],
     ),
     Case(
-        "rounds-written-as-a-float",
-        lambda t: set_key(t, "negotiation", "rounds", "60.0"),
-        ["negotiation.rounds: must be a whole number (got 60.0)"],
+        "term-written-as-a-float",
+        lambda t: set_key(t, "tracks.full", "term_days", "30.0"),
+        ["tracks.full.term_days: must be a whole number (got 30.0)"],
     ),
     Case(
         "infinite-position",
@@ -546,24 +582,24 @@ CASES = [
     ),
     Case(
         "integer-of-five-thousand-digits",
-        lambda t: set_key(t, "negotiation", "rounds", "7" * 5000),
+        lambda t: set_key(t, "tracks.full", "term_days", "7" * 5000),
         lambda text: [
-            f"line {line_of(text, 'rounds = ' + '7' * 5000)}: number too long "
+            f"line {line_of(text, 'term_days = ' + '7' * 5000)}: number too long "
             "(more than 4,300 digits)"
         ],
     ),
     # events: every state they produce is checked like the file itself
     Case(
         "event-shifts-by-nan",
-        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.reservation" = nan }'),
-        [f'{MEETING}.shift."actors.russia.reservation": must be a finite number (got nan)'],
+        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.aspiration" = nan }'),
+        [f'{MEETING}.shift."actors.russia.aspiration": must be a finite number (got nan)'],
     ),
     Case(
         "event-shifts-out-of-range",
-        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.reservation" = 0.5 }'),
+        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.aspiration" = 1.5 }'),
         [
-            f'{MEETING}.shift."actors.russia.reservation": must be <= 1 '
-            f"(got {RUSSIA_RESERVATION + 0.5!r} = {RUSSIA_RESERVATION!r} + 0.5 after this shift)"
+            f'{MEETING}.shift."actors.russia.aspiration": must be <= 1 '
+            f"(got {RUSSIA_ASPIRATION + 1.5!r} = {RUSSIA_ASPIRATION!r} + 1.5 after this shift)"
         ],
     ),
     Case(
@@ -603,24 +639,35 @@ CASES = [
         ],
     ),
     Case(
-        "event-puts-partial-min-above-comprehensive-min",
-        lambda t: set_key(t, MEETING, "set", '{ "outcomes.partial_min" = 0.95 }'),
-        [f"{MEETING}: after this event, outcomes: partial_min must not exceed comprehensive_min"],
+        "event-gives-a-cost-to-an-actor-that-does-not-fight",
+        lambda t: set_key(t, MEETING, "set", '{ "fronts.kursk.cost.france" = 0.001 }'),
+        [
+            f"{MEETING}.set.\"fronts.kursk.cost.france\": 'france' is not a side of this "
+            "front (allowed: ukraine, russia)"
+        ],
+    ),
+    Case(
+        "event-moves-a-front-out-of-range",
+        lambda t: set_key(t, MEETING, "shift", '{ "fronts.kursk.control" = 0.5 }'),
+        [
+            f'{MEETING}.shift."fronts.kursk.control": must be <= 1 '
+            "(got 1.2 = 0.7 + 0.5 after this shift)"
+        ],
     ),
     Case(
         "event-path-typo",
-        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.reservaton" = 0.1 }'),
+        lambda t: set_key(t, MEETING, "shift", '{ "actors.russia.aspiraton" = 0.1 }'),
         [
-            f'{MEETING}.shift."actors.russia.reservaton": unknown parameter path '
-            "'actors.russia.reservaton'; did you mean 'actors.russia.reservation'?"
+            f'{MEETING}.shift."actors.russia.aspiraton": unknown parameter path '
+            "'actors.russia.aspiraton'; did you mean 'actors.russia.aspiration'?"
         ],
     ),
     Case(
         "event-actor-typo",
-        lambda t: set_key(t, MEETING, "shift", '{ "actors.rusia.reservation" = 0.1 }'),
+        lambda t: set_key(t, MEETING, "shift", '{ "actors.rusia.aspiration" = 0.1 }'),
         [
-            f"{MEETING}.shift.\"actors.rusia.reservation\": unknown actor 'rusia' in "
-            f"'actors.rusia.reservation'; did you mean 'russia'? (known: {ACTORS})"
+            f"{MEETING}.shift.\"actors.rusia.aspiration\": unknown actor 'rusia' in "
+            f"'actors.rusia.aspiration'; did you mean 'russia'? (known: {ACTORS})"
         ],
     ),
     Case(
@@ -635,5 +682,200 @@ CASES = [
         "event-path-of-100-kb",
         lambda t: set_key(t, MEETING, "shift", '{ "' + "a." * 50_000 + 'b" = 0.1 }'),
         [f"{MEETING}.shift.\"{'a.' * 28}a...\": unknown parameter path '{'a.' * 38}a...'"],
+    ),
+    # --- format v2: removed v1 fields say what replaced them
+    Case(
+        "removed-reservation",
+        lambda t: set_key(t, "actors.russia", "reservation", "0.84"),
+        [
+            "actors.russia: `reservation` was removed in model 2: the outside option now comes "
+            "from [fronts] (the value of fighting on; `aspiration` is an offset on it)"
+        ],
+    ),
+    Case(
+        "removed-war-cost-and-concession-style",
+        lambda t: set_key(
+            set_key(t, "actors.ukraine", "war_cost", "0.002"),
+            "actors.ukraine",
+            "concession_style",
+            "1.5",
+        ),
+        [
+            "actors.ukraine: `war_cost` was removed in model 2: the cost of war now comes from "
+            "[fronts] (`cost` x `intensity` per day); `concession_style` was removed in model 2: "
+            "concession no longer follows a deadline; `concession_rate` lowers the aspiration "
+            "as costs and pressure accumulate"
+        ],
+    ),
+    Case(
+        "removed-reservation-spread",
+        lambda t: set_key(t, "actors.russia", "spread", "{ reservation = 0.04 }"),
+        [
+            "actors.russia.spread: `reservation` was removed in model 2: the outside option now "
+            "comes from [fronts] (the value of fighting on; `aspiration` is an offset on it)"
+        ],
+    ),
+    Case(
+        "removed-rounds",
+        lambda t: set_key(t, "negotiation", "rounds", "60"),
+        [
+            "negotiation: `rounds` was removed in model 2: the horizon is the calendar "
+            "([scenario] end_date, [calendar] sessions and session_chance)"
+        ],
+    ),
+    Case(
+        "removed-duration-days",
+        lambda t: set_key(t, "implementation", "duration_days", "30"),
+        [
+            "implementation: `duration_days` was removed in model 2: each track has its own "
+            "fixed term ([tracks.<id>] term_days)"
+        ],
+    ),
+    Case(
+        "removed-partial-min",
+        lambda t: set_key(t, "outcomes", "partial_min", "0.2"),
+        [
+            "outcomes: `partial_min` was removed in model 2: coverage comes from [tracks] (a "
+            "track that halts every front is comprehensive)"
+        ],
+    ),
+    # --- format v2: fronts and beliefs
+    Case(
+        "front-side-not-a-party",
+        lambda t: set_key(t, "fronts.kursk", "sides", '["ukraine", "france"]'),
+        [
+            "fronts.kursk.sides: need two distinct parties, [first, second] "
+            f'(allowed: {PARTIES}; got ["ukraine", "france"])'
+        ],
+    ),
+    Case(
+        "front-sides-the-same-party",
+        lambda t: set_key(t, "fronts.main", "sides", '["russia", "russia"]'),
+        [
+            "fronts.main.sides: need two distinct parties, [first, second] "
+            f'(allowed: {PARTIES}; got ["russia", "russia"])'
+        ],
+    ),
+    Case(
+        "front-cost-of-a-non-side",
+        lambda t: set_key(t, "fronts.energy", "cost", "{ ukraine = 0.003, france = 0.001 }"),
+        [
+            "fronts.energy.cost.france: 'france' is not a side of this front "
+            "(allowed: ukraine, russia)"
+        ],
+    ),
+    Case(
+        "belief-of-an-unknown-actor",
+        lambda t: add_table(
+            t, "fronts.kursk.beliefs.putin", 'drift = 0.01\nsd = 0.01\nassumption = "x"'
+        ),
+        [f"fronts.kursk.beliefs.putin: unknown actor 'putin' (known: {ACTORS})"],
+    ),
+    Case(
+        "belief-without-basis",
+        lambda t: set_key(t, "fronts.kursk.beliefs.russia", "assumption", None),
+        [
+            "fronts.kursk.beliefs.russia: has neither 'evidence' nor 'assumption': give exactly "
+            "one (a paragraph reference such as 'P6: ...', or why the value is assumed)"
+        ],
+    ),
+    Case(
+        "issue-tied-to-an-unknown-front",
+        lambda t: set_key(t, "issues.kursk", "front", '"kursk_salient"'),
+        [f"issues.kursk.front: unknown front 'kursk_salient' (known: {FRONTS})"],
+    ),
+    Case(
+        "unknown-implementer",
+        lambda t: set_key(t, "issues.prisoners", "implementers", '["red_cross"]'),
+        [f"issues.prisoners.implementers[0]: unknown actor 'red_cross' (known: {ACTORS})"],
+    ),
+    # --- format v2: tracks
+    Case(
+        "track-halts-an-unknown-front",
+        lambda t: set_key(t, "tracks.air_sea", "fronts", '["air", "see"]'),
+        [f"tracks.air_sea.fronts[1]: unknown front 'see' (known: {FRONTS})"],
+    ),
+    Case(
+        "track-decides-an-unknown-issue",
+        lambda t: set_key(t, "tracks.energy", "issues", '["monitoring", "sanctions"]'),
+        [f"tracks.energy.issues[1]: unknown issue 'sanctions' (known: {ISSUES})"],
+    ),
+    Case(
+        "track-fronts-neither-all-nor-a-list",
+        lambda t: set_key(t, "tracks.full", "fronts", '"everything"'),
+        [
+            'tracks.full.fronts: must be "all" or a list of front ids, like ["air", "sea"] '
+            '(got "everything")'
+        ],
+    ),
+    Case(
+        "track-opening-on-an-issue-it-does-not-decide",
+        lambda t: set_key(t, "tracks.energy", "opening", "{ kursk = 0.5 }"),
+        [
+            "tracks.energy.opening.kursk: 'kursk' is not an issue this track decides "
+            "(allowed: monitoring)"
+        ],
+    ),
+    Case(
+        "track-that-does-nothing",
+        lambda t: set_key(t, "tracks.prisoners", "issues", "[]"),
+        ["tracks.prisoners: halts no front and decides no issue: give fronts or issues"],
+    ),
+    Case(
+        "threat-on-an-unknown-track",
+        lambda t: set_key(t, "threats.waltz", "track", '"ful"'),
+        [f"threats.waltz.track: unknown track 'ful' (known: {TRACKS})"],
+    ),
+    Case(
+        "outcome-class-on-an-unknown-issue",
+        lambda t: set_key(t, "outcomes", "compliance_issue", '"verification"'),
+        [f"outcomes.compliance_issue: unknown issue 'verification' (known: {ISSUES})"],
+    ),
+    # --- format v2: the calendar
+    Case(
+        "end-date-before-start-date",
+        lambda t: set_key(t, "scenario", "end_date", "2025-03-01"),
+        ["scenario: end_date 2025-03-01 must be after start_date 2025-03-11"],
+    ),
+    Case(
+        "dated-items-after-the-end-date",
+        lambda t: set_key(t, "scenario", "end_date", "2025-03-25"),
+        [
+            "calendar.truce_occasions[0].date: date 2025-04-19 is after the end date "
+            "2025-03-25 (the last day simulated)",
+            "threats.waltz.deadline: date 2025-03-30 is after the end date 2025-03-25 "
+            "(the last day simulated)",
+        ],
+    ),
+    Case(
+        "session-before-the-start-date",
+        lambda t: replace_once(t, JEDDAH, JEDDAH.replace("03-11", "03-01")),
+        ["calendar.sessions[0].date: date 2025-03-01 is before the start date 2025-03-11"],
+    ),
+    Case(
+        "truce-declared-by-the-mediator",
+        lambda t: replace_once(t, EASTER, EASTER.replace("russia", "united_states")),
+        [
+            "calendar.truce_occasions[0].actor: a unilateral truce is declared by a party "
+            f'(allowed: {PARTIES}; got "united_states")'
+        ],
+    ),
+    Case(
+        "truce-on-an-unknown-front",
+        lambda t: replace_once(t, 'fronts = ["main", "kursk"]', 'fronts = ["main", "donbas"]'),
+        [f"calendar.truce_occasions[0].fronts[1]: unknown front 'donbas' (known: {FRONTS})"],
+    ),
+    Case(
+        "session-chance-without-basis",
+        lambda t: set_key(t, "calendar", "assumption", None),
+        [
+            "calendar: session_chance is set but has neither 'evidence' nor 'assumption': give "
+            "exactly one (a paragraph reference such as 'P5: ...', or why it is assumed)"
+        ],
+    ),
+    Case(
+        "deadline-moved-before-the-threat",
+        lambda t: set_key(t, "threats.waltz", "moved", "[2025-03-12]"),
+        ["threats.waltz.moved[0]: date 2025-03-12 is before the issue date 2025-03-16"],
     ),
 ]

@@ -49,14 +49,14 @@ def test_the_issue_example_line_verbatim(tmp_path, monkeypatch):
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path):
     text = set_key(DEFAULT_TEXT, KURSK, "salience", "-0.2")
-    text = set_key(text, "actors.ukraine", "reservation", "1.5")
+    text = set_key(text, "actors.ukraine", "aspiration", "1.5")
     path = tmp_path / "two.toml"
     path.write_text(text)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert info.value.lines == [
         f"{path}: actors.russia.stances.kursk.salience: must be >= 0 (got -0.2)",
-        f"{path}: actors.ukraine.reservation: must be <= 1 (got 1.5)",
+        f"{path}: actors.ukraine.aspiration: must be <= 1 (got 1.5)",
     ]
 
 

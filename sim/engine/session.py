@@ -1,0 +1,223 @@
+"""Step 6 of the day: talks on each open track where a session is held (coord/model2.md).
+
+At a session the mediator tables a package on each open track, the parties (and, for
+their consent, the implementers the package needs) answer, deals are agreed where every
+party says yes, and the mediator learns from the answers. A package on a track is judged
+on the issues the track decides and the fronts it halts, so the arrays of a session are cut
+to them: S replicates with a session today, A actors who answer (the parties and the
+track's implementers), K_t issues of the track. That cut is what makes talks cheap enough
+for 10^5 runs of a year (issue 11, "Speed"); the rules are those of :mod:`sim.engine.talks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.engine import battle, rng, talks
+from sim.engine.codes import Answer, Side
+
+
+@dataclass
+class View:
+    """One track in some replicates: the index cuts and the stances on the track's issues."""
+
+    rows: np.ndarray  # (S,) replicate rows of the world
+    t: int
+    issues: np.ndarray  # (K_t,) issue indices
+    actors: np.ndarray  # (A,) actor indices: parties, then implementers
+    party: np.ndarray  # (A,) bool
+    decide: np.ndarray  # (S, K_t) bool: decided and not settled on the battlefield
+    q: np.ndarray  # (S, K_t) status quo
+    pos: np.ndarray  # (S, A, K_t)
+    sal: np.ndarray  # (S, A, K_t) normalised over all issues
+    low: np.ndarray  # (S, A, K_t) red lines (moved with their fronts)
+    high: np.ndarray
+    tol: np.ndarray  # (S,)
+    implements: np.ndarray  # (K_t, A) bool
+
+
+def track_actors(w, t: int) -> np.ndarray:
+    """Parties, then the implementers of the track's issues (linkage on), in index order."""
+    p = w.p
+    extra = np.zeros(w.N, dtype=bool)
+    if p.mechanisms.linkage:
+        extra = p.implementers[p.track_issues[t]].any(axis=0) & ~w.is_party
+    return np.concatenate([w.parties, np.flatnonzero(extra)])
+
+
+def view(w, rows: np.ndarray, t: int) -> View:
+    p = w.p
+    issues = w.track_issue_idx[t]
+    actors = w.track_actor_idx[t]
+    cut = np.ix_(rows, actors, issues)
+    low, high = p.red_low[cut], p.red_high[cut]
+    fronts = p.issue_front[issues]
+    if (fronts >= 0).any():
+        low, high = battle.red_line_shift(low, high, w.control[rows], p.control0[rows], fronts)
+    tol = p.tolerance[rows] if p.mechanisms.tolerance else np.zeros(rows.size)
+    return View(
+        rows, t, issues, actors, w.is_party[actors], ~w.settled[np.ix_(rows, issues)],
+        w.status_quo[np.ix_(rows, issues)], w.position[cut], w.salience[cut], low, high, tol,
+        p.implementers[np.ix_(issues, actors)],
+    )  # fmt: skip
+
+
+def values(w, v: View, package: np.ndarray):
+    """Delta_i of ``package`` (S, K_t) for each answering actor  -> (value, penalty, over,
+    loss): issue gain + halt value of the covered fronts + threat terms + sanctions saved
+    - red-line penalty - aspiration (coord/model2.md, "Acceptance")."""
+    p, rows, t = w.p, v.rows, v.t
+    value = talks.issue_gain(package, v.pos, v.sal, v.q, v.decide)
+    over = talks.breach(package, v.low, v.high, v.decide)
+    penalty = talks.red_line_penalty(over, v.tol, p.red_line_penalty[rows])
+    value -= penalty
+    value -= w.aspiration[np.ix_(rows, v.actors)]
+    fronts = w.track_front_idx[t]
+    if fronts.size:
+        rearm = None
+        if p.rearmament >= 0:
+            at = np.flatnonzero(v.issues == p.rearmament)
+            rearm = package[:, at[0]] if at.size else w.status_quo[rows, p.rearmament]
+        af = np.ix_(rows, v.actors, fronts)
+        rf = np.ix_(rows, fronts)
+        value += battle.halt_value(
+            w.control[rf], w.beliefs(rows, v.actors, fronts), p.side_sign[np.ix_(v.actors, fronts)],
+            p.stakes[af], p.intensity[rf], p.front_cost[af],
+            p.planning_horizon[np.ix_(rows, v.actors)], p.track_term[t], rearm,
+            p.rearmament_shift[rf] if rearm is not None else None, None, w.decided[rf],
+        ).sum(axis=2)  # fmt: skip
+    if len(p.threat_ids):
+        value += w.coercion.deal_terms(p, rows, t)[:, v.actors]
+    if w.comprehensive[t]:
+        value += battle.sanctions_saved(
+            w.coercion.sanctions[np.ix_(rows, v.actors)],
+            p.track_term[t],
+            p.planning_horizon[np.ix_(rows, v.actors)],
+        )
+    return value, penalty, over, talks.losses(package, v.pos, v.sal, v.decide)
+
+
+def needed(v: View, package: np.ndarray) -> np.ndarray:
+    """(..., A) bool: answering actors whose yes the package needs: the parties, and the
+    implementers of issues it moves off the status quo (MODEL.md section 5, linkage).
+    ``package`` is (S, K_t) or (S, C, K_t)."""
+    q, decide = v.q, v.decide
+    if package.ndim == 3:
+        q, decide = q[:, None, :], decide[:, None, :]
+    moved = (np.abs(package - q) > 1e-9) & decide
+    impl = (moved[..., :, None] & v.implements).any(axis=-2)
+    return impl | v.party
+
+
+def hold_talks(w, day: int, mediator) -> None:
+    """On each open track of the replicates with a session today: table, answer, agree,
+    learn. The holdout (a party that said no while every other said yes) is remembered for
+    the mediator's focus and pressure."""
+    p = w.p
+    opened = w.open_tracks() & w.session_today[:, None]
+    holdout = np.zeros((w.R, w.N), dtype=bool)
+    met = np.zeros(w.R, dtype=bool)
+    n_parties = len(w.parties)
+    for t in range(w.T):
+        rows = np.flatnonzero(opened[:, t])
+        if rows.size == 0:
+            continue
+        v = view(w, rows, t)
+        package = mediator.table(w, v, day)
+        w.package[rows[:, None], t, v.issues[None, :]] = package
+        w.tabled[rows, t] = True
+        yes, need = respond(w, v, package, day)
+        full = np.zeros((rows.size, w.N), dtype=bool)
+        full[:, v.actors] = yes
+        effective = talks.effective_yes(full, p.accepts_only_with)[:, w.parties]
+        n_yes = effective.sum(axis=1, keepdims=True)
+        holdout[rows[:, None], w.parties[None, :]] |= ~effective & (n_yes == n_parties - 1)
+        met[rows] = True
+        if len(p.threat_ids):
+            w.coercion.comply(p, rows, t, full & w.is_party[None, :])
+        deal = n_yes[:, 0] == n_parties
+        if deal.any():
+            waiting = (need & ~yes & ~v.party)[deal].any(axis=1)
+            strike(w, rows[deal], t, w.package[rows[deal], t], waiting, day)
+        if mediator.learns:
+            gain = mediator.public_gain(v, package)
+            cut = np.ix_(rows, v.actors)
+            lo, hi = talks.learn(w.lo[..., t][cut], w.hi[..., t][cut], gain, yes, need)
+            w.lo[rows[:, None], v.actors[None, :], t] = lo
+            w.hi[rows[:, None], v.actors[None, :], t] = hi
+    w.holdout = np.where(met[:, None], holdout, w.holdout)
+
+
+def respond(w, v: View, package: np.ndarray, day: int):
+    """The answers to ``package``, and the conditions the rejecting parties name
+    -> (yes, needed), each (S, A). Accept iff Delta_i + sigma_i e >= 0 and no red line is
+    breached beyond the tolerance."""
+    p, rows, t = w.p, v.rows, v.t
+    value, penalty, over, loss = values(w, v, package)
+    draw = rng.normal(p.seed, p.replicate[rows, None], day, "accept", v.actors[None, :], t)
+    perceived = value + p.noise[np.ix_(rows, v.actors)] * draw
+    yes = (perceived >= 0) & ~talks.crosses(over, v.tol)
+    need = needed(v, package)
+    # The gap the other conditions must close is what is missing once the red lines are
+    # met: a breached red line is named anyway, and meeting it removes its penalty.
+    rejects = ~yes & v.party[None, :]
+    named = talks.conditions(loss, -(perceived + penalty), over, v.tol, rejects)
+    w.named[rows, :, t, :] = False
+    w.named[rows[:, None, None], v.actors[None, :, None], t, v.issues[None, None, :]] = named
+    conditional = p.accepts_only_with[v.actors].any(axis=1)[None, :]
+    code = np.where(yes, np.where(conditional, Answer.CONDITIONAL, Answer.ACCEPT), Answer.REJECT)
+    cut = (rows[:, None], v.actors[None, :], t)
+    w.answers[cut] = code
+    w.offer_value[cut] = value
+    w.accepted_today[cut] = yes
+    return yes, need
+
+
+def strike(w, rows, t, terms, waiting, day) -> None:
+    """Agree a deal on track ``t`` in ``rows``; it waits where an implementer said no."""
+    p = w.p
+    mask = np.zeros(w.R, dtype=bool)
+    mask[rows] = True
+    full_terms = np.zeros((w.R, w.K))
+    full_terms[rows] = terms
+    needs = np.zeros(w.R, dtype=bool)
+    needs[rows] = waiting
+    side = Side.BILATERAL if len(w.parties) <= 2 else Side.MULTILATERAL
+    w.book.agree(mask, t, day, full_terms, needs, side, p.mediator >= 0)
+    w.book_changed()
+    w.agreed_terms[rows, t] = terms
+    if not p.mechanisms.tracks:
+        w.ended[rows] = True
+
+
+def consent(w, day: int) -> None:
+    """Pending deals whose implementers reconsider today enter into force if every needed
+    implementer now values the agreed terms at >= 0 (noise-free: a considered decision)."""
+    book = w.book
+    due = book.reconsider(day)
+    if not due.any():
+        return
+    yes = np.zeros_like(due)
+    for t in np.flatnonzero(due.any(axis=0)):
+        rows = np.flatnonzero(due[:, t])
+        v = view(w, rows, t)
+        terms = w.agreed_terms[rows[:, None], t, v.issues[None, :]]
+        value = values(w, v, terms)[0]
+        need = needed(v, terms) & ~v.party
+        yes[rows, t] = ~(need & (value < 0)).any(axis=1)
+    book.consent(yes, day)
+
+
+def satisfied(w, day: int) -> np.ndarray:
+    """(R, T): every party's current Delta for the track's deal at its term >= 0."""
+    out = np.zeros((w.R, w.T), dtype=bool)
+    due = w.book.expiring(day)
+    for t in np.flatnonzero(due.any(axis=0)):
+        rows = np.flatnonzero(due[:, t])
+        v = view(w, rows, t)
+        terms = w.agreed_terms[rows[:, None], t, v.issues[None, :]]
+        value = values(w, v, terms)[0]
+        out[rows, t] = (value[:, v.party] >= 0).all(axis=1)
+    return out

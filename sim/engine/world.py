@@ -1,0 +1,310 @@
+"""The state of a block of replicates and the phases of one calendar day (coord/model2.md).
+
+A :class:`World` holds every state array of some replicates (replicate axis first) and
+runs the day's phases on them: events, the battlefield, beliefs, deals in force, threats,
+talks, unilateral truces, concession, walk-outs. The Mesa model (:mod:`sim.engine.model`)
+steps one world per block of at most ``CHUNK`` replicates, so that the temporaries of a
+phase stay in cache whatever the size of the run; a replicate's path depends only on
+(seed, replicate id, its parameters), never on its block.
+
+Talks run on the replicates that hold a session today (an index subset); the rules are the
+pure functions of :mod:`sim.engine.talks`, :mod:`sim.engine.battle` and
+:mod:`sim.engine.coercion`, and the deal book is :class:`sim.engine.deals.DealBook`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine import battle, calendar, rng, rules, session
+from sim.engine.codes import Purpose
+from sim.engine.coercion import Coercion
+from sim.engine.deals import DealBook
+from sim.engine.parameters import Parameters
+
+GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
+
+
+class World:
+    """All state of the replicates ``p.replicate`` (see :class:`Parameters` for shapes)."""
+
+    def __init__(self, p: Parameters, keep_answers: bool = False):
+        self.p = p
+        R, N, K = p.replicates, len(p.actor_ids), len(p.issue_ids)
+        F, T = len(p.front_ids), len(p.track_ids)
+        self.R, self.N, self.K, self.F, self.T = R, N, K, F, T
+        self.keep_answers = keep_answers
+        self.parties = p.parties
+        self.is_party = np.isin(np.arange(N), self.parties)
+        # the negotiation
+        self.position = rules.clip_to_red_lines(p.position.copy(), p.red_low, p.red_high)
+        self.salience = rules.normalise_salience(p.salience)
+        self.status_quo = p.status_quo.copy()
+        self.aspiration = p.aspiration.copy()
+        self.package = p.track_opening.copy()  # (R, T, K): last tabled (or the opening)
+        self.tabled = np.zeros((R, T), dtype=bool)
+        self.agreed_terms = np.full((R, T, K), np.nan)  # of the last deal on each track
+        self.lo = np.full((R, N, T), -1.0)
+        self.hi = np.full((R, N, T), 1.0)
+        self.answers = np.full((R, N, T), -1, dtype=np.int8)  # at the last session, -1 none
+        self.named = np.zeros((R, N, T, K), dtype=bool)  # conditions named then
+        self.offer_value = np.full((R, N, T), np.nan)  # Delta_i of the last tabled package
+        self.holdout = np.zeros((R, N), dtype=bool)
+        self.ended = np.zeros(R, dtype=bool)  # talks over for good (tracks switched off)
+        self.broken_off = np.zeros(R, dtype=bool)
+        self.walkouts = np.zeros(R, dtype=np.int64)
+        self.sessions = np.zeros(R, dtype=np.int64)
+        self.session_today = np.zeros(R, dtype=bool)
+        self.days_halted = np.zeros(R, dtype=np.int64)  # days with >= 1 front halted
+        # the battlefield
+        self.control = p.control0.copy()
+        self.decided = np.zeros((R, F), dtype=bool)
+        self.decided_day = np.full((R, F), -1, dtype=np.int64)
+        self.decided_by = np.full((R, F), -1, dtype=np.int64)
+        self.settled = np.zeros((R, K), dtype=bool)
+        self.evidence = np.zeros((R, F))  # sum of the control changes seen
+        self.days_seen = np.zeros((R, F), dtype=np.int64)
+        self.first_side = np.argmax(p.side_sign == -1, axis=0)  # (F,) actor index
+        self.second_side = np.argmax(p.side_sign == 1, axis=0)
+        self.observers = np.flatnonzero(self.is_party | (p.role == "mediator"))
+        self.coercion = Coercion(p)
+        self.book = DealBook(
+            p.seed,
+            p.replicate,
+            self.parties,
+            p.track_fronts,
+            p.track_issues,
+            p.track_term,
+            p.track_purpose,
+            p.impl,
+            monitoring_issue=p.compliance_issue,
+            compliance_min=float(p.compliance_min[0]) if R else 0.5,
+            definitive_issue=p.definitive_issue,
+            definitive_min=float(p.definitive_min[0]) if R else 0.8,
+            monitoring_capacity=p.monitoring_capacity[:, p.role == "supporter"].sum(axis=1),
+            guarantee=p.guarantee[:, p.role == "supporter"].sum(axis=1),
+            party_names=tuple(p.actor_ids[i] for i in self.parties),
+            issue_names=p.issue_ids,
+            capacity=max(64, 2 * R),
+        )
+        self.comprehensive = p.track_fronts.all(axis=1) & (F > 0)  # (T,)
+        self.influence_matrix()
+        self.accepted_today = np.zeros((R, N, T), dtype=bool)
+        self.gain_buffer = np.zeros((R, N, F))
+        self._halted = None
+        self.all_actors, self.all_fronts = np.arange(N), np.arange(F)
+        # per track: its issues, the actors who answer, the fronts it halts
+        self.track_issue_idx = [np.flatnonzero(p.track_issues[t]) for t in range(T)]
+        self.track_actor_idx = [session.track_actors(self, t) for t in range(T)]
+        self.track_front_idx = [np.flatnonzero(p.track_fronts[t]) for t in range(T)]
+
+    # --- quantities read by several phases --------------------------------------------------
+
+    def influence_matrix(self) -> None:
+        """Row-normalised ties x capability (Friedkin & Johnsen 1990), recomputed on events."""
+        p = self.p
+        w = p.ties * p.capability[:, None, :]
+        total = w.sum(axis=2, keepdims=True)
+        self.w_influence = w / np.where(total > 0, total, 1.0)
+        self.has_ties = total[..., 0] > 0
+
+    def active(self) -> np.ndarray:
+        """(R, F) bool: fronts fought today (not halted by a deal in force, not decided)."""
+        return ~self.halted() & ~self.decided
+
+    def halted(self) -> np.ndarray:
+        """(R, F) bool: fronts a deal in force halts, cached until the book changes."""
+        if self._halted is None:
+            self._halted = self.book.halted()
+        return self._halted
+
+    def book_changed(self) -> None:
+        self._halted = None
+
+    # --- 1. events --------------------------------------------------------------------------
+
+    def apply_events(self, day: int, bounds: dict) -> None:
+        p = self.p
+        changed = False
+        for change in p.events:
+            if change.day != day:
+                continue
+            state = {"position": self.position, "aspiration": self.aspiration}
+            target = state.get(change.array, p.array(change.array))
+            where = (slice(None), *change.index)
+            new = change.value if change.op == "set" else target[where] + change.value
+            target[where] = np.clip(new, *bounds[change.path])
+            changed = True
+            if change.array == "salience":
+                self.salience = rules.normalise_salience(p.salience)
+        if changed:
+            self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
+            self.influence_matrix()
+
+    # --- 2-3. battlefield and beliefs -------------------------------------------------------
+
+    def fight(self, day: int) -> None:
+        """Control moves on active fronts; decided fronts settle their tied issues; what
+        every actor has seen of the fighting is added to its beliefs' sufficient statistics
+        (everyone sees the same changes: O(R F) a day, beliefs computed when needed)."""
+        p = self.p
+        if not p.mechanisms.battlefield or not self.F:
+            return
+        moving = self.active()
+        rows = np.flatnonzero(moving.any(axis=1))  # replicates where something is fought
+        if rows.size == 0:
+            return
+        if rows.size == self.R:
+            rows = slice(None)
+        before = self.control[rows].copy()
+        control, newly, winner = battle.step_fronts(
+            before, p.drift[rows], p.volatility[rows], moving[rows], self.decided[rows],
+            p.seed, p.replicate[rows], day,
+        )  # fmt: skip
+        self.control[rows] = control
+        if p.mechanisms.beliefs:
+            seen = moving[rows] & ~newly
+            ev, n = self.evidence[rows], self.days_seen[rows]
+            battle.observe(ev, n, control - before, seen)
+            self.evidence[rows], self.days_seen[rows] = ev, n
+        if newly.any():
+            full = np.zeros_like(self.decided)
+            full[rows] = newly
+            won = np.zeros(self.decided.shape, dtype=np.int8)
+            won[rows] = winner
+            self.decided |= full
+            self.decided_day[full] = day
+            by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
+            self.decided_by = np.where(full, by, self.decided_by)
+            mask, value = battle.settled_terms(full, won, p.issue_front)
+            self.settled |= mask
+            self.status_quo = np.where(mask, value, self.status_quo)
+            self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
+
+    def beliefs(self, rows, actors, fronts) -> np.ndarray:
+        """Belief means of ``actors`` about ``fronts`` in ``rows``  -> (S, A, F'), from the
+        priors and what they have seen (battle.posterior, conjugate updating)."""
+        p = self.p
+        af, rf = np.ix_(rows, actors, fronts), np.ix_(rows, fronts)
+        if not p.mechanisms.beliefs:
+            return p.prior_mean[af]
+        mean, _ = battle.posterior(
+            p.prior_mean[af], p.prior_sd[af], self.evidence[rf], self.days_seen[rf],
+            p.volatility[rf],
+        )  # fmt: skip
+        return mean
+
+    # --- 4. deals in force ------------------------------------------------------------
+
+    def keep_deals(self, day: int) -> None:
+        """Consent attempts of pending deals' implementers, then the competing risks."""
+        p, book = self.p, self.book
+        if self.T and book.pending().any():
+            session.consent(self, day)
+        gain = None
+        live = book.in_force().any(axis=1)
+        if p.mechanisms.defection and self.F and live.any():
+            rows = np.flatnonzero(live)
+            gain = self.gain_buffer
+            P = self.parties
+            gain[rows[:, None], P[None, :]] = battle.resume_gain(
+                self.control[rows], self.beliefs(rows, P, self.all_fronts), p.side_sign[P],
+                p.stakes[np.ix_(rows, P)], p.planning_horizon[np.ix_(rows, P)], 0,
+                decided=self.decided[rows],
+            )  # fmt: skip
+        satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
+        book.day(day, gain, satisfied)
+        self.book_changed()
+
+    # --- 6. talks -----------------------------------------------------------------------
+
+    def open_tracks(self) -> np.ndarray:
+        """(R, T) bool: tracks on which a package can be tabled today: no deal of the track
+        is live, and it still halts something not already halted (or halts nothing)."""
+        p = self.p
+        free = self.book.state[:, : self.T] == 0
+        if not p.mechanisms.tracks:
+            free[:, 1:] = False
+        covered = p.track_fronts[None, :, :] & ~self.halted()[:, None, :]
+        nothing_left = p.track_fronts.any(axis=1)[None, :] & ~covered.any(axis=2)
+        return free & ~nothing_left
+
+    def meet(self, day: int) -> bool:
+        """Who holds a session today (dated, or drawn; not while talks are broken off)."""
+        p = self.p
+        dated = bool(p.session_day[day]) if day < p.session_day.shape[0] else False
+        today = calendar.sessions_today(
+            p.seed, p.replicate, day, dated, p.session_chance, p.mechanisms.calendar
+        )
+        today &= ~self.broken_off & ~self.ended
+        self.session_today = today
+        self.accepted_today[:] = False
+        self.sessions += today
+        return bool(self.T and today.any())
+
+    # --- 7. unilateral truces ---------------------------------------------------------------
+
+    def truces(self, day: int) -> None:
+        p = self.p
+        if not p.mechanisms.unilateral or not self.F:
+            return
+        for idx, occ in enumerate(p.truces):
+            if occ.day != day:
+                continue
+            u = rng.uniform(p.seed, p.replicate, day, "truce", occ.actor, idx)
+            self.book.declare_unilateral(u < occ.chance, occ.actor, day, occ.fronts, occ.days)
+        if not (p.gesture_rate > 0).any():
+            return
+        pressure = self.holdout * p.holdout_pressure[:, None]
+        chance = p.gesture_rate[:, None] * p.gesture * pressure
+        for i in self.parties:
+            if not (chance[:, i] > 0).any():
+                continue
+            u = rng.uniform(p.seed, p.replicate, day, "truce", i, len(p.truces) + i)
+            every = np.ones(self.F, dtype=bool)
+            self.book.declare_unilateral(
+                u < chance[:, i], int(i), day, every, GESTURE_DAYS, Purpose.GENERAL
+            )
+
+    # --- 8. concession and influence --------------------------------------------------------
+
+    def concede_inputs(self) -> bool:
+        """Today's cost of war and pressure for the parties' concession (False: switched off).
+
+        cost_i(t) = sum of active fronts' intensity x cost + sanctions flow; pressure_i(t)
+        = holdout_pressure while i is the holdout (model2.md, "Aspiration")."""
+        p = self.p
+        if not p.mechanisms.concession:
+            return False
+        self.cost_today = battle.war_cost_today(
+            p.intensity, p.front_cost, self.active(), self.coercion.sanctions
+        )
+        self.pressure = self.holdout * p.holdout_pressure[:, None]
+        return True
+
+    def influence(self) -> None:
+        """Friedkin-Johnsen influence among the actors at today's sessions (they meet)."""
+        p = self.p
+        rows = np.flatnonzero(self.session_today)
+        if rows.size == 0 or not self.has_ties.any():
+            return
+        pos = self.position[rows]
+        pulled = np.matmul(self.w_influence[rows], pos)
+        rate = p.influence_rate[rows, None, None] * self.has_ties[rows][:, :, None]
+        moved = pos + rate * (pulled - pos)
+        self.position[rows] = rules.clip_to_red_lines(moved, p.red_low[rows], p.red_high[rows])
+
+    # --- 9. walk-outs -----------------------------------------------------------------------
+
+    def walk_out(self, day: int) -> None:
+        """Daily hazard h0 x escalation_factor^escalation of a walk-out; resume by chance."""
+        p = self.p
+        if not p.mechanisms.walkouts:
+            return
+        u = rng.uniform(p.seed, p.replicate, day, "walkout")
+        escalation = self.coercion.count + self.book.breakdowns
+        hazard = p.walkout_hazard * p.walkout_escalation**escalation
+        leave = ~self.broken_off & ~self.ended & (u < hazard)
+        back = self.broken_off & (u < p.resume_chance)
+        self.walkouts += leave
+        self.broken_off = (self.broken_off | leave) & ~back
