@@ -102,14 +102,22 @@ class Schedule:
         self.soonest = np.full(shape[0], NEVER, dtype=np.int64)
         self._looked = np.empty(0, dtype=np.int64)
 
-    def set(self, index: tuple, days: np.ndarray) -> None:
-        """Set the due days at ``index`` (its first array the replicates, broadcast)."""
+    def set(self, index: tuple, days: np.ndarray, unique: bool = False) -> None:
+        """Set the due days at ``index`` (its first array the replicates, broadcast).
+
+        ``unique``: the replicates of ``index[0]`` (one per row of ``days``) do not repeat.
+        """
         days = np.asarray(days, dtype=np.int64)
         self.day[index] = days
-        replicates = np.broadcast_to(index[0], np.broadcast_shapes(np.shape(index[0]), days.shape))
-        np.minimum.at(
-            self.soonest, replicates.ravel(), np.broadcast_to(days, replicates.shape).ravel()
-        )
+        r = np.asarray(index[0])
+        if r.size == 0:
+            return
+        if unique:
+            r = r.ravel()
+            self.soonest[r] = np.minimum(self.soonest[r], days.reshape(r.size, -1).min(axis=1))
+            return
+        r = np.broadcast_to(r, np.broadcast_shapes(r.shape, days.shape))
+        np.minimum.at(self.soonest, r.ravel(), np.broadcast_to(days, r.shape).ravel())
 
     def due(self, day: int) -> tuple[np.ndarray, ...]:
         """Indices (replicate, ...) of the entries due on or before ``day``."""

@@ -83,6 +83,7 @@ class DealBook:
             n: np.broadcast_to(np.asarray(settings[n], dtype=float), (R,)).copy()
             for n in hazards.DEAL_SETTINGS
         }
+        self.factors = hazards.factor_tables(self.settings)
         self.monitoring_issue, self.definitive_issue = monitoring_issue, definitive_issue
         self.compliance_min, self.definitive_min = compliance_min, definitive_min
         self.monitoring_capacity = np.broadcast_to(np.asarray(monitoring_capacity, float), (R,))
@@ -173,7 +174,7 @@ class DealBook:
         )  # fmt: skip
         wait = np.broadcast_to(np.asarray(needs_consent, dtype=bool), mask.shape)[r]
         lapse = day + np.ceil(self.settings["lapse_days"][r[wait]]).astype(np.int64)
-        self.lapse_due.set((r[wait], track), lapse)
+        self.lapse_due.set((r[wait], track), lapse, unique=True)
         self._replace(r[wait], track, day, pending_only=True)
         self._enter(r[~wait], track, day)
 
@@ -297,8 +298,7 @@ class DealBook:
         coverage = fronts.all(axis=1).astype(np.int64)  # Coverage.COMPREHENSIVE == 1
         m = hazards.monitoring_level(terms, self.monitoring_issue, self.monitoring_capacity[r])
         g = hazards.guarantee_level(cls, self.guarantee[r])
-        s = {k: v[r] for k, v in self.settings.items()}
-        self.rate[r, slot] = hazards.violation_scale(s, cls, coverage, side, m, g)
+        self.rate[r, slot] = hazards.violation_scale(self.factors, r, cls, coverage, side, m, g)
         self.monitoring[r, slot], self.guaranteed[r, slot] = m, g
         columns.update(
             replicate=self.replicate[r], side=side, coverage=coverage, deal_class=cls, terms=terms
@@ -319,13 +319,15 @@ class DealBook:
         self._halts[r] += self.fronts[r, slot]  # r has no repeats: one slot, one deal each
         self.since[r, slot] = day
         self.lapse_due.day[r, slot] = NEVER  # consented: it no longer lapses
-        hazards.schedule_violation(self, r[:, None], slot, np.arange(self.P)[None, :], day, 0.0)
+        hazards.schedule_violation(
+            self, r[:, None], slot, np.arange(self.P)[None, :], day, 0.0, unique=True
+        )
         u = rng.uniform(self.seed, self.replicate[r][:, None], day, "defect", self.parties, slot)
         self.defection_left[r, slot] = hazards.exponential(u)
         rows = self.row[r, slot]
         self._cols["day_in_force"][rows] = day
         term = self._cols["term_days"][rows]
-        self.expiry_due.set((r, slot), np.where(term > 0, day + term, NEVER))
+        self.expiry_due.set((r, slot), np.where(term > 0, day + term, NEVER), unique=True)
 
     def _replace(self, r: np.ndarray, slot: int, day: int, pending_only: bool) -> None:
         """End, as replaced, the live deals of ``r`` that the deal in ``slot`` is broader than."""

@@ -39,7 +39,7 @@ import numpy as np
 
 from sim.engine import rng
 from sim.engine.agreements import NEVER
-from sim.engine.codes import Coverage, DealClass, Side
+from sim.engine.codes import DealClass
 
 # The [implementation] settings the deal book reads (sim/scenario/settings.py documents each
 # with its source); every one is an (R,) array, one value per replicate.
@@ -103,35 +103,42 @@ def guarantee_level(cls: np.ndarray, guarantee: np.ndarray | float) -> np.ndarra
     return np.where(committed, np.minimum(1.0, guarantee), 0.0)
 
 
+def factor_tables(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per replicate, the violation-rate factors indexed by code (built once per book).
+
+    ``violation_rate`` is the expected number over the first day of the reference deal, so
+    its v0 = violation_rate / ``first_day``, Lambda(1) at a unit rate.
+    """
+    one = np.ones_like(s["violation_rate"])
+    return {
+        "rate": s["violation_rate"],
+        "first_day": cumulative_violations(
+            1.0, 1.0, s["violation_settle_days"], s["violation_decay"]
+        ),
+        "class": np.stack([one, s["compliance_factor"], s["definitive_factor"]], axis=1),
+        "coverage": np.stack([s["partial_factor"], one], axis=1),  # Coverage codes
+        "side": np.stack([s["unilateral_factor"], one, s["multilateral_factor"]], axis=1),
+        "monitoring": s["monitoring_effect"],
+        "guarantee": s["guarantee_effect"],
+    }
+
+
 def violation_scale(
-    s: dict[str, np.ndarray],
+    f: dict[str, np.ndarray],
+    r: np.ndarray,
     cls: np.ndarray,
     coverage: np.ndarray,
     side: np.ndarray,
     monitoring: np.ndarray,
     guarantee: np.ndarray,
 ) -> np.ndarray:
-    """Each party's violation rate at entry into force (v0; it then falls by ``settling``).
+    """Each party's violation rate v0 at entry into force of deals in replicates ``r``.
 
-    ``s`` holds the settings gathered to the deals' replicates, each (M,).
+    v0 x f_class x f_coverage x f_side x (1 - d_m m) x (1 - d_g g), from ``factor_tables``.
     """
-    f_class = np.select(
-        [cls == DealClass.COMPLIANCE, cls == DealClass.DEFINITIVE],
-        [s["compliance_factor"], s["definitive_factor"]],
-        1.0,
-    )
-    f_coverage = np.where(coverage == Coverage.PARTIAL, s["partial_factor"], 1.0)
-    f_side = np.select(
-        [side == Side.UNILATERAL, side == Side.MULTILATERAL],
-        [s["unilateral_factor"], s["multilateral_factor"]],
-        1.0,
-    )
-    deterred = (1.0 - s["monitoring_effect"] * monitoring) * (
-        1.0 - s["guarantee_effect"] * guarantee
-    )
-    # violation_rate is the expected number over the first day; v0 the rate at its start
-    first_day = cumulative_violations(1.0, 1.0, s["violation_settle_days"], s["violation_decay"])
-    return s["violation_rate"] / first_day * f_class * f_coverage * f_side * deterred
+    deterred = (1.0 - f["monitoring"][r] * monitoring) * (1.0 - f["guarantee"][r] * guarantee)
+    v0 = f["rate"][r] / f["first_day"][r]
+    return v0 * f["class"][r, cls] * f["coverage"][r, coverage] * f["side"][r, side] * deterred
 
 
 def settling(elapsed: np.ndarray, settle_days: np.ndarray, decay: np.ndarray) -> np.ndarray:
@@ -223,13 +230,13 @@ def _violation_rate(book: DealBook, r, slot) -> tuple[np.ndarray, ...]:
     return book.rate[r, slot], s["violation_settle_days"][r], s["violation_decay"][r]
 
 
-def schedule_violation(book: DealBook, r, slot, j, day: int, done) -> None:
+def schedule_violation(book: DealBook, r, slot, j, day: int, done, unique=False) -> None:
     """Draw party j's next violation of deal (r, slot): when the cumulative violation
     hazard, ``done`` by now, has grown by a unit exponential (the inverse method)."""
     u = rng.uniform(book.seed, book.replicate[r], day, "violate", book.parties[j], slot)
     t = violation_time(done + exponential(u), *_violation_rate(book, r, slot))
     book.violation_at[r, slot, j] = t
-    book.violation_due.set((r, slot, j), day_of(book.since[r, slot], t))
+    book.violation_due.set((r, slot, j), day_of(book.since[r, slot], t), unique=unique)
 
 
 def defections_today(book: DealBook, day: int, gain: np.ndarray) -> tuple[np.ndarray, ...]:
