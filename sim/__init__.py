@@ -6,6 +6,7 @@ The Python API (docs/api.md) is this package's top level::
     result = sim.simulate("scenarios/march-2025.toml", replicates=1000, seed=1)
     sim.summarise(result)   # a DataFrame: one row per outcome measure
     sim.outcomes(result)    # a DataFrame: one row per replicate, named categories
+    sim.agreements(result)  # a DataFrame: one row per deal, named categories, dates
 
 Names are imported on first use, so ``import sim`` (and the `ceasefire` command that
 imports it) stays fast.
@@ -15,6 +16,7 @@ from sim.version import __version__
 
 _API = {
     "CeasefireModel",
+    "agreements",
     "load_scenario",
     "outcomes",
     "plot",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.results.measures import EXTENDED, SHARES, SURVIVES, survives_label
+from sim.results.measures import MEASURES, first_deal_days
 from sim.results.open import ReportError, open_results
 from sim.results.run_dir import RunResult
 from sim.results.stats import newcombe_difference, welch_difference, wilson_interval
@@ -90,12 +90,11 @@ def _labels(paths: list[Path]) -> list[str]:
 
 
 def _proportions(run: RunResult) -> dict[str, tuple[int, int]]:
-    """(successes, trials) of each compared share."""
+    """(successes, trials) of each compared share: model 2's headline measures (shares of
+    replicates or of deals, sim.results.measures), then each threat carried out."""
     o = run.outcomes
-    n = len(o["agreed"])
-    out = {m.label: m.count(o) for m in SHARES}
-    out[survives_label(run.meta["duration_days"])] = SURVIVES.count(o)
-    out[EXTENDED.label] = EXTENDED.count(o)
+    n = len(o["replicate"])
+    out = {m.label: m.count(o, run.agreements) for m in MEASURES}
     for tid in run.meta.get("threat_ids", []):
         label = threat_label(tid, run.meta)
         out[f"P({label} carried out)"] = (int(o[f"threat_{tid}_carried_out"].sum()), n)
@@ -103,11 +102,11 @@ def _proportions(run: RunResult) -> dict[str, tuple[int, int]]:
 
 
 def _samples(run: RunResult) -> dict[str, np.ndarray]:
+    """The compared means, each over its own sample of replicates."""
     o = run.outcomes
-    agreed = o["agreed"]
     return {
-        "mean agreement day (agreed)": o["agreement_round"][agreed].astype(float),
-        "mean days a ceasefire holds": o["days_survived"][agreed].astype(float),
+        "mean day of the first deal (replicates with one)": first_deal_days(o).astype(float),
+        "mean days under ceasefire": np.asarray(o["days_under_ceasefire"], dtype=float),
     }
 
 

@@ -38,6 +38,7 @@ import numpy as np
 from sim.engine import rules
 from sim.engine.model import CeasefireModel
 from sim.engine.parameters import Parameters, build_parameters
+from sim.results.measures import deal_rows
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def without_uncertainty(s: Scenario) -> Scenario:
             return {k: strip(v) for k, v in node.items() if k != "spread"}
         return node
 
-    return Scenario.model_validate(strip(s.model_dump()))
+    return Scenario.model_validate(strip(s.model_dump(exclude_unset=True)))
 
 
 def stated_parameters(s: Scenario) -> Parameters:
@@ -123,10 +124,12 @@ def nash_forecast(
 
     Maximises prod_i (u_i(p) - d_i) over the box the parties' stated red lines leave open,
     with ``sim.engine.rules.nash_target`` (the rule the simulation's Nash mediator uses), run to
-    convergence. The disagreement value d_i is, by default, the party's *stated* reservation
-    value: its round-0 value, before any war cost, threat or event moves it. With
-    ``"status-quo"`` it is instead the party's utility of the status-quo package (Nash's own
-    choice: what each side gets if there is no agreement).
+    convergence. The disagreement value d_i is, by default ("reservation"), the party's
+    utility of the status-quo package plus its stated aspiration at day 0: in model 2 a
+    party accepts when a package's gain over the status quo, plus the value of halting the
+    fronts it covers, clears its aspiration (docs/model.md); a static forecast has no war,
+    so the fronts' value is left out. With ``"status-quo"`` it is the utility of the status
+    quo alone (Nash's own choice: what each side gets if there is no agreement).
 
     When no package gives every party a gain (some surplus is negative), the bargaining set
     is empty: the rule then returns the package that comes closest (it maximises a smooth
@@ -135,14 +138,14 @@ def nash_forecast(
     parties = p.parties
     include = np.zeros(p.capability.shape, dtype=bool)
     include[:, parties] = True
+    d = rules.utility(p.status_quo, p.position, salience)
     if disagreement == "reservation":
-        d = p.reservation
-    elif disagreement == "status-quo":
-        d = rules.utility(p.status_quo, p.position, salience)
-    else:
+        d = d + p.aspiration  # what a deal must add on the issues, the war aside
+    elif disagreement != "status-quo":
         raise ValueError(f"unknown disagreement point {disagreement!r}")
     low, high = rules.feasible_box(p.red_low, p.red_high, parties)
-    package = rules.nash_target(p.opening, p.position, salience, d, include, low, high, passes=30)
+    opening = p.track_opening[:, 0] if hasattr(p, "track_opening") else p.opening
+    package = rules.nash_target(opening, p.position, salience, d, include, low, high, passes=30)
     surplus = (rules.utility(package, p.position, salience) - d)[0, parties]
     return package[0], surplus
 
@@ -157,7 +160,7 @@ class Forecast:
     nash_surplus: tuple[float, ...]  # per party, at the Nash package
     replicates: int
     seed: int
-    agreed: int  # replicates that reached a deal
+    agreed: int  # replicates that reached a deal (not a unilateral truce)
     party_names: tuple[str, ...] = ()  # what a reader calls the parties (ids are file keys)
 
     @property
@@ -185,13 +188,20 @@ def static_forecasts(s: Scenario, disagreement: Disagreement = "reservation") ->
     }
 
 
-def forecast_rows(s: Scenario, outcomes: dict[str, np.ndarray], static: dict) -> list[dict]:
+def agreed_terms(agreements: dict[str, np.ndarray], issue: str) -> np.ndarray:
+    """The terms agreed on an issue, over the deals (not unilateral truces) deciding it."""
+    if not len(agreements.get("replicate", ())):
+        return np.zeros(0)
+    terms = np.asarray(agreements[f"term_{issue}"], dtype=float)
+    return terms[deal_rows(agreements) & np.isfinite(terms)]
+
+
+def forecast_rows(s: Scenario, agreements: dict[str, np.ndarray], static: dict) -> list[dict]:
     """One row per issue: the static forecasts next to the simulated agreed terms (median
-    and quartiles over the replicates that agreed; NaN if none did)."""
-    agreed = outcomes["agreed"]
+    and quartiles over the deals that decided the issue; NaN if none did)."""
     rows = []
     for k, issue in enumerate(static["issues"]):
-        terms = outcomes[f"terms_{issue}"][agreed]
+        terms = agreed_terms(agreements, issue)
         q25, q50, q75 = np.quantile(terms, [0.25, 0.5, 0.75]) if terms.size else (np.nan,) * 3
         rows.append(
             {
@@ -203,6 +213,7 @@ def forecast_rows(s: Scenario, outcomes: dict[str, np.ndarray], static: dict) ->
                 "simulated_median": float(q50),
                 "simulated_q25": float(q25),
                 "simulated_q75": float(q75),
+                "deals": int(terms.size),
                 "red_line_low": float(static["red_line_low"][k]),
                 "red_line_high": float(static["red_line_high"][k]),
             }
@@ -217,15 +228,15 @@ def forecast(
     static = static_forecasts(s, disagreement)
     model = CeasefireModel(s, replicates, seed, record="none")
     model.run_model()
-    outcomes = model.outcomes()
+    agreements = model.agreements()
     return Forecast(
-        rows=forecast_rows(s, outcomes, static),
+        rows=forecast_rows(s, agreements, static),
         disagreement=disagreement,
         parties=static["parties"],
         nash_surplus=static["nash_surplus"],
         replicates=replicates,
         seed=seed,
-        agreed=int(outcomes["agreed"].sum()),
+        agreed=int((model.outcomes()["first_deal_day"] >= 0).sum()),
         party_names=static["party_names"],
     )
 
@@ -235,8 +246,8 @@ def forecast_table(
 ) -> list[dict]:
     """One row per issue: ``issue``, ``label``, the forecasts ``compromise``,
     ``weighted_median`` and ``nash``, the simulation's ``simulated_median`` with its
-    quartiles ``simulated_q25``/``simulated_q75`` over agreed replicates (NaN if none
-    agreed), and the range the parties' stated red lines leave open on the issue,
+    quartiles ``simulated_q25``/``simulated_q75`` over the ``deals`` that decided the
+    issue (NaN if none did), and the range the parties' stated red lines leave open on the issue,
     ``red_line_low`` to ``red_line_high`` (low > high: they leave no common ground)."""
     return forecast(s, replicates, seed, disagreement).rows
 
@@ -292,12 +303,12 @@ def _caption(f: Forecast) -> str:
     names = f.party_names or f.parties
     surplus = ", ".join(f"{a} {x:+.3f}" for a, x in zip(names, f.nash_surplus, strict=True))
     point = (
-        "stated (round-0) reservation values"
+        "utility of the status quo plus the stated aspiration (day 0, the war aside)"
         if f.disagreement == "reservation"
         else "utility of the status quo"
     )
     lines = [
-        "Static forecasts from the stated round-0 values (no spreads, no events). Compromise "
+        "Static forecasts from the stated day-0 values (no spreads, no events). Compromise "
         "and weighted median: over the parties and the mediator (weight = capability, times "
         "salience for the compromise). Nash: over the parties, within their red lines. "
         "* marks a forecast beyond a party's stated red line.",
@@ -307,10 +318,10 @@ def _caption(f: Forecast) -> str:
         lines.append(
             "No package gives every party a gain over that point (the bargaining set is empty): "
             "the Nash column is the package that comes closest. Deals in the simulation come "
-            "from concessions, war costs and pressure; try --disagreement status-quo."
+            "from halting fronts, concessions and pressure; try --disagreement status-quo."
         )
     lines.append(
-        f"Simulation: median agreed terms and interquartile range over the {f.agreed} of "
-        f"{f.replicates} replicates that reached a deal (seed {f.seed})."
+        f"Simulation: median agreed terms and interquartile range over the deals deciding "
+        f"each issue ({f.agreed} of {f.replicates} replicates reached a deal; seed {f.seed})."
     )
     return "\n".join(lines)

@@ -18,15 +18,8 @@ from sim.engine.recorder import merge_chunks
 from sim.engine.resources import check_run, run_chunk_size
 from sim.results.atomic import write_atomically
 from sim.results.claim import claimed, dump_json
-from sim.results.run_dir import (
-    RunResult,
-    result_from_model,
-    run_metadata,
-    stored_result,
-    write_outcomes_csv,
-    write_responses_csv,
-    write_series_csv,
-)
+from sim.results.run_dir import RunResult, result_from_model, run_metadata, stored_result
+from sim.results.tables import write_responses_csv, write_series_csv, write_table_csv
 from sim.scenario.load import load_scenario_text
 from sim.scenario.schema import Scenario
 
@@ -92,16 +85,19 @@ def execute_run(
             )
         result.path = out
         meta, outcomes, banded = result.meta, result.outcomes, result.series
+        agreements = result.agreements
 
         def build(tmp: Path) -> None:
             (tmp / "scenario.toml").write_bytes(text.encode("utf-8"))  # byte-identical copy
             (tmp / "run.json").write_text(dump_json(meta))
             (tmp / "summary.json").write_text(dump_json(result.summary))
             np.savez_compressed(tmp / "outcomes.npz", **outcomes)
+            np.savez_compressed(tmp / "agreements.npz", **agreements)
             np.savez_compressed(tmp / "series.npz", **banded)
             if trajectories:
                 np.savez_compressed(tmp / "trajectories.npz", **trajectories)
-            write_outcomes_csv(tmp / "outcomes.csv", outcomes, meta)
+            write_table_csv(tmp / "outcomes.csv", outcomes, meta)
+            write_table_csv(tmp / "agreements.csv", agreements, meta)
             write_series_csv(tmp / "series.csv", banded, meta)
             write_responses_csv(tmp / "responses.csv", banded, meta)
             if charts:
@@ -112,8 +108,8 @@ def execute_run(
 
 
 def model_steps(scenario: Scenario) -> int:
-    """Steps of one model at most: rounds 0..T of talks, then the ceasefire's days."""
-    return scenario.negotiation.rounds + 1 + scenario.implementation.duration_days
+    """Steps of one model: one per calendar day, day 0 (the start date) to the horizon."""
+    return int(scenario.scenario.horizon)
 
 
 def simulate(
@@ -130,24 +126,26 @@ def simulate(
 
     Up to :func:`sim.engine.resources.run_chunk_size` replicates (100,000 for the shipped
     scenarios) run as one model. A larger run is made of chunks of that many replicates,
-    one after the other, so memory does not grow with the run beyond its outcome table:
-    every outcome is the same bit for bit as in one model (a replicate's draws and state
-    are its own), the per-round means, shares and counts are those of the whole run, and
-    the quantile bands those of the first chunk (see sim/engine/recorder.py). The chunk size
-    depends only on the scenario, so a run gives the same numbers on every machine.
-    ``progress`` is called with the replicate-steps done, as they are done.
+    one after the other, so memory does not grow with the run beyond its tables: every
+    outcome and agreement is the same bit for bit as in one model (a replicate's draws and
+    state are its own; replicate ids are global), the per-day means and shares are those of
+    the whole run (``recorder.merge_chunks``), the quantile bands those of the first chunk.
+    The chunk size depends only on the scenario, so a run gives the same numbers on every
+    machine. ``progress`` is called with the replicate-steps done, as they are done.
     """
     advance = progress or (lambda n: None)
     chunk = run_chunk_size(scenario, RUN_CHUNK)
     if replicates <= chunk:
         model = CeasefireModel(scenario, replicates, seed, overrides=overrides, record=record)
         _run(model, model_steps(scenario), advance)
-        trajectories = {k: v for k, v in model.recorder.series().items() if k.endswith("_all")}
+        trajectories = {k: v for k, v in model.series().items() if k.endswith("_all")}
         return result_from_model(model, meta), trajectories
     if record != "summary":
         raise ValueError(f"a run of more than {chunk:,} replicates records 'summary' only")
     outcomes: dict[str, np.ndarray] = {}
+    agreements: list[dict[str, np.ndarray]] = []
     totals, first = [], {}
+    horizon = model_steps(scenario)
     for lo in range(0, replicates, chunk):
         hi = min(lo + chunk, replicates)
         part = {k: v if np.ndim(v) == 0 else v[lo:hi] for k, v in (overrides or {}).items()}
@@ -159,22 +157,35 @@ def simulate(
             record="summary" if lo == 0 else "totals",
             totals=True,
         )
-        _run(model, model_steps(scenario), advance)
+        _run(model, horizon, advance)
         for key, column in model.outcomes().items():
             if key not in outcomes:  # filled chunk by chunk: one table, never two copies
                 outcomes[key] = np.empty(replicates, dtype=column.dtype)
             outcomes[key][lo:hi] = column
+        agreements.append(global_ids(model.agreements(), lo))
         totals.append(model.recorder.stacked_totals())
         if lo == 0:
-            first = model.recorder.series()
+            first = model.series()
         del model
-    banded = merge_chunks(first, totals, replicates)
-    return stored_result(scenario, seed, replicates, banded, outcomes, meta), {}
+    table = {k: np.concatenate([a[k] for a in agreements]) for k in agreements[0]}
+    series = merge_chunks(first, totals, replicates)
+    return stored_result(scenario, seed, replicates, horizon, series, outcomes, table, meta), {}
+
+
+def global_ids(agreements: dict[str, np.ndarray], lo: int) -> dict[str, np.ndarray]:
+    """A chunk's agreements with the run's replicate ids: a chunk starting at replicate
+    ``lo`` > 0 numbers its own replicates from 0 unless the engine already gave global ids
+    (a chunk never holds more replicates than the chunks before it, so the two cannot be
+    confused)."""
+    rep = np.asarray(agreements["replicate"], dtype=np.int64)
+    if lo and len(rep) and rep.min() < lo:
+        agreements = agreements | {"replicate": rep + lo}
+    return agreements
 
 
 def _run(model: CeasefireModel, steps: int, advance: Callable[[int], None]) -> None:
-    """Step a model to its end, reporting replicate-steps (a model that ends early, when
-    every replicate has agreed or none has, reports its remaining steps at once)."""
+    """Step a model to its horizon, reporting replicate-steps (a model that ends early
+    reports its remaining steps at once)."""
     R = model.params.replicates
     done = 0
     while model.running:

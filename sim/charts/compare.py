@@ -22,8 +22,10 @@ from sim.charts.style import (
     wrap,
 )
 from sim.engine.codes import Outcome
+from sim.results.deals import durations
+from sim.results.measures import deal_rows
 from sim.results.run_dir import RunResult
-from sim.results.stats import kaplan_meier, wilson_interval
+from sim.results.stats import cumulative_incidence, survival_curve
 
 
 def run_label(run: RunResult) -> str:
@@ -40,7 +42,7 @@ def _subtitle(runs: list[RunResult]) -> str:
 
 
 def compare_outcomes_chart(runs: list[RunResult]) -> Figure:
-    """Outcome-class shares side by side, with 95% Wilson intervals."""
+    """Shares by the broadest ceasefire agreed, side by side, with 95% Wilson intervals."""
     fig, ax = figure(figsize=(max(7.2, 2.2 + 1.2 * len(runs) * 1.5), 4.8))
     width = 0.8 / len(runs)
     for j, run in enumerate(runs):
@@ -60,23 +62,32 @@ def compare_outcomes_chart(runs: list[RunResult]) -> Figure:
     ax.set_ylabel("share of replicates (%)")
     ax.set_ylim(0, 105)
     legend_below(fig, ax, ncol=min(len(runs), 4))
-    title(fig, "Outcome of the talks, by run (whiskers: 95% Wilson intervals)", _subtitle(runs))
+    title(
+        fig,
+        "Broadest ceasefire agreed, by run (whiskers: 95% Wilson intervals)",
+        _subtitle(runs),
+    )
     return fig
 
 
+def deal_durations(run: RunResult) -> tuple[np.ndarray, np.ndarray]:
+    """Days each deal between the parties stayed in force, and whether it broke down
+    (:func:`sim.results.deals.durations`; unilateral truces left out)."""
+    held, broke, rows = durations(run.agreements, run.horizon)
+    mutual = deal_rows(run.agreements)[rows]
+    return held[mutual], broke[mutual]
+
+
 def compare_survival_chart(runs: list[RunResult]) -> Figure:
-    """Kaplan-Meier survival of agreed ceasefires per run, with 95% Greenwood bands."""
+    """Kaplan-Meier survival of deals in force per run, to breakdown, with 95% bands."""
     fig, ax = figure(figsize=(7.6, 4.8))
-    horizon = max(int(r.meta["duration_days"]) for r in runs)
+    horizon = max(r.horizon for r in runs)
     for j, run in enumerate(runs):
-        o = run.outcomes
-        agreed = o["agreed"]
-        if not agreed.any():
-            ax.plot([], [], color=colour(j), label=f"{run_label(run)} (no agreement)")
+        days, broke = deal_durations(run)
+        if not len(days):
+            ax.plot([], [], color=colour(j), label=f"{run_label(run)} (no deal in force)")
             continue
-        km = kaplan_meier(
-            o["days_survived"][agreed], o["collapsed"][agreed], int(run.meta["duration_days"])
-        )
+        km = survival_curve(days, broke, run.horizon)
         ax.fill_between(
             km["day"],
             100 * km["lower"],
@@ -92,52 +103,60 @@ def compare_survival_chart(runs: list[RunResult]) -> Figure:
             where="post",
             color=colour(j),
             lw=2,
-            label=f"{run_label(run)} ({int(agreed.sum()):,} agreed)",
+            label=f"{run_label(run)} ({len(days):,} deals in force)",
         )
     ax.set_xlim(0, horizon)
     ax.set_ylim(0, 102)
-    ax.set_xlabel("days since the ceasefire began")
-    ax.set_ylabel("ceasefires still holding (%)")
+    ax.set_xlabel("days since the deal entered into force")
+    ax.set_ylabel("deals not broken down (%)")
     legend_below(fig, ax, ncol=min(len(runs), 3))
     title(
         fig,
-        "How long agreed ceasefires hold, by run (Kaplan–Meier, 95% Greenwood bands)",
+        "How long deals hold before breaking down, by run (Kaplan–Meier, 95% bands)",
         _subtitle(runs),
     )
     return fig
 
 
-def compare_agreement_dates_chart(runs: list[RunResult]) -> Figure:
-    """Share agreed by each date (with 95% band) and share agreeing each day, per run."""
+def compare_first_deal_chart(runs: list[RunResult]) -> Figure:
+    """Share of replicates with a first deal by each date (95% band) and each day, per run."""
     fig, (top, bottom) = figure(2, 1, figsize=(8.4, 6.4), sharex=True, height_ratios=[1.4, 1])
     all_days = []
     for j, run in enumerate(runs):
         o = run.outcomes
-        n = len(o["agreed"])
-        days = run.dates(np.arange(int(run.meta["rounds"]) + 1))
+        n = len(o["replicate"])
+        horizon = run.horizon
+        days = run.dates(np.arange(horizon))
         all_days.append(days)
-        counts = np.bincount(o["agreement_round"][o["agreed"]], minlength=len(days))[: len(days)]
-        reached = np.cumsum(counts)
-        bounds = np.array([wilson_interval(int(k), n) for k in reached])
+        first = np.asarray(o["first_deal_day"])
+        curve = cumulative_incidence(first, horizon - 1)
         top.fill_between(
             days,
-            100 * bounds[:, 0],
-            100 * bounds[:, 1],
+            100 * curve["lower"],
+            100 * curve["upper"],
             step="post",
             color=colour(j),
             alpha=0.15,
             lw=0,
         )
-        top.step(days, 100 * reached / n, where="post", color=colour(j), lw=2, label=run_label(run))
+        top.step(
+            days,
+            100 * curve["incidence"],
+            where="post",
+            color=colour(j),
+            lw=2,
+            label=run_label(run),
+        )
+        counts = np.bincount(first[first >= 0], minlength=horizon)[:horizon]
         bottom.step(days, 100 * counts / n, where="mid", color=colour(j), lw=1.5)
     top.set_ylim(0, 102)
-    top.set_ylabel(wrap("agreed by that date (% of replicates)", 24))
-    bottom.set_ylabel(wrap("agreed that day (% of replicates)", 24))
+    top.set_ylabel(wrap("first deal by that date (% of replicates)", 24))
+    bottom.set_ylabel(wrap("first deal that day (% of replicates)", 24))
     pad_dates(bottom, np.concatenate(all_days), days=1.0)
     date_axis(top, label=False)
     date_axis(bottom)
     legend_below(fig, top, ncol=min(len(runs), 4))
-    title(fig, "When agreement was reached, by run (band: 95% Wilson interval)", _subtitle(runs))
+    title(fig, "When the first deal was agreed, by run (band: 95% interval)", _subtitle(runs))
     return fig
 
 
@@ -145,19 +164,20 @@ COMPARE_CHARTS = registry(
     Chart(
         "outcomes",
         compare_outcomes_chart,
-        "Share of replicates in each outcome class, one colour per run; whiskers are "
-        "95% Wilson intervals.",
+        "Share of replicates by the broadest ceasefire agreed (none, partial, "
+        "comprehensive), one colour per run; whiskers are 95% Wilson intervals.",
+    ),
+    Chart(
+        "first_deal",
+        compare_first_deal_chart,
+        "Top: share of replicates whose first deal (between the parties) was agreed by "
+        "each date, with 95% bands. Bottom: share whose first deal came on that day.",
     ),
     Chart(
         "survival",
         compare_survival_chart,
-        "Share of agreed ceasefires still holding each day (Kaplan–Meier), with 95% "
-        "Greenwood bands; only agreed replicates enter.",
-    ),
-    Chart(
-        "agreement_dates",
-        compare_agreement_dates_chart,
-        "Top: share of replicates agreed by each date, with 95% bands. Bottom: "
-        "share agreeing on each day.",
+        "Share of deals in force not yet broken down, by days in force (Kaplan–Meier), "
+        "with 95% Greenwood bands; deals that expired, were replaced or were still in "
+        "force at the horizon are censored.",
     ),
 )

@@ -1,14 +1,11 @@
-"""Pieces the run, comparison and sweep charts share: share bars, quantile bands, subtitles."""
+"""Pieces the run, comparison and sweep charts share: share bars, quantile bands, subtitles,
+the calendar window, and the names and colours of tracks."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.charts.style import (
-    MUTED,
-    as_date,
-    band_handles,
-)
+from sim.charts.style import MUTED, SERIES_COLOURS, as_date, band_handles
 from sim.results.run_dir import RunResult
 from sim.results.stats import wilson_interval
 
@@ -29,31 +26,42 @@ def subtitle(run: RunResult) -> str:
     return f"{run.meta['scenario_name']} — {n:,} replicate{plural}, seed {seed}"
 
 
-def talks_window(run: RunResult) -> tuple:
-    """First and last possible day of the talks: the time axis of every dated chart."""
-    return tuple(run.dates(np.array([0, int(run.meta["rounds"])])))
+def calendar_window(run: RunResult) -> tuple:
+    """First and last day of the calendar (day 0 .. horizon - 1): every dated chart's axis."""
+    return tuple(run.dates(np.array([0, run.horizon - 1])))
 
 
 def _parties(run: RunResult) -> list[int]:
     return [i for i, role in enumerate(run.meta["roles"]) if role == "party"]
 
 
+def track_names(run: RunResult) -> list[str]:
+    """Each track's label, then the unilateral truces (the last column of the shares)."""
+    return [*run.meta["track_labels"], "unilateral truces"]
+
+
+def track_colours(run: RunResult) -> list[str]:
+    """A colour per track in scenario order, and grey for the unilateral truces."""
+    n = len(run.meta["track_ids"])
+    return [SERIES_COLOURS[j % len(SERIES_COLOURS)] for j in range(n)] + [MUTED]
+
+
 def _bands(ax, dates, q: np.ndarray, colour: str, label: str, **line) -> None:
     """Median line with its 50% (25-75) and 90% (5-95) bands across replicates."""
     ax.fill_between(dates, q[:, Q05], q[:, Q95], color=colour, alpha=0.10, lw=0)
     ax.fill_between(dates, q[:, Q25], q[:, Q75], color=colour, alpha=0.25, lw=0)
-    marker = "o" if len(dates) == 1 else None  # a single round is a point, not a line
+    marker = "o" if len(dates) == 1 else None  # a single day is a point, not a line
     ax.plot(dates, q[:, MEDIAN], color=colour, label=label, marker=marker, **line)
 
 
-def _agreement_line(ax, run: RunResult) -> None:
-    """The (median) agreement date as a vertical line; nothing when no replicate agreed."""
-    date = run.summary.get("median_agreement_date")
+def first_deal_line(ax, run: RunResult) -> None:
+    """The median date of the first deal as a vertical line; nothing when there is none."""
+    date = run.summary.get("median_first_deal_date")
     if date:
-        share = run.summary["agreement"]["share"]
-        what = "agreement" if run.meta["replicates"] == 1 else "median agreement date"
-        label = f"{what} ({100 * share:.0f}% agree)" if run.meta["replicates"] > 1 else what
-        ax.axvline(as_date(date), color=MUTED, lw=1.2, ls=":", label=label)
+        share = run.summary["deal"]["share"]
+        what = "first deal" if run.meta["replicates"] == 1 else "median first deal"
+        label = f"{what} ({100 * share:.0f}% reach one)" if run.meta["replicates"] > 1 else what
+        ax.axvline(as_date(date), color=MUTED, lw=1.2, ls="-.", label=label)
 
 
 def _band_note(run: RunResult) -> str:

@@ -33,9 +33,11 @@ from sim.results.summary import counted
 from sim.results.sweep_dir import SweepResult, parameter_label, threat_label
 
 MEASURES = {m.column: m.label for m in measures.MEASURES}  # summary column -> chart label
-SOBOL_ONLY = {  # outcomes sobol.csv ranks that are no per-point share of the summary table
-    "p_agreed_and_survives": "P(agreed and the ceasefire survives its duration)",
+AMONG_DEALS = {m.column for m in measures.MEASURES if m.of == "deals"}  # the rest: replicates
+SOBOL_ONLY = {  # outcomes sobol.csv ranks that are no share of the summary table
+    "mean_days_under_ceasefire": "mean days under ceasefire",
 }
+HEADLINE = ("p_deal_30", "p_deal_90", "p_comprehensive")  # main effects, first heatmaps
 HEATMAP_CELL_TEXT_MAX = 144  # cells; above this the numbers would be unreadable
 
 
@@ -85,14 +87,15 @@ def _interval_line(ax, x: np.ndarray, sweep: SweepResult, column: str, order, co
 
 
 def response_chart(sweep: SweepResult) -> Figure:
-    """One varied parameter: outcome shares against its value, with 95% intervals."""
+    """One varied parameter: the measures against its value, with 95% intervals (left:
+    shares of replicates; right: shares of the deals agreed)."""
     parameter = sweep.varied[0]
     order = np.argsort(sweep.table[parameter], kind="stable")
     x = sweep.table[parameter][order]
     fig, (left, right) = figure(1, 2, figsize=(11.0, 4.6), sharex=True)
     for j, column in enumerate(MEASURES):
         if column in sweep.table:
-            ax = right if column == "p_survives" else left
+            ax = right if column in AMONG_DEALS else left
             _interval_line(ax, x, sweep, column, order, SERIES_COLOURS[j])
     for ax in (left, right):
         ax.set_ylim(0, 102)
@@ -101,13 +104,13 @@ def response_chart(sweep: SweepResult) -> Figure:
             half = max(abs(float(x[0])), 1.0) * 0.5
             ax.set_xlim(x[0] - half, x[0] + half)
     left.set_ylabel("share of replicates (%)")
-    right.set_ylabel("share of agreed ceasefires (%)")
-    left.set_title("Outcome of the talks", loc="left")
-    right.set_title("Agreed ceasefires surviving their duration", loc="left")
+    right.set_ylabel("share of deals agreed (%)")
+    left.set_title("Deals by date, and the broadest ceasefire", loc="left")
+    right.set_title("What the deals were, and how they ended", loc="left")
     legend_below(fig, [left, right], ncol=4)
     title(
         fig,
-        f"Outcomes against {_label(sweep, parameter)} (bands: 95% Wilson intervals)",
+        f"Measures against {_label(sweep, parameter)} (bands: 95% Wilson intervals)",
         subtitle(sweep),
     )
     return fig
@@ -157,20 +160,20 @@ def _heatmap(sweep: SweepResult, column: str) -> Figure:
                 color="white" if not np.isnan(v) and v < 60 else "black",
             )
     fig.colorbar(mesh, ax=ax, label=f"{MEASURES[column]} (%)")
-    notes = ["cells: % of replicates" if column != "p_survives" else "cells: % of agreed"]
+    notes = ["cells: % of deals agreed" if column in AMONG_DEALS else "cells: % of replicates"]
     rest = [_label(sweep, p) for p in sweep.varied[2:]]
     if rest:
         notes.append(f"pooled over {', '.join(rest)}")
-    if column == "p_survives":
-        notes.append("n/a: no agreement at that point")
+    if column in AMONG_DEALS:
+        notes.append("n/a: no deal at that point")
     heading = f"{MEASURES[column]} over the design grid"
     title(fig, heading, f"{'; '.join(notes)}\n{subtitle(sweep)}")
     return fig
 
 
-def heatmap_agreement_chart(sweep: SweepResult) -> Figure:
-    """P(agreement) over the first two parameters of a grid."""
-    return _heatmap(sweep, "p_agreement")
+def heatmap_deal_chart(sweep: SweepResult) -> Figure:
+    """P(first deal within 90 days) over the first two parameters of a grid."""
+    return _heatmap(sweep, "p_deal_90")
 
 
 def heatmap_comprehensive_chart(sweep: SweepResult) -> Figure:
@@ -178,9 +181,9 @@ def heatmap_comprehensive_chart(sweep: SweepResult) -> Figure:
     return _heatmap(sweep, "p_comprehensive")
 
 
-def heatmap_survives_chart(sweep: SweepResult) -> Figure:
-    """P(agreed ceasefire survives its duration) over the first two grid parameters."""
-    return _heatmap(sweep, "p_survives")
+def heatmap_breakdown_chart(sweep: SweepResult) -> Figure:
+    """P(deal breaks down | agreed) over the first two grid parameters."""
+    return _heatmap(sweep, "p_breakdown")
 
 
 def _groups(x: np.ndarray, bins: int = 10) -> list[np.ndarray]:
@@ -195,7 +198,7 @@ def _groups(x: np.ndarray, bins: int = 10) -> list[np.ndarray]:
 
 
 def main_effects_chart(sweep: SweepResult) -> Figure:
-    """P(agreement) and P(comprehensive) against each parameter, pooled over the others."""
+    """The headline shares of replicates against each parameter, pooled over the others."""
     params = sweep.varied
     ncols = min(3, len(params))
     nrows = int(np.ceil(len(params) / ncols))
@@ -204,7 +207,7 @@ def main_effects_chart(sweep: SweepResult) -> Figure:
     )
     for ax, parameter in zip(axes.flat, params, strict=False):
         x = sweep.table[parameter]
-        for j, column in enumerate(("p_agreement", "p_comprehensive")):
+        for j, column in enumerate(HEADLINE):
             rows = []
             for mask in _groups(x):
                 p, lo, hi, n = pooled_share(sweep, column, mask)
@@ -223,18 +226,19 @@ def main_effects_chart(sweep: SweepResult) -> Figure:
         ax.set_ylabel("share of replicates (%)")
     for ax in list(axes.flat)[len(params) :]:
         ax.set_visible(False)
-    legend_below(fig, axes.flat[0], ncol=2)
+    legend_below(fig, axes.flat[0], ncol=len(HEADLINE))
     title(
         fig,
-        "Main effects: outcome shares against each parameter",
+        "Main effects: deal shares against each parameter",
         f"pooled over the other parameters; bands: 95% Wilson intervals\n{subtitle(sweep)}",
     )
     return fig
 
 
 def measure_label(column: str, facts: dict | None = None) -> str:
-    """What an outcome column is called on a chart: 'P(agreement)', 'P(agreed and survives
-    its duration)', 'P(United States threat to Russia carried out)', never the column name."""
+    """What an outcome column is called on a chart: 'P(first deal within 30 days)', 'mean
+    days under ceasefire', 'P(United States threat to Russia carried out)', never the
+    column name."""
     if column in MEASURES or column in SOBOL_ONLY:
         return MEASURES.get(column) or SOBOL_ONLY[column]
     threat = re.fullmatch(r"p_threat_(.+)_(carried_out|called)", column)
@@ -305,9 +309,9 @@ def sobol_chart(sweep: SweepResult) -> Figure:
 
 
 def shares_chart(sweep: SweepResult) -> Figure:
-    """Outcome shares over the whole sweep, replicates pooled, with Wilson 95% intervals:
-    the chart of a plain Monte Carlo sweep, where no parameter varies."""
-    fig, ax = figure(figsize=(7.0, 4.0))
+    """The measures over the whole sweep, replicates (or deals) pooled, with Wilson 95%
+    intervals: the chart of a plain Monte Carlo sweep, where no parameter varies."""
+    fig, ax = figure(figsize=(8.6, 4.4))
     columns = [c for c in MEASURES if c in sweep.table]
     for j, column in enumerate(columns):
         k, n = (int(v.sum()) for v in sweep.counts(column))  # replicates pooled
@@ -315,11 +319,11 @@ def shares_chart(sweep: SweepResult) -> Figure:
             continue
         share, lo, hi = share_bar(ax, j, k, n, SERIES_COLOURS[j % len(SERIES_COLOURS)], 0.65)
         label_share(ax, j, share, lo, hi, fontsize=8)
-    ax.set_xticks(range(len(columns)), [wrap(MEASURES[c], 16) for c in columns])
+    ax.set_xticks(range(len(columns)), [wrap(MEASURES[c], 14) for c in columns], fontsize=8)
     ax.set_ylim(0, 110)
     ax.set_ylabel("share (%)")
-    ax.set_xlabel("outcome (survival: share of agreed ceasefires)")
-    title(fig, "Outcome shares (whiskers: 95% Wilson interval)", subtitle(sweep))
+    ax.set_xlabel("measure (partial, breaks down: shares of the deals agreed)")
+    title(fig, "Headline measures (whiskers: 95% Wilson interval)", subtitle(sweep))
     return fig
 
 
@@ -327,42 +331,42 @@ SWEEP_CHARTS = registry(
     Chart(
         "shares",
         shares_chart,
-        "Shares of all replicates (survival: of agreed ceasefires) with 95% Wilson "
-        "intervals; no parameter varies in this sweep.",
+        "Shares of all replicates (partial and breakdown: of the deals agreed) with 95% "
+        "Wilson intervals; no parameter varies in this sweep.",
     ),
     Chart(
         "response",
         response_chart,
-        "Outcome shares at each value of the varied parameter, with 95% Wilson "
-        "intervals (bands). Survival is a share of agreed ceasefires only.",
+        "The headline measures at each value of the varied parameter, with 95% Wilson "
+        "intervals (bands): left, shares of replicates; right, shares of the deals agreed.",
     ),
     Chart(
-        "heatmap_agreement",
-        heatmap_agreement_chart,
-        "Share of replicates reaching agreement in each cell of the grid; "
+        "heatmap_deal",
+        heatmap_deal_chart,
+        "Share of replicates with a first deal within 90 days in each cell of the grid; "
         "the axes carry the grid values.",
     ),
     Chart(
         "heatmap_comprehensive",
         heatmap_comprehensive_chart,
-        "Share of replicates ending in a comprehensive ceasefire.",
+        "Share of replicates in which a comprehensive ceasefire was agreed.",
     ),
     Chart(
-        "heatmap_survives",
-        heatmap_survives_chart,
-        "Share of agreed ceasefires that hold for their whole duration "
-        "(grey: no agreement in that cell).",
+        "heatmap_breakdown",
+        heatmap_breakdown_chart,
+        "Share of the deals agreed that broke down before the horizon "
+        "(grey: no deal in that cell).",
     ),
     Chart(
         "main_effects",
         main_effects_chart,
-        "Each panel: outcome shares against one parameter, pooling the design "
+        "Each panel: the headline shares against one parameter, pooling the design "
         "points over the other parameters (sampled designs are binned into equal-count groups).",
     ),
     Chart(
         "sobol",
         sobol_chart,
-        "How much of the variance of each outcome each parameter explains: first-order "
+        "How much of the variance of each measure each parameter explains: first-order "
         "S1 (alone) and total ST (with all its interactions), ranked by ST.",
     ),
 )
@@ -377,9 +381,9 @@ def sweep_charts(sweep: SweepResult) -> dict:
     if k == 1:
         names.append("response")
     if k >= 2 and sweep.kind == "grid":
-        names += ["heatmap_agreement", "heatmap_comprehensive"]
-        if "p_survives" in sweep.table:
-            names.append("heatmap_survives")
+        names += ["heatmap_deal", "heatmap_comprehensive"]
+        if "p_breakdown" in sweep.table:
+            names.append("heatmap_breakdown")
     if k >= 2:
         names.append("main_effects")
     if sweep.sobol:

@@ -1,7 +1,9 @@
-"""Charts of the talks, round by round: positions, utility, conditions named, answers.
+"""Charts of the war and the talks, day by day: fronts, beliefs, outside options against the
+packages on the table, responses and conditions named.
 
 Each takes a :class:`~sim.results.run_dir.RunResult` and returns a Figure; the registry is
-:data:`sim.charts.run.CHARTS`.
+:data:`sim.charts.run.CHARTS`. They read the per-day series (quantile bands across
+replicates: docs/model.md, 'Outputs').
 """
 
 from __future__ import annotations
@@ -10,228 +12,264 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.charts.primitives import (
-    _agreement_line,
+    MEDIAN,
+    Q25,
+    Q75,
     _band_legend,
     _band_note,
     _bands,
     _parties,
+    calendar_window,
+    first_deal_line,
     subtitle,
-    talks_window,
+    track_colours,
 )
 from sim.charts.style import (
-    ANSWER_COLOURS,
     MUTED,
-    PROPOSAL,
     SEQUENTIAL,
     actor_colours,
-    as_date,
     date_axis,
     figure,
     legend_below,
-    pad_dates,
+    no_data,
     title,
     wrap,
 )
 from sim.results.run_dir import RunResult
-from sim.results.sweep_dir import threat_label
 
 
-def positions_chart(run: RunResult) -> Figure:
-    """Positions by issue over dates for the mediator and the parties, with the proposal.
-
-    Bands are across all replicates; a replicate that has agreed keeps its final values,
-    so the bands after the agreement date mix settled and still-negotiating replicates.
-    """
-    s, meta = run.series, run.meta
-    issues, actors = meta["issue_ids"], meta["actor_ids"]
-    colours = actor_colours(actors)
-    dates = run.dates(s["round"])
-    ncols = 3 if len(issues) > 4 else min(2, len(issues))
-    nrows = int(np.ceil(len(issues) / ncols))
-    fig, axes = figure(
-        nrows, ncols, figsize=(4.6 * ncols, 3.3 * nrows + 1.2), sharex=True, squeeze=False
+def _name(run: RunResult, actor_id: str) -> str:
+    meta = run.meta
+    return (
+        meta["names"][meta["actor_ids"].index(actor_id)]
+        if actor_id in meta["actor_ids"]
+        else actor_id
     )
-    for k in range(len(issues)):
-        ax = axes.flat[k]
-        for i, actor in enumerate(actors):
-            if meta["roles"][i] == "supporter":
-                continue
-            _bands(ax, dates, s["position_q"][:, :, i, k], colours[actor], meta["names"][i], lw=1.6)
-        _bands(ax, dates, s["proposal_q"][:, :, k], PROPOSAL, "proposal", lw=2.0, ls="--")
-        _agreement_line(ax, run)
-        ax.set_ylim(-0.03, 1.03)
-        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-        poles = wrap(f"0 = {meta['issue_zero'][k]}\n1 = {meta['issue_one'][k]}", 66)
-        ax.set_title(
-            meta["issue_labels"][k], fontsize=10, loc="left", pad=8 + 9.5 * (poles.count("\n") + 1)
+
+
+def _front_sides(run: RunResult, f: int) -> list[str]:
+    sides = run.meta.get("front_sides") or []
+    return (
+        list(sides[f]) if f < len(sides) and len(sides[f]) == 2 else ["first side", "second side"]
+    )
+
+
+def _grid(n: int, width: float, height: float, rows: int = 1, **kwargs):
+    cols = max(n, 1)
+    return figure(
+        rows, cols, figsize=(max(width * cols, 6.0), height * rows + 1.4), squeeze=False, **kwargs
+    )
+
+
+def fronts_chart(run: RunResult) -> Figure:
+    """Control of each front over the calendar (bands), and the share of replicates in
+    which it has been decided, by the side that won it, by date."""
+    s, meta = run.series, run.meta
+    F = len(meta["front_ids"])
+    dates = run.dates(s["day"])
+    fig, axes = _grid(F, 4.2, 2.7, rows=2, sharex=True, height_ratios=[1.6, 1])
+    if F == 0:
+        no_data(axes[0, 0], "the scenario has no fronts")
+    colours = actor_colours(meta["actor_ids"])
+    for f in range(F):
+        top, bottom = axes[0, f], axes[1, f]
+        first, second = _front_sides(run, f)
+        _bands(
+            top,
+            dates,
+            s["control_q"][:, :, f],
+            colours.get(second, "#0072B2"),
+            "control (share held by the second side)",
+            lw=1.8,
         )
-        ax.annotate(
-            poles,
-            xy=(0, 1),
-            xycoords="axes fraction",
-            xytext=(0, 4),
-            textcoords="offset points",
-            fontsize=7.5,
-            color=MUTED,
-            va="bottom",
-            ha="left",
+        top.set_title(wrap(meta["front_labels"][f], 34), fontsize=10, loc="left")
+        top.set_ylim(-0.02, 1.02)
+        top.set_ylabel(f"held by {_name(run, second)} (0–1)" if f == 0 else "")
+        decided = 100 * s["decided_share"][:, f, :]
+        bottom.stackplot(
+            dates,
+            decided[:, 0],
+            decided[:, 1],
+            colors=[colours.get(first, MUTED), colours.get(second, "#0072B2")],
+            labels=[f"decided for {_name(run, first)}", f"decided for {_name(run, second)}"],
+            alpha=0.8,
+            step="post",
         )
-        if k % ncols == 0:
-            ax.set_ylabel("position (0–1)")
-        pad_dates(ax, dates)
-        date_axis(ax, label=k >= len(issues) - ncols, window=talks_window(run))
-    for ax in list(axes.flat)[len(issues) :]:
-        ax.set_visible(False)
-    legend_below(fig, axes.flat[0], ncol=4, extra=_band_legend(run))
-    title(fig, f"Positions by issue ({_band_note(run)})", subtitle(run))
+        bottom.set_ylim(0, max(5.0, float(decided.sum(axis=1).max()) * 1.15))
+        bottom.set_ylabel("decided (% of\nreplicates)" if f == 0 else "")
+        for ax in (top, bottom):
+            date_axis(ax, label=ax is bottom, window=calendar_window(run))
+    legend_below(fig, axes, ncol=3, extra=_band_legend(run))
+    title(fig, f"Who holds each front ({_band_note(run)})", subtitle(run))
     return fig
 
 
-def _threat_spans(ax, run: RunResult, target: str, dates: np.ndarray) -> None:
-    """Shade the days a threat against ``target`` is pending (issued to deadline)."""
-    for tid, t in run.meta.get("threats", {}).items():
-        if t["target"] == target and as_date(t["issued"]) <= dates.max():
-            ax.axvspan(
-                as_date(t["issued"]),
-                as_date(t["deadline"]),
-                color="#CC79A7",
-                alpha=0.10,
-                lw=0,
-                label=f"{threat_label(tid, run.meta)} pending",
-            )
-
-
-def utility_chart(run: RunResult) -> Figure:
-    """Each party's utility of the proposal against its reservation value, over dates.
-
-    A party accepts when the utility (plus perception noise) reaches the reservation value
-    (MODEL.md section 2); the reservation shown is net of pending threats, which is why it
-    dips while a threat is pending.
-    """
+def beliefs_chart(run: RunResult) -> Figure:
+    """Each party's (and the mediator's) belief about each front's drift, against the drift
+    stated in the scenario: beliefs learn from the control changes they observe."""
     s, meta = run.series, run.meta
-    actors = meta["actor_ids"]
-    parties = _parties(run)
-    colours = actor_colours(actors)
-    dates = run.dates(s["round"])
-    fig, axes = figure(
-        1, len(parties), figsize=(5.2 * len(parties), 4.4), sharey=True, squeeze=False
-    )
-    for ax, i in zip(axes.flat, parties, strict=True):
-        _threat_spans(ax, run, actors[i], dates)
-        _bands(
-            ax,
-            dates,
-            s["reservation_q"][:, :, i],
-            MUTED,
-            "reservation value (net of pending threats)",
-            lw=1.6,
-            ls="--",
-        )
-        _bands(ax, dates, s["utility_q"][:, :, i], colours[actors[i]], "utility of the proposal")
-        _agreement_line(ax, run)
-        ax.set_title(meta["names"][i])
-        ax.set_ylim(0, 1.02)
-        pad_dates(ax, dates)
-        date_axis(ax, window=talks_window(run))
-    axes.flat[0].set_ylabel("utility (0 = worst, 1 = ideal package)")
-    legend_below(fig, axes, ncol=3, extra=_band_legend(run))
+    F = len(meta["front_ids"])
+    dates = run.dates(s["day"])
+    colours = actor_colours(meta["actor_ids"])
+    fig, axes = _grid(F, 4.2, 3.4, sharey=False)
+    if F == 0:
+        no_data(axes[0, 0], "the scenario has no fronts")
+    truth = meta.get("front_drift") or [None] * F
+    for f in range(F):
+        ax = axes[0, f]
+        for i, actor in enumerate(meta["actor_ids"]):
+            q = s["belief_q"][:, :, i, f]
+            if np.isnan(q).all():
+                continue
+            ax.fill_between(dates, q[:, Q25], q[:, Q75], color=colours[actor], alpha=0.2, lw=0)
+            ax.plot(dates, q[:, MEDIAN], color=colours[actor], lw=1.6, label=meta["names"][i])
+        if "drift_mean" in s:
+            ax.plot(dates, s["drift_mean"][:, f], color="black", lw=1.2, label="true drift (mean)")
+        elif truth[f] is not None:
+            ax.axhline(truth[f], color="black", lw=1.2, label="drift stated in the scenario")
+        ax.set_title(wrap(meta["front_labels"][f], 34), fontsize=10, loc="left")
+        if f == 0:
+            ax.set_ylabel("believed drift of control (per day)")
+        date_axis(ax, window=calendar_window(run))
+    legend_below(fig, axes, ncol=4, extra=_band_legend(run)[:1])
     title(
         fig,
-        "Would they accept? Utility of the proposal against the reservation value",
-        f"{_band_note(run)}; a party accepts once its utility reaches the reservation value\n"
+        "Beliefs about who is winning, converging on the fighting they observe",
+        "median and 50% band across replicates; drift > 0 favours the front's second side\n"
         + subtitle(run),
     )
     return fig
 
 
-def conditions_chart(run: RunResult) -> Figure:
-    """Heatmap per party: share of still-negotiating replicates naming each condition.
-
-    The top panel shows how many replicates are still negotiating, because the shares
-    below are of those replicates only and grow noisy as they dwindle.
-    """
+def outside_options_chart(run: RunResult) -> Figure:
+    """Each party's outside option against the value to it of each track's package."""
     s, meta = run.series, run.meta
     parties = _parties(run)
-    dates = run.dates(s["round"])
+    dates = run.dates(s["day"])
+    colours, T = track_colours(run), len(meta["track_ids"])
+    fig, axes = _grid(len(parties), 5.0, 4.0, sharey=True)
+    for ax, i in zip(axes.flat, parties, strict=False):
+        _bands(
+            ax,
+            dates,
+            s["outside_value_q"][:, :, i],
+            MUTED,
+            "outside option (what a deal must beat)",
+            lw=1.6,
+            ls="--",
+        )
+        for t in range(T):
+            q = s["offer_value_q"][:, :, i, t]
+            if np.isnan(q[:, MEDIAN]).all():
+                continue
+            ax.fill_between(dates, q[:, Q25], q[:, Q75], color=colours[t], alpha=0.2, lw=0)
+            ax.plot(
+                dates,
+                q[:, MEDIAN],
+                color=colours[t],
+                lw=1.6,
+                label=f"package on the table: {meta['track_labels'][t]}",
+            )
+        first_deal_line(ax, run)
+        ax.set_title(meta["names"][i])
+        date_axis(ax, window=calendar_window(run))
+    if not parties:
+        no_data(axes[0, 0], "no parties")
+    axes[0, 0].set_ylabel("value to the party (utility)")
+    legend_below(fig, axes, ncol=2, extra=_band_legend(run))
+    title(
+        fig,
+        "Would they accept? Each track's package against the outside option",
+        f"{_band_note(run)} (tracks: median and 50% band)\n" + subtitle(run),
+    )
+    return fig
+
+
+def _responding(run: RunResult) -> list[int]:
+    a = run.series["accept_share"]
+    return [i for i in range(a.shape[1]) if not np.isnan(a[:, i]).all()]
+
+
+def responses_chart(run: RunResult) -> Figure:
+    """On session days, the share of replicates in which each responding actor accepts the
+    package tabled on each track, with the share of replicates in session shaded."""
+    s, meta = run.series, run.meta
+    who = _responding(run)
+    dates = run.dates(s["day"])
+    session = s["session_share"] > 0
+    colours, T = track_colours(run), len(meta["track_ids"])
+    fig, axes = _grid(len(who), 4.4, 3.8, sharey=True)
+    for ax, i in zip(axes.flat, who, strict=False):
+        ax.fill_between(
+            dates,
+            0,
+            100 * s["session_share"],
+            step="mid",
+            color="#DDDDDD",
+            lw=0,
+            label="replicates in session that day",
+        )
+        for t in range(T):
+            share = np.where(session, 100 * s["accept_share"][:, i, t], np.nan)
+            if np.isnan(share).all():
+                continue
+            ax.plot(
+                dates,
+                share,
+                color=colours[t],
+                lw=1.2,
+                marker="o",
+                ms=2.5,
+                label=f"accepts: {meta['track_labels'][t]}",
+            )
+        ax.set_ylim(0, 102)
+        ax.set_title(f"{meta['names'][i]} ({meta['roles'][i]})", fontsize=10)
+        date_axis(ax, window=calendar_window(run))
+    if not who:
+        no_data(axes[0, 0], "no responses recorded")
+    axes[0, 0].set_ylabel("share of replicates in session (%)")
+    legend_below(fig, axes, ncol=2)
+    title(fig, "Answers to the packages on the table, by track (session days)", subtitle(run))
+    return fig
+
+
+def conditions_chart(run: RunResult) -> Figure:
+    """Heatmap per party: share of replicates naming each issue as a condition, by day."""
+    s, meta = run.series, run.meta
+    parties = [
+        i for i in _parties(run) if not np.isnan(s["condition_share"][:, i]).all()
+    ] or _parties(run)
+    dates = run.dates(s["day"])
     edges = np.append(dates, dates[-1] + np.timedelta64(1, "D")) - np.timedelta64(12, "h")
     K = len(meta["issue_ids"])
+    rows = max(len(parties), 1)
     fig, axes = figure(
-        len(parties) + 1,
-        1,
-        figsize=(9.0, 2.4 + (0.32 * K + 0.7) * len(parties)),
-        sharex=True,
-        squeeze=False,
-        height_ratios=[0.8] + [K / 3 + 0.3] * len(parties),
+        rows, 1, figsize=(9.0, 1.6 + (0.32 * K + 0.8) * rows), sharex=True, squeeze=False
     )
-    top = axes[0, 0]
-    negotiating = 100 * s["negotiating"] / run.meta["replicates"]
-    top.step(
-        dates,
-        negotiating,
-        where="mid",
-        color=MUTED,
-        lw=1.5,
-        marker="o" if len(dates) == 1 else None,
-    )
-    top.set_ylim(0, 105)
-    top.set_ylabel("still\nnegotiating (%)", fontsize=8)
-    top.set_title("Replicates still negotiating at the start of each day", fontsize=9, loc="left")
     mesh = None
     labels = [wrap(lab, 24) for lab in meta["issue_labels"]]
-    for ax, i in zip(axes[1:, 0], parties, strict=True):
-        share = 100 * s["condition_share"][:, i, :].T  # (issue, round)
+    session = (s["session_share"] > 0)[None, :]
+    for ax, i in zip(axes[:, 0], parties, strict=False):
+        share = np.where(session, 100 * s["condition_share"][:, i, :].T, np.nan)  # (issue, day)
         mesh = ax.pcolormesh(
-            edges, np.arange(K + 1), share, cmap=SEQUENTIAL, vmin=0, vmax=100, shading="flat"
+            edges,
+            np.arange(K + 1),
+            np.ma.masked_invalid(share),
+            cmap=SEQUENTIAL,
+            vmin=0,
+            vmax=100,
+            shading="flat",
         )
         ax.set_yticks(np.arange(K) + 0.5, labels, fontsize=7.5)
+        ax.set_ylabel("issue named", fontsize=8)
         ax.invert_yaxis()
         ax.set_title(f"{meta['names'][i]}: conditions named when rejecting", fontsize=9, loc="left")
         ax.grid(False)
     for ax in axes[:, 0]:
-        date_axis(ax, label=ax is axes[-1, 0], window=talks_window(run))
+        date_axis(ax, label=ax is axes[-1, 0], window=calendar_window(run))
     if mesh is not None:
-        fig.colorbar(mesh, ax=list(axes[1:, 0]), label="of replicates still negotiating (%)")
-    title(fig, "Which conditions each party names, by date", subtitle(run))
-    return fig
-
-
-def acceptance_chart(run: RunResult) -> Figure:
-    """Per veto player (the parties and the mediator), how it answered the proposal each
-    day: shares of reject, accept and conditional yes among the replicates still
-    negotiating, with the share still negotiating as a dashed line."""
-    s, meta = run.series, run.meta
-    vetoes = [i for i, r in enumerate(meta["roles"]) if r != "supporter"]
-    dates = run.dates(s["round"])
-    still = 100 * s["negotiating"] / max(int(meta["replicates"]), 1)
-    fig, axes = figure(1, len(vetoes), figsize=(3.6 * len(vetoes), 3.8), sharey=True, squeeze=False)
-    order = ("accept", "conditional", "reject")
-    labels = {"reject": "reject", "accept": "accept", "conditional": "conditional yes"}
-    # each round fills its whole day, so that the first round shows as a band too
-    days = np.append(dates, dates[-1] + np.timedelta64(1, "D"))
-    for ax, i in zip(axes.flat, vetoes, strict=True):
-        shares = 100 * s["answer_share"][:, i, :].T  # (answer: reject, accept, conditional)
-        shares = np.concatenate([shares, shares[:, -1:]], axis=1)
-        code = {"reject": 0, "accept": 1, "conditional": 2}
-        ax.stackplot(
-            days,
-            *[shares[code[a]] for a in order],
-            colors=[ANSWER_COLOURS[a] for a in order],
-            labels=[labels[a] for a in order],
-            step="post",
-        )
-        ax.step(
-            days,
-            np.append(still, still[-1:]),
-            where="post",
-            color="black",
-            lw=1.2,
-            ls="--",
-            label="still negotiating",
-        )
-        ax.set_ylim(0, 100)
-        ax.set_title(f"{meta['names'][i]} ({meta['roles'][i]})", fontsize=10)
-        date_axis(ax, window=talks_window(run))
-    axes.flat[0].set_ylabel("share of replicates (%)")
-    legend_below(fig, axes)
-    title(fig, "Answers to the proposal, among replicates still negotiating", subtitle(run))
+        fig.colorbar(mesh, ax=list(axes[:, 0]), label="replicates naming it (%)")
+    else:
+        no_data(axes[0, 0], "no parties")
+    title(fig, "Which conditions each party names, by date (blank: no session)", subtitle(run))
     return fig

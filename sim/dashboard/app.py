@@ -8,7 +8,7 @@ view is a chart of :data:`sim.charts.CHARTS` drawn from
 
 Mesa's all-in-one ``SolaraViz`` applies parameters only when Reset is pressed and keeps one
 fixed set of sliders; here a lever takes effect at once (the model is rebuilt and replayed to
-the round it had reached) and the sliders follow the scenario chosen, so the page composes
+the day it had reached) and the sliders follow the scenario chosen, so the page composes
 Mesa's pieces (``ModelController``, ``UserInputs``, ``Slider``, ``update_counter``) itself.
 """
 
@@ -36,7 +36,7 @@ from sim.dashboard.levers import (
     replayed,
     scenario_levers,
 )
-from sim.dashboard.panels import evidence_html, round_status
+from sim.dashboard.panels import day_status, evidence_html
 from sim.results.run_dir import RunResult, result_from_model
 from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR, ScenarioError, load_scenario
 from sim.scenario.schema import Scenario
@@ -113,8 +113,8 @@ def chart_png(name: str, result: RunResult, wanted=lambda: True) -> bytes | None
 
 
 def _shown(start: dt.date, lever: Lever, value: float) -> str:
-    if lever.integer:  # a deadline, in rounds after the start date
-        return f"{start + dt.timedelta(days=int(value)):%d %b %Y} (round {int(value)})"
+    if lever.is_date:  # a deadline, in days after the start date
+        return f"{start + dt.timedelta(days=int(value)):%d %b %Y} (day {int(value)})"
     return f"{value:g}"
 
 
@@ -139,7 +139,7 @@ def ChartImage(name: str, result: RunResult, key: tuple):
     """One chart of the report, drawn in the background when the model has moved on.
 
     Drawing takes a fraction of a second per chart; in a thread it does not hold up the
-    round counter or the controls, and the previous picture stays until the new one is
+    day counter or the controls, and the previous picture stays until the new one is
     ready. A drawing that a newer step has overtaken before it started is skipped.
     """
     shown = solara.use_ref(b"")
@@ -159,40 +159,60 @@ def ChartImage(name: str, result: RunResult, key: tuple):
             solara.ProgressLinear(True)
 
 
+def scenario_facts_line(s: Scenario) -> str:
+    """What the chosen scenario holds, under its name: actors, fronts, tracks, issues."""
+    return (
+        f"{len(s.actors)} actors · {len(s.fronts)} fronts: "
+        + ", ".join(f.label for f in s.fronts.values())
+        + f" · {len(s.tracks)} tracks: "
+        + ", ".join(t.label for t in s.tracks.values())
+        + f" · {len(s.issues)} issues: "
+        + ", ".join(issue.label for issue in s.issues.values())
+    )
+
+
+def chart_tabs() -> dict[str, list[str]]:
+    """The run charts of the registry (:data:`sim.charts.CHARTS`) by tab: those drawn from
+    the per-day series follow the run day by day; every other one (outcomes, agreements)
+    appears when the calendar has run to its end. Every registered chart is on a tab."""
+    calendar = [name for name in CALENDAR_CHARTS if name in CHARTS]
+    return {"Calendar": calendar, "Outcome": [n for n in CHARTS if n not in calendar]}
+
+
+# Run charts drawn from the per-day series alone (what a running model has).
+CALENDAR_CHARTS = ("timeline", "fronts", "outside_options", "beliefs", "responses", "conditions")
+
+
 @solara.component
 def RunViews(model: DashboardModel):
-    """The round counter and the charts, redrawn after every step of the controller."""
+    """The day counter and the charts, redrawn after every step of the controller."""
     update_counter.get()
     result = result_from_model(model)
     result.meta["scenario_name"] = model.title  # names the levers moved, if any
     key = (id(model), model.steps)
     tab = solara.use_reactive(0)
+    tabs = chart_tabs()
     solara.Text(
-        round_status(model, result.summary),
-        classes=["ceasefire-round"],
+        day_status(model, result),
+        classes=["ceasefire-day"],
         style={"font-size": "1.15rem", "font-weight": "600", "padding": "6px 0"},
     )
     with solara.lab.Tabs(value=tab, lazy=True):
-        with solara.lab.Tab("Talks"):
+        with solara.lab.Tab("Calendar"):
             if not len(result.series):
-                solara.Info("Press Step or \u25b6 to play the first round of talks.")
+                solara.Info("Press Step or \u25b6 to play the first day.")
             else:
-                ChartImage("positions", result, key)
-                ChartImage("acceptance", result, key)
-                ChartImage("utility", result, key)
-                ChartImage("conditions", result, key)
+                for name in tabs["Calendar"]:
+                    ChartImage(name, result, key)
         with solara.lab.Tab("Outcome"):
-            if model.phase != "done":
+            if model.running:
                 solara.Info(
-                    "Outcome shares, survival and agreement dates appear when the talks and the"
-                    f" {model.params.duration_days}-day ceasefire have run: press"
-                    " 'Run to end' or \u25b6."
+                    "Deals, durations and outcomes appear when the calendar has run to its"
+                    f" end ({model.params.horizon:,} days): press 'Run to end' or \u25b6."
                 )
             else:
-                with solara.Columns([1, 1]):
-                    ChartImage("outcomes", result, key)
-                    ChartImage("survival", result, key)
-                ChartImage("agreement_dates", result, key)
+                for name in tabs["Outcome"]:
+                    ChartImage(name, result, key)
         with solara.lab.Tab("Evidence"):
             EvidencePanel(model.scenario_spec, Path(model.scenario_file))
 
@@ -229,7 +249,7 @@ def Page():
     # and requests it overtakes are dropped, so dragging a slider over a 10,000-replicate
     # run replays the model once, not once per position the slider passed through.
     # 'Run to end' is such a request too (the same model, replayed to its end): every draw
-    # is keyed by (seed, replicate, round), so the replay is the run continued.
+    # is keyed by (seed, replicate, day), so the replay is the run continued.
     request = solara.use_reactive(0)
     busy = solara.use_reactive("")  # what the background build is doing, if anything
     replay_to = solara.use_ref(0)
@@ -237,7 +257,7 @@ def Page():
     newest.current = request.value
 
     def rebuild(new_parameters: dict, steps: int | None = None, doing: str = REBUILDING) -> None:
-        """Apply the controls at once, replaying to ``steps`` (default: the round reached)."""
+        """Apply the controls at once, replaying to ``steps`` (default: the day reached)."""
         replay_to.current = model.value.steps if steps is None else steps
         parameters.value = new_parameters
         busy.value = doing
@@ -303,8 +323,7 @@ def Page():
                 on_value=lambda label: choose_scenario(choices[label]),
             )
             solara.Text(
-                f"{len(scenario.actors)} actors · {len(scenario.issues)} issues: "
-                + ", ".join(issue.label for issue in scenario.issues.values()),
+                scenario_facts_line(scenario),
                 classes=["scenario-facts"],
                 style={"font-size": "0.85rem"},
             )
@@ -340,7 +359,7 @@ def Page():
                 on_value=lambda v: set_field("seed", int(v or 0)),
             )
             solara.SliderInt(
-                f"Rounds per step = {render_interval.value}",
+                f"Days per step = {render_interval.value}",
                 value=render_interval,
                 min=1,
                 max=30,

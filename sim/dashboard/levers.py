@@ -2,10 +2,10 @@
 become a model.
 
 A lever is a dotted scenario path (the same paths events and sweeps use, see
-:func:`sim.engine.parameters.locate`) with a slider range inside the schema's bounds. Moving a lever
-never changes the model's rules: numeric levers become ``overrides`` of
-:func:`sim.engine.parameters.build_parameters`, and a threat's deadline, which is a date in the
-file, becomes a re-validated copy of the scenario. Nothing here imports the web framework,
+:func:`sim.scenario.paths.locate`) with a slider range inside the schema's bounds. Moving a
+lever never changes the model's rules: numeric levers become ``overrides`` of
+:func:`sim.engine.parameters.build_parameters`, and a threat's deadline, which is a date in
+the file, becomes a re-validated copy of the scenario. Nothing here imports the web framework,
 so it is tested without the ``dashboard`` extra.
 """
 
@@ -26,16 +26,29 @@ from sim.scenario.paths import path_bounds
 from sim.scenario.schema import Scenario
 
 MAX_REPLICATES = 10_000
-# Slider ends narrower than the schema where the schema's range is mostly unusable: a war
-# cost of 0.1 per round would wipe out any reservation value within ten days, and a
-# concession style beyond 5 already concedes at once. A scenario value outside a cap
-# widens the slider so that the file's own value is always on it.
-CAPS = {"war_cost": 0.02, "concession_style": 5.0, "noise": 0.5}
-STEPS = {"war_cost": 0.0005, "concession_style": 0.05}
+# Slider ends narrower than the schema where the schema's range is mostly unusable: a
+# front's drift of 0.1 a day decides it within ten days, a volatility of 0.2 within a few
+# weeks; a planning horizon beyond a year or a concession rate beyond 2 (the aspiration
+# falls by twice the daily cost of war) add nothing a slider can show. A scenario value
+# outside a cap widens the slider so that the file's own value is always on it.
+CAPS = {
+    "drift": 0.02,
+    "volatility": 0.05,
+    "intensity": 5.0,
+    "noise": 0.5,
+    "concession_rate": 2.0,
+    "planning_horizon": 365.0,
+}
+LOWS = {"drift": -0.02}  # the drift runs both ways: toward either side
+STEPS = {"drift": 0.0001, "volatility": 0.0005, "intensity": 0.05, "planning_horizon": 1.0}
+FRONT_LEVERS = {
+    "drift": "drift per day (+: toward {second})",
+    "volatility": "volatility per day",
+    "intensity": "fighting intensity",
+}
 PARTY_LEVERS = {
-    "reservation": "reservation value",
-    "war_cost": "war cost per round",
-    "concession_style": "concession style (<1 late, >1 early)",
+    "concession_rate": "concession rate",
+    "planning_horizon": "planning horizon (days)",
     "noise": "perception noise",
 }
 
@@ -45,7 +58,8 @@ class Lever:
     """One slider: a dotted path, where it is shown (group) and under which name, the
     scenario's value and the slider's range.
 
-    ``threats.<id>.deadline`` is counted in rounds (days) after the scenario's start date.
+    ``threats.<id>.deadline`` is counted in days after the scenario's start date;
+    ``integer``: it moves in whole steps (a deadline).
     """
 
     path: str
@@ -57,16 +71,30 @@ class Lever:
     step: float
     integer: bool = False
 
+    @property
+    def is_date(self) -> bool:
+        """A deadline: a count of days after the start date, shown as a date."""
+        return self.path.endswith(".deadline")
+
 
 def deadline_path(threat_id: str) -> str:
     return f"threats.{threat_id}.deadline"
 
 
 def scenario_levers(s: Scenario) -> list[Lever]:
-    """The main levers of a scenario: threats, monitoring, and each party's stance on a deal."""
+    """The main levers of a scenario: each front's drift, volatility and intensity (issue
+    12: who is winning where, and how costly the fighting is), the threats' credibility
+    and deadline, the monitoring third parties add to a deal, and each party's concession
+    rate, planning horizon and perception noise."""
     start = s.scenario.start_date
     facts = scenario_facts(s)
     levers: list[Lever] = []
+    for fid, front in s.fronts.items():
+        second = s.actors[front.sides[1]].name if front.sides[1] in s.actors else front.sides[1]
+        for field, name in FRONT_LEVERS.items():
+            levers.append(
+                _numeric(s, f"fronts.{fid}.{field}", front.label, name.format(second=second))
+            )
     for tid, threat in s.threats.items():
         group = threat_label(tid, facts)
         group = group[0].upper() + group[1:]
@@ -79,7 +107,7 @@ def scenario_levers(s: Scenario) -> list[Lever]:
                 "deadline",
                 float(deadline),
                 float((threat.issued - start).days),
-                float(max(s.negotiation.rounds, deadline)),
+                float(max(s.scenario.horizon - 1, deadline)),
                 1.0,
                 integer=True,
             )
@@ -99,6 +127,7 @@ def _numeric(s: Scenario, path: str, group: str, name: str) -> Lever:
     value = float(_scenario_value(s, path))
     low, high = path_bounds(s, path)
     high = max(min(high, CAPS.get(field, high)), value)
+    low = min(max(low, LOWS.get(field, low)), value)
     return Lever(path, group, name, value, low, high, STEPS.get(field, 0.01))
 
 
@@ -171,7 +200,7 @@ def titled(s: Scenario, values: Mapping[str, float]) -> str:
     for lever in levers:
         if lever.path in moved:
             value, default = moved[lever.path], lever.default
-            if lever.integer:  # a deadline, in rounds after the start
+            if lever.is_date:  # a deadline, in days after the start
                 value, default = (
                     f"{(start + dt.timedelta(days=int(v))):%d %b}" for v in (value, default)
                 )

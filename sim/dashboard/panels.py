@@ -1,7 +1,7 @@
 """The text panels of the dashboard, computed from the scenario and the running model.
 
 Plain functions returning strings and rows, so that what the page says is tested without
-a browser: the round counter, and the evidence behind each actor's stances (every stance
+a browser: the day counter, and the evidence behind each actor's stances (every stance
 in a scenario cites an article paragraph or states an assumption; the panel shows which).
 """
 
@@ -12,47 +12,43 @@ import html
 from pathlib import Path
 
 from sim.engine.model import CeasefireModel
+from sim.results.run_dir import RunResult
 from sim.results.summary import headline
 from sim.results.sweep_dir import threat_label
-from sim.scenario.describe import basis, day_text, red_line_text, talks_span
+from sim.scenario.describe import basis, day_text, red_line_text
 from sim.scenario.facts import scenario_facts
 from sim.scenario.schema import Scenario
 from sim.scenario.sources import citations, scenario_digests
 
 
-def round_status(model: CeasefireModel, summary: dict | None = None) -> str:
-    """Where the run is: rounds played, date reached, replicates still talking or holding.
+def day_status(model: CeasefireModel, result: RunResult | None = None) -> str:
+    """Where the run is on its calendar: days played, date reached, and what the series
+    say of the last day (deals in force per replicate, talks broken off).
 
-    ``summary`` is the run's summary once the talks are over (for the headline at the end).
+    ``result`` is :func:`sim.results.run_dir.result_from_model` of the model (its series,
+    and its summary once the run is done, for the headline).
     """
     p = model.params
-    R = p.replicates
-    played = model.round
-    agreed = int(model.agreed.sum())
-    total = p.rounds + 1  # rounds 0..T (talks_span)
-    if model.phase == "negotiation":
-        if played == 0:
-            return (
-                f"Talks open on {day_text(p.start_date)} · {talks_span(p.start_date, p.rounds)}"
-                f" · {R:,} replicates"
-            )
-        talking = int(model.negotiating.sum())
+    R, horizon, played = p.replicates, p.horizon, int(model.steps)
+    last = p.start_date + dt.timedelta(days=horizon - 1)
+    if played == 0:
         return (
-            f"{played} of {total} rounds played (up to round {played - 1},"
-            f" {day_text(p.date_of(played - 1))}) · {talking:,} of {R:,} replicates still"
-            f" negotiating · {agreed:,} agreed"
+            f"Day 0 is {day_text(p.start_date)} · the calendar runs to {day_text(last)}"
+            f" ({horizon:,} days) · {R:,} replicates"
         )
-    if model.phase == "ceasefire":
-        c = model.ceasefire
-        holding = int((model.agreed & ~c.collapsed).sum())
-        return (
-            f"Talks over after {played} of {total} rounds: {agreed:,} of {R:,} replicates agreed"
-            f" · ceasefire day {c.day} of {p.duration_days}: {holding:,} still holding"
-        )
-    text = f"Run done: {played} of {total} rounds of talks" + (
-        f", then the {p.duration_days}-day ceasefire" if agreed else ", no agreement"
-    )
-    return f"{text} · {headline(summary)}" if summary else text
+    series = result.series if result is not None else {}
+    said = []
+    if len(series.get("deals_in_force_mean", ())):
+        said.append(f"deals in force per replicate {float(series['deals_in_force_mean'][-1]):.2f}")
+    if len(series.get("broken_off_share", ())):
+        said.append(f"talks broken off in {100 * float(series['broken_off_share'][-1]):.0f}%")
+    reached = p.start_date + dt.timedelta(days=played - 1)
+    if played < horizon:
+        text = f"{played:,} of {horizon:,} days played (to {day_text(reached)}) · {R:,} replicates"
+        return " · ".join([text, *said])
+    text = f"Run done: {horizon:,} days, {day_text(p.start_date)} to {day_text(last)}"
+    summary = result.summary if result is not None else None
+    return f"{text} · {headline(summary)}" if summary else " · ".join([text, *said])
 
 
 def _digest(s: Scenario, text: str | None, scenario_path: Path | None) -> str:
@@ -99,7 +95,7 @@ def actor_profile(s: Scenario, actor_id: str, scenario_path: Path | None = None)
     facts = scenario_facts(s)
     threats = [
         f"{threat_label(tid, facts)}, issued {day_text(t.issued)},"
-        f" deadline {day_text(t.deadline)} (round {(t.deadline - start).days}),"
+        f" deadline {day_text(t.deadline)} (day {(t.deadline - start).days}),"
         f" credibility {t.credibility:g}: {basis(t).text}"
         for tid, t in s.threats.items()
         if actor_id in (t.by, t.target)
@@ -108,8 +104,9 @@ def actor_profile(s: Scenario, actor_id: str, scenario_path: Path | None = None)
         "name": actor.name,
         "role": actor.role,
         "parameters": (
-            f"reservation value {actor.reservation:g}, war cost {actor.war_cost:g} per round,"
-            f" concession style {actor.concession_style:g}, perception noise {actor.noise:g}"
+            f"aspiration offset {actor.aspiration:g}, concession rate {actor.concession_rate:g},"
+            f" planning horizon {actor.planning_horizon:g} days,"
+            f" perception noise {actor.noise:g}"
         ),
         "basis": kind,
         "source": text,

@@ -66,7 +66,7 @@ def replicate_bytes(s: Scenario) -> int:
 
 def replicate_seconds(s: Scenario) -> float:
     """Seconds per replicate on one core."""
-    steps = s.negotiation.rounds + 1 + s.implementation.duration_days
+    steps = s.scenario.horizon  # model 2: one step per calendar day (not re-measured)
     return SECONDS_PER_CELL_STEP * cells(s) * steps
 
 

@@ -48,41 +48,101 @@ def _share_row(label: str, share: dict | None, of: str) -> list:
 
 
 def results_table(run: RunResult) -> str:
+    """The headline measures with their intervals, the threats, and the first-deal dates."""
+    from sim.results.measures import MEASURES
+
     s, meta = run.summary, run.meta
-    rows = [
-        _share_row("Agreement", s["agreement"], "all replicates"),
-        _share_row("Comprehensive ceasefire", s["comprehensive"], "all replicates"),
-        _share_row("Partial ceasefire", s["partial"], "all replicates"),
-        _share_row(
-            f"Ceasefire holds {s['duration_days']} days",
-            s["survives_duration"],
-            "agreed ceasefires",
-        ),
-        _share_row("Ceasefire extended", s.get("extended"), "agreed ceasefires"),
-    ]
+    of = {"replicates": "all replicates", "deals": "deals (unilateral truces apart)"}
+    rows = [_share_row(m.label[:1].upper() + m.label[1:], s[m.key], of[m.of]) for m in MEASURES]
     for tid, t in s.get("threats", {}).items():
         label = threat_label(tid, meta)
         label = label[:1].upper() + label[1:]
         rows.append(_share_row(f"{label} called", t["called"], "all replicates"))
         rows.append(_share_row(f"{label} carried out", t["carried_out"], "all replicates"))
-    o = run.outcomes
-    rounds = o["agreement_round"][o["agreed"]]
-    dates = ""
-    if len(rounds):
-        q = np.quantile(rounds, [0.05, 0.5, 0.95]).round().astype(int)
+    days = run.outcomes["first_deal_day"]
+    days = days[days >= 0]
+    text = ""
+    if len(days):
+        q = np.quantile(days, [0.05, 0.5, 0.95]).round().astype(int)
         d = [run.start_date + dt.timedelta(days=int(v)) for v in q]
-        dates = (
-            f"<p>Median agreement date <b>{d[1]:%d %B %Y}</b>; 90% of agreements fall between "
-            f"{d[0]:%d %b} and {d[2]:%d %b}. Median agreed terms: "
-            + ", ".join(
-                f"{esc(lab)} {s['median_terms'][k]:.2f}"
-                for k, lab in zip(meta["issue_ids"], meta["issue_labels"], strict=True)
+        km = s.get("km_median_first_deal_date")
+        text = (
+            f"<p>Among the replicates with a deal, the median first deal comes on "
+            f"<b>{d[1]:%d %B %Y}</b>; 90% of first deals fall between {d[0]:%d %b} and "
+            f"{d[2]:%d %b}. "
+            + (
+                f"Counting the replicates without a deal as censored at the horizon, half "
+                f"the replicates have a deal by {dt.date.fromisoformat(km):%d %B %Y}. "
+                if km
+                else "Fewer than half the replicates reach a deal by the horizon. "
             )
-            + ".</p>"
+            + f"On average a replicate spends {s['mean_days_under_ceasefire']:.1f} of its "
+            f"{run.horizon} days with at least one front halted; "
+            f"{s['unilateral_truces']:,} unilateral truces were declared.</p>"
         )
     return (
-        table(["Quantity", "Share", "95% interval", "Count", "Of"], rows, numeric=(1, 2, 3)) + dates
+        table(["Quantity", "Share", "95% interval", "Count", "Of"], rows, numeric=(1, 2, 3))
+        + text
+        + tracks_table(run)
+        + fronts_table(run)
     )
+
+
+def tracks_table(run: RunResult) -> str:
+    """Per track: replicates agreeing on it, its deals and how they ended."""
+    from sim.results.deals import durations
+
+    s, meta, a = run.summary, run.meta, run.agreements
+    if not meta["track_ids"]:
+        return ""
+    held, broke, rows = durations(a, run.horizon) if len(a.get("track", ())) else ([], [], [])
+    body = []
+    for j, tid in enumerate(meta["track_ids"]):
+        entry = s["tracks"].get(tid, {})
+        mine = np.asarray(a["track"])[rows] == j if len(rows) else np.zeros(0, dtype=bool)
+        days = np.asarray(held)[mine]
+        body.append(
+            [
+                meta["track_labels"][j],
+                pct(entry.get("agreed", {}).get("share")),
+                f"{entry.get('broke_down', {}).get('n', 0):,}",
+                pct(entry.get("broke_down", {}).get("share")),
+                f"{np.median(days):.0f}" if len(days) else "–",
+            ]
+        )
+    header = ["Track", "Replicates agreeing", "Deals", "Broke down", "Median days in force"]
+    return "<h3>Deals by track</h3>" + table(header, body, numeric=(1, 2, 3, 4))
+
+
+def fronts_table(run: RunResult) -> str:
+    """Per front: share of replicates in which it was decided, and by whom."""
+    o, meta = run.outcomes, run.meta
+    body = []
+    n = len(o["replicate"])
+    for f, fid in enumerate(meta["front_ids"]):
+        if f"decided_by_{fid}" not in o:
+            continue
+        by = o[f"decided_by_{fid}"]
+        won = ", ".join(
+            f"{meta['names'][i]} {pct((by == i).sum() / n)}" for i in np.unique(by[by >= 0])
+        )
+        day = o[f"decided_day_{fid}"]
+        median_day = np.median(day[day >= 0]) if (day >= 0).any() else None
+        body.append(
+            [
+                meta["front_labels"][f],
+                pct((day >= 0).sum() / n),
+                won or "–",
+                "–"
+                if median_day is None
+                else f"{run.start_date + dt.timedelta(days=int(median_day)):%d %b %Y}",
+                f"{np.median(o[f'control_{fid}']):.2f}",
+            ]
+        )
+    if not body:
+        return ""
+    header = ["Front", "Decided", "Decided for", "Median date decided", "Median final control"]
+    return "<h3>Fronts</h3>" + table(header, body, numeric=(1, 4))
 
 
 def forecast_section(run: RunResult, scenario) -> str:
@@ -90,8 +150,10 @@ def forecast_section(run: RunResult, scenario) -> str:
     solution) per issue, next to the terms this run's replicates agreed on."""
     from sim.forecast import beyond_red_lines, forecast_rows, static_forecasts
 
+    if scenario is None:
+        return section("forecasts", "Forecasts", '<p class="note">scenario.toml unreadable.</p>')
     static = static_forecasts(scenario)
-    rows = forecast_rows(scenario, run.outcomes, static)
+    rows = forecast_rows(scenario, run.agreements, static)
 
     def cell(row: dict, column: str) -> str:
         flag = " *" if beyond_red_lines(row, column) else ""
@@ -119,14 +181,14 @@ def forecast_section(run: RunResult, scenario) -> str:
         for party, value in zip(static["party_names"], static["nash_surplus"], strict=True)
     )
     note = (
-        '<p class="note">Static forecasts from the stated round-0 values: the compromise '
+        '<p class="note">Static forecasts from the stated day-0 values: the compromise '
         "model (capability × salience weighted mean of the parties' and the mediator's "
         "positions), the capability-weighted median, and the Nash bargaining solution over "
-        f"the parties' stated reservation values (surplus at that package: {esc(surplus)}; "
-        "a negative surplus means no package satisfies every party at round 0). "
-        "* marks a forecast beyond a party's stated red line. The simulated column is the "
-        "median (and quartiles) of the agreed terms over the replicates that agreed: the "
-        "difference is what concessions, pressure and time do over the talks.</p>"
+        "the parties' status quo plus their stated aspirations, the war aside (surplus at "
+        f"that package: {esc(surplus)}; a negative surplus means no package satisfies every "
+        "party at day 0). * marks a forecast beyond a party's stated red line. The simulated "
+        "column is the median (and quartiles) of the terms agreed over the deals that decided "
+        "the issue: the difference is what the war, concessions and pressure do.</p>"
     )
     header = ["Issue", "Compromise", "Weighted median", "Nash", "Simulated (quartiles)"]
     return section(
@@ -138,20 +200,19 @@ def render_run_report(run: RunResult, scenario, problem: str | None = None) -> s
     from sim.results.summary import headline
 
     meta = run.meta
-    o = run.outcomes
     extra = []
-    if o["agreed"].any():
-        med = meta.get("start_date") and run.summary.get("median_agreement_date")
-        if med:
-            extra.append(
-                (
-                    dt.date.fromisoformat(med),
-                    "simulated",
-                    f"Median agreement date across {meta['replicates']:,} replicates "
-                    f"({pct(run.summary['agreement']['share'])} agree by the end of the talks).",
-                    "model output",
-                )
+    med = run.summary.get("median_first_deal_date")
+    if med:
+        extra.append(
+            (
+                dt.date.fromisoformat(med),
+                "simulated",
+                f"Median date of the first deal among the replicates with one "
+                f"({pct(run.summary['deal']['share'])} of {meta['replicates']:,} reach a deal "
+                "by the horizon).",
+                "model output",
             )
+        )
     charts = charts_html(run)
     n, seed = meta["replicates"], meta["seed"]
     command = (

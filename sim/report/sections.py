@@ -13,7 +13,7 @@ from sim.report.html import Raw, esc, section, table
 from sim.results.open import ReportError
 from sim.results.run_checks import one_line
 from sim.results.sweep_dir import threat_label
-from sim.scenario.describe import basis, red_line_text, talks_span
+from sim.scenario.describe import basis, red_line_text
 from sim.scenario.facts import scenario_facts
 from sim.scenario.sources import RECORD_FIELDS, citations, scenario_digests
 
@@ -94,39 +94,37 @@ def scenario_section(scenario, problem: str | None) -> str:
             "The scenario",
             f'<p class="note">scenario.toml unreadable: {esc(problem)}</p>',
         )
-    meta, neg, imp = scenario.scenario, scenario.negotiation, scenario.implementation
+    meta, neg = scenario.scenario, scenario.negotiation
     colours = actor_colours(list(scenario.actors))
-    end = meta.start_date + dt.timedelta(days=neg.rounds)
+    end = calendar_end(scenario)
+    days = (end - meta.start_date).days + 1
+    calendar = getattr(scenario, "calendar", None)
+    sessions = list(getattr(calendar, "sessions", []) or [])
     facts = [
-        ("Talks open", f"{meta.start_date:%d %B %Y} (round 0; one round is one day)"),
+        ("Calendar", f"{meta.start_date:%d %B %Y} (day 0) to {end:%d %B %Y}: {days} days"),
         (
-            "Talks end without agreement",
-            f"after round {neg.rounds} ({end:%d %B %Y}): {talks_span(meta.start_date, neg.rounds)}",
+            "Sessions",
+            f"{len(sessions)} dated; on other days a session with chance "
+            f"{getattr(calendar, 'session_chance', 0):g} per day",
         ),
-        ("Proposal rule", f"{neg.proposal_rule} (step {neg.step_size:g} of the way per day)"),
-        ("Agreed ceasefire lasts", f"{imp.duration_days} days"),
-        (
-            "Outcome classes",
-            f"comprehensive if the agreed scope ≥ {scenario.outcomes.comprehensive_min:g}, "
-            f"partial if ≥ {scenario.outcomes.partial_min:g}, otherwise none",
-        ),
+        ("Proposal rule", f"{neg.proposal_rule}"),
+        ("Red-line tolerance", f"{getattr(neg, 'tolerance', 0):g}"),
     ]
+    lapse = getattr(getattr(scenario, "implementation", None), "lapse_days", None)
+    if lapse is not None:
+        facts.append(("Agreed deal lapses without consent after", f"{lapse} days"))
+    off = [name for name, on in dict(getattr(scenario, "mechanisms", {}) or {}).items() if not on]
+    if off:
+        facts.append(("Mechanisms switched off", ", ".join(off)))
     sources = sources_html(scenario)
     actors = [
         [
             Raw(_swatch(colours[a]) + esc(actor.name)),
             actor.role,
             f"{actor.capability:g}",
-            f"{actor.reservation:g}",
-            f"{actor.war_cost:g}",
-            f"{actor.concession_style:g}"
-            + (
-                " (Boulware)"
-                if actor.concession_style < 1
-                else " (Conceder)"
-                if actor.concession_style > 1
-                else ""
-            ),
+            f"{getattr(actor, 'aspiration', 0):g}",
+            f"{getattr(actor, 'concession_rate', 0):g}",
+            f"{getattr(actor, 'planning_horizon', 0):g}",
             ", ".join(f"{scenario.actors[b].name} {w:g}" for b, w in actor.ties.items()) or "–",
             _basis(actor, scenario),
         ]
@@ -148,23 +146,24 @@ def scenario_section(scenario, problem: str | None) -> str:
         f'<dl class="facts">{"".join(f"<dt>{esc(a)}</dt><dd>{esc(b)}</dd>" for a, b in facts)}</dl>'
         + (f"<h3>Sources</h3><ul>{sources}</ul>" if sources else "")
         + "<h3>Actors</h3>"
-        + '<p class="note">Mediator proposes; parties hold a veto; supporters influence and '
-        "guarantee. Reservation: the utility of no deal today (a party accepts a proposal "
-        "worth at least this); war cost: its daily fall. The colour is the actor's colour on "
-        "every chart.</p>"
+        + '<p class="note">Mediator proposes; parties hold a veto; supporters influence, '
+        "guarantee and implement. A party's outside option is the war, valued over its "
+        "planning horizon by its own beliefs about the fronts; aspiration is an offset on it, "
+        "and falls each day by the concession rate times the costs of fighting and pressure. "
+        "The colour is the actor's colour on every chart.</p>"
         + table(
             [
                 "Actor",
                 "Role",
                 "Capability",
-                "Reservation",
-                "War cost / day",
-                "Concession style",
+                "Aspiration",
+                "Concession rate",
+                "Planning horizon (days)",
                 "Influenced by",
                 "Basis",
             ],
             actors,
-            numeric=(2, 3, 4),
+            numeric=(2, 3, 4, 5),
         )
         + "<h3>Issues</h3>"
         + '<p class="note">Every issue is a scale from 0 to 1; positions, proposals and '
@@ -174,8 +173,85 @@ def scenario_section(scenario, problem: str | None) -> str:
             issues,
             numeric=(3, 4),
         )
+        + tracks_and_fronts(scenario)
     )
     return section("scenario", "The scenario", body)
+
+
+def calendar_end(scenario) -> dt.date:
+    """The last day of the calendar: the scenario's end_date, or 31 December of its year."""
+    start = scenario.scenario.start_date
+    return getattr(scenario.scenario, "end_date", None) or dt.date(start.year, 12, 31)
+
+
+def tracks_and_fronts(scenario) -> str:
+    """The tracks a deal can be struck on and the fronts it can halt, as tables."""
+    fronts = dict(getattr(scenario, "fronts", None) or {})
+    tracks = dict(getattr(scenario, "tracks", None) or {})
+    names = {a: actor.name for a, actor in scenario.actors.items()}
+    issues = scenario.issues
+    out = ""
+    if tracks:
+        rows = []
+        for t in tracks.values():
+            covers = getattr(t, "fronts", "all")
+            halts = (
+                "every front"
+                if covers in ("all", None)
+                else ", ".join(getattr(fronts.get(f), "label", f) for f in covers) or "no front"
+            )
+            term = getattr(t, "term_days", 0)
+            decided = ", ".join(issues[k].label for k in getattr(t, "issues", []) if k in issues)
+            rows.append(
+                [
+                    Raw(f"<b>{esc(t.label)}</b>"),
+                    halts,
+                    decided or "–",
+                    f"{term} days" if term else "open-ended",
+                    getattr(t, "purpose", "general"),
+                    _basis(t, scenario),
+                ]
+            )
+        out += (
+            "<h3>Tracks</h3>"
+            '<p class="note">Each track is a kind of deal the mediator works on; deals on '
+            "different tracks can be in force together, and a broader one replaces the narrower "
+            "ones it covers.</p>"
+            + table(["Track", "Halts", "Decides", "Term", "Purpose", "Basis"], rows)
+        )
+    if fronts:
+        rows = [
+            [
+                Raw(f"<b>{esc(f.label)}</b>"),
+                " vs ".join(names.get(a, a) for a in f.sides),
+                f"{f.control:g}",
+                f"{f.drift:+g}",
+                f"{f.volatility:g}",
+                f"{f.intensity:g}",
+                _basis(f, scenario),
+            ]
+            for f in fronts.values()
+        ]
+        out += (
+            "<h3>Fronts</h3>"
+            '<p class="note">Control is the share the second side holds (0 to 1); it drifts '
+            "by the stated amount per day, with the stated daily volatility, while no deal in "
+            "force halts the front; at 0 or 1 the front is decided and its issues settled.</p>"
+            + table(
+                [
+                    "Front",
+                    "Sides",
+                    "Control at day 0",
+                    "Drift / day",
+                    "Volatility / day",
+                    "Intensity",
+                    "Basis",
+                ],
+                rows,
+                numeric=(2, 3, 4, 5),
+            )
+        )
+    return out
 
 
 def evidence_section(scenario) -> str:
@@ -226,8 +302,24 @@ def timeline_section(scenario, extra: list[tuple[dt.date, str, str, Raw | str]] 
     names = {a: actor.name for a, actor in scenario.actors.items()}
     facts = scenario_facts(scenario)
     items: list[tuple[dt.date, str, str, Raw | str]] = [
-        (start, "start", "Talks open: the opening proposal is presented (round 0).", "–")
+        (start, "start", "Day 0 of the calendar: the talks open.", "–")
     ]
+    calendar = getattr(scenario, "calendar", None)
+    for session in getattr(calendar, "sessions", []) or []:
+        items.append(
+            (session.date, "session", f"Session: {session.label}.", _basis(session, scenario))
+        )
+    for truce in getattr(calendar, "truce_occasions", []) or []:
+        who = names.get(truce.actor, truce.actor)
+        items.append(
+            (
+                truce.date,
+                "truce occasion",
+                f"{truce.label}: {who} may declare a {truce.days}-day truce "
+                f"(chance {truce.chance:g}).",
+                _basis(truce, scenario),
+            )
+        )
     for e in scenario.events.values():
         items.append((e.date, "event", e.description, _basis(e, scenario)))
     for tid, t in scenario.threats.items():
@@ -250,15 +342,9 @@ def timeline_section(scenario, extra: list[tuple[dt.date, str, str, Raw | str]] 
                 "–",
             )
         )
-    end = start + dt.timedelta(days=scenario.negotiation.rounds)
+    end = calendar_end(scenario)
     items.append(
-        (
-            end,
-            "end",
-            f"Last round of the talks, the last of {talks_span(start, scenario.negotiation.rounds)}"
-            "; they end without agreement if none was reached.",
-            "–",
-        )
+        (end, "end", "Last day of the calendar: later deals are not seen (censored).", "–")
     )
     items.extend(extra)
     items.sort(key=lambda it: it[0])
@@ -273,7 +359,7 @@ def timeline_section(scenario, extra: list[tuple[dt.date, str, str, Raw | str]] 
         for d, kind, what, basis in items
     ]
     note = (
-        '<p class="note">Day 0 is the opening round. Entries tagged '
+        '<p class="note">Day 0 is the start date. Entries tagged '
         '<span class="tag sim">simulated</span> are model outputs; the rest come from the '
         "scenario file.</p>"
     )

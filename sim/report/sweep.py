@@ -99,10 +99,11 @@ def design_section(sweep: SweepResult, experiment: dict | None = None) -> str:
 
 def sweep_table(sweep: SweepResult, limit: int = 60) -> str:
     from sim.charts.sweep import measure_label
+    from sim.results.measures import MEASURES
 
     t = sweep.table
     order = np.argsort(t["point"], kind="stable")[:limit]
-    cols = [c for c in ("p_agreement", "p_comprehensive", "p_partial", "p_survives") if c in t]
+    cols = [m.column for m in MEASURES if m.column in t]
     rows = []
     for i in order:
         row = [
@@ -141,13 +142,16 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
     scenario_name = sweep.facts.get("scenario_name", "")
     experiment = sweep_experiment(sweep)
     name = experiment["name"] or sweep.path.name
+    from sim.results.measures import DEAL_90
+
     t = sweep.table
-    agreement = t["p_agreement"][np.isfinite(t["p_agreement"])]
-    lo, hi = (agreement.min(), agreement.max()) if len(agreement) else (None, None)
+    column = t.get(DEAL_90.column, np.zeros(0))
+    deal = column[np.isfinite(column)]
+    lo, hi = (deal.min(), deal.max()) if len(deal) else (None, None)
     spread = (
-        f"P(agreement) is {pct(lo)}"
+        f"{DEAL_90.label} is {pct(lo)}"
         if sweep.points == 1
-        else f"P(agreement) ranges from {pct(lo)} to {pct(hi)} over "
+        else f"{DEAL_90.label} ranges from {pct(lo)} to {pct(hi)} over "
         f"{counted(sweep.points, 'design point')}"
     )
     question = experiment["description"]

@@ -1,6 +1,7 @@
 """Reading a run directory back with checks: a damaged one is refused in one line.
 
-Every file the charts and reports use (run.json, summary.json, outcomes.npz, series.npz)
+Every file the charts and reports use (run.json, summary.json, outcomes.npz,
+agreements.npz, series.npz)
 is checked when it is read: present, readable, and consistent with run.json (fields of the
 right type, columns present with one value per replicate, shapes and ranges that fit), so
 a damaged directory gets ``FILE: what is wrong`` instead of a traceback in the middle of
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.engine.codes import OUTCOME_LABELS
+from sim.engine.codes import Coverage, DealClass, EndReason, Outcome, Purpose, Side
 from sim.engine.recorder import QUANTILES
 
 
@@ -63,8 +64,7 @@ _INT, _STR, _LIST = "a whole number", "text", "a list of text"
 RUN_FIELDS = {  # run.json fields the readers rely on, and what each must be
     "replicates": _INT,
     "seed": _INT,
-    "rounds": _INT,
-    "duration_days": _INT,
+    "horizon": _INT,
     "start_date": _STR,
     "actor_ids": _LIST,
     "names": _LIST,
@@ -74,39 +74,48 @@ RUN_FIELDS = {  # run.json fields the readers rely on, and what each must be
     "issue_zero": _LIST,
     "issue_one": _LIST,
     "threat_ids": _LIST,
+    "track_ids": _LIST,
+    "track_labels": _LIST,
+    "front_ids": _LIST,
+    "front_labels": _LIST,
 }
-SHARES = ("agreement", "comprehensive", "partial", "survives_duration", "extended")
-FLAGS = ("agreed", "collapsed", "survived", "extended")
+SAME_LENGTH = {  # field -> the field it names one entry of
+    "names": "actor_ids",
+    "roles": "actor_ids",
+    "issue_labels": "issue_ids",
+    "issue_zero": "issue_ids",
+    "issue_one": "issue_ids",
+    "track_labels": "track_ids",
+    "front_labels": "front_ids",
+}
 
 
 def _check_meta(path: Path, meta: dict) -> None:
-    for field, kind in RUN_FIELDS.items():
-        value = meta.get(field)
+    for name, kind in RUN_FIELDS.items():
+        value = meta.get(name)
         ok = {
             _INT: isinstance(value, int) and not isinstance(value, bool) and value >= 0,
             _STR: isinstance(value, str),
             _LIST: isinstance(value, list) and all(isinstance(v, str) for v in value),
         }[kind]
         if not ok:
-            got = "nothing" if field not in meta else one_line(repr(value), 40)
-            raise RunReadError(f"{path}: {field}: must be {kind} (got {got})")
+            got = "nothing" if name not in meta else one_line(repr(value), 40)
+            raise RunReadError(f"{path}: {name}: must be {kind} (got {got})")
     try:
         dt.date.fromisoformat(meta["start_date"])
     except ValueError:
         raise RunReadError(f"{path}: start_date: not a date (got {meta['start_date']!r})") from None
-    if meta["replicates"] < 1 or not meta["actor_ids"] or not meta["issue_ids"]:
-        raise RunReadError(f"{path}: no replicates, actors or issues")
-    same_length = {"names": "actor_ids", "roles": "actor_ids"}
-    same_length |= {f: "issue_ids" for f in ("issue_labels", "issue_zero", "issue_one")}
-    for field, of in same_length.items():
-        if len(meta[field]) != len(meta[of]):
+    if meta["replicates"] < 1 or meta["horizon"] < 1 or not meta["actor_ids"]:
+        raise RunReadError(f"{path}: no replicates, days or actors")
+    for name, of in SAME_LENGTH.items():
+        if len(meta[name]) != len(meta[of]):
             raise RunReadError(
-                f"{path}: {field}: {len(meta[field])} entries for {len(meta[of])} {of}"
+                f"{path}: {name}: {len(meta[name])} entries for {len(meta[of])} {of}"
             )
 
 
 def _check_summary(path: Path, summary: dict) -> None:
-    for key in SHARES:
+    for key in SUMMARY_SHARES:
         share = summary.get(key)
         ok = isinstance(share, dict) and {"share", "count", "n", "ci95"} <= share.keys()
         if ok:
@@ -114,58 +123,102 @@ def _check_summary(path: Path, summary: dict) -> None:
             ok = isinstance(ci, list) and len(ci) == 2
         if not ok:
             raise RunReadError(f"{path}: {key}: must hold share, count, n and ci95")
-    if not isinstance(summary.get("replicates"), int):
-        raise RunReadError(f"{path}: replicates: must be a whole number")
-    date = summary.get("median_agreement_date")
-    if date is not None:
-        try:
-            dt.date.fromisoformat(date)
-        except (TypeError, ValueError):
-            raise RunReadError(
-                f"{path}: median_agreement_date: not a date (got {one_line(repr(date), 40)})"
-            ) from None
+    for key in ("replicates", "deals"):
+        if not isinstance(summary.get(key), int):
+            raise RunReadError(f"{path}: {key}: must be a whole number")
+    for key in ("median_first_deal_date", "km_median_first_deal_date"):
+        date = summary.get(key)
+        if date is not None:
+            try:
+                dt.date.fromisoformat(date)
+            except (TypeError, ValueError):
+                raise RunReadError(
+                    f"{path}: {key}: not a date (got {one_line(repr(date), 40)})"
+                ) from None
 
 
-def _check_outcomes(path: Path, outcomes: dict[str, np.ndarray], meta: dict) -> None:
-    n, actors = meta["replicates"], meta["actor_ids"]
-    parties = [a for a, role in zip(actors, meta["roles"], strict=True) if role == "party"]
-    columns = ["replicate", "agreement_round", "outcome", "days_survived", "first_violator"]
-    columns += [*FLAGS, "first_violation_day", "monitoring"]
-    columns += [f"terms_{k}" for k in meta["issue_ids"]]
-    columns += [f"threat_{t}_{w}" for t in meta["threat_ids"] for w in ("called", "carried_out")]
-    columns += [f"{w}_{a}" for a in parties for w in ("violations", "satisfaction")]
-    for name in columns:
-        if name not in outcomes:
+def _check_columns(
+    path: Path, table: dict[str, np.ndarray], columns: dict[str, str], n: int | None, rows: str
+) -> int:
+    """Every column present, numbers (or flags), one value per row; returns the row count."""
+    for name, kind in columns.items():
+        if name not in table:
             raise RunReadError(f"{path}: no column {name!r}")
-        v = outcomes[name]
-        flag = name in FLAGS or name.startswith("threat_")
-        if v.shape != (n,) or v.dtype.kind not in ("b" if flag else "iuf"):
+        v = table[name]
+        n = len(v) if n is None and v.ndim == 1 else n
+        if v.ndim != 1 or len(v) != n or v.dtype.kind not in kind:
+            what = "flags" if kind == "b" else "numbers"
             raise RunReadError(
-                f"{path}: column {name!r}: expected {n:,} {'flags' if flag else 'numbers'} "
-                f"(replicates in run.json), got shape {v.shape} of {v.dtype}"
+                f"{path}: column {name!r}: expected {n:,} {what} ({rows}), "
+                f"got shape {v.shape} of {v.dtype}"
             )
-    ranges = {
-        "outcome": (0, len(OUTCOME_LABELS) - 1),
-        "agreement_round": (-1, meta["rounds"]),
-        "days_survived": (-1, meta["duration_days"]),
-        "first_violator": (-2, len(actors) - 1),
-        **{f"violations_{a}": (0, meta["duration_days"] + 1) for a in parties},
-    }
+    return n or 0
+
+
+def _check_ranges(path: Path, table: dict[str, np.ndarray], ranges: dict) -> None:
     for name, (lo, hi) in ranges.items():
-        v = outcomes[name]
+        v = table[name]
         if v.size and not (np.isfinite(v).all() and lo <= v.min() and v.max() <= hi):
             raise RunReadError(f"{path}: column {name!r}: values outside {lo} to {hi}")
 
 
+def _check_outcomes(path: Path, outcomes: dict[str, np.ndarray], meta: dict) -> None:
+    days, actors, fronts = meta["horizon"], len(meta["actor_ids"]), meta["front_ids"]
+    columns = dict.fromkeys(OUTCOME_COLUMNS, "iu")
+    columns |= {f"{w}_{f}": "iu" for f in fronts for w in ("decided_day", "decided_by")}
+    columns |= {f"control_{f}": "f" for f in fronts}
+    columns |= {
+        f"threat_{t}_{w}": "b" for t in meta["threat_ids"] for w in ("called", "carried_out")
+    }
+    _check_columns(path, outcomes, columns, meta["replicates"], "replicates in run.json")
+    ranges = {
+        "outcome": (0, len(Outcome) - 1),
+        "first_deal_track": (-1, len(meta["track_ids"]) - 1),
+        "first_breakdown_by": (-1, actors - 1),
+        "days_under_ceasefire": (0, days),
+        **{f"control_{f}": (0, 1) for f in fronts},
+        **{f"decided_by_{f}": (-1, actors - 1) for f in fronts},
+        **{c: (-1, days - 1) for c in columns if c.endswith("_day") or "_day_" in c},
+    }
+    _check_ranges(path, outcomes, ranges)
+
+
+def _check_agreements(path: Path, agreements: dict[str, np.ndarray], meta: dict) -> None:
+    days, actors = meta["horizon"], len(meta["actor_ids"])
+    parties = [
+        a for a, role in zip(meta["actor_ids"], meta["roles"], strict=True) if role == "party"
+    ]
+    columns = dict.fromkeys(AGREEMENT_COLUMNS, "iu") | {"mediated": "b"}
+    columns |= {f"violations_{a}": "iu" for a in parties}
+    columns |= {f"term_{k}": "f" for k in meta["issue_ids"]}
+    _check_columns(path, agreements, columns, None, "one per deal")
+    codes = {"side": Side, "coverage": Coverage, "deal_class": DealClass, "purpose": Purpose}
+    ranges = {name: (0, len(enum) - 1) for name, enum in codes.items()}
+    ranges |= {
+        "replicate": (0, 2**62),
+        "end_reason": (0, len(EndReason) - 1),
+        "track": (-1, len(meta["track_ids"]) - 1),
+        "declared_by": (-1, actors - 1),
+        "broken_by": (-1, actors - 1),
+        "day_agreed": (0, days - 1),
+        **dict.fromkeys(("day_in_force", "day_ended"), (-1, days)),
+        "term_days": (0, days + 10_000),
+    }
+    _check_ranges(path, agreements, ranges)
+
+
 def _check_series(path: Path, series: dict[str, np.ndarray], meta: dict) -> None:
-    if "round" not in series or series["round"].ndim != 1 or not len(series["round"]):
-        raise RunReadError(f"{path}: no rounds ('round' column missing or empty)")
+    if "day" not in series or series["day"].ndim != 1 or not len(series["day"]):
+        raise RunReadError(f"{path}: no days ('day' column missing or empty)")
     sizes = {
-        "T": len(series["round"]),
+        "D": len(series["day"]),
         "Q": len(QUANTILES),
-        "A": len(meta["actor_ids"]),
+        "N": len(meta["actor_ids"]),
         "K": len(meta["issue_ids"]),
-        "3": 3,
+        "F": len(meta["front_ids"]),
+        "T": len(meta["track_ids"]),
+        "U": len(meta["track_ids"]) + 1,
+        "2": 2,
     }
     for name, dims in SERIES_SHAPES.items():
         want = tuple(sizes[d] for d in dims)
@@ -179,33 +232,64 @@ def _check_series(path: Path, series: dict[str, np.ndarray], meta: dict) -> None
             )
 
 
-SERIES_SHAPES = {  # T rounds, Q quantiles, A actors, K issues
-    "round": "T",
-    "negotiating": "T",
-    "proposal_mean": "TK",
-    "proposal_q": "TQK",
-    "position_mean": "TAK",
-    "position_q": "TQAK",
-    "utility_mean": "TA",
-    "utility_q": "TQA",
-    "reservation_mean": "TA",
-    "reservation_q": "TQA",
-    "answer_share": "TA3",
-    "condition_share": "TAK",
+OUTCOME_COLUMNS = (
+    "replicate",
+    "outcome",
+    "first_deal_day",
+    "first_partial_day",
+    "first_comprehensive_day",
+    "first_deal_track",
+    "deals",
+    "unilateral_truces",
+    "days_under_ceasefire",
+    "breakdowns",
+    "first_breakdown_by",
+)
+AGREEMENT_COLUMNS = (
+    "replicate",
+    "track",
+    "declared_by",
+    "side",
+    "coverage",
+    "deal_class",
+    "purpose",
+    "day_agreed",
+    "day_in_force",
+    "term_days",
+    "day_ended",
+    "end_reason",
+    "broken_by",
+    "extensions",
+)
+SERIES_SHAPES = {  # D days, Q quantiles, N actors, K issues, F fronts, T tracks, U = T + 1
+    "day": "D",
+    "control_q": "DQF",
+    "control_mean": "DF",
+    "decided_share": "DF2",
+    "belief_q": "DQNF",
+    "outside_value_q": "DQN",
+    "offer_value_q": "DQNT",
+    "in_force_share": "DU",
+    "agreed_share": "DU",
+    "session_share": "D",
+    "broken_off_share": "D",
+    "accept_share": "DNT",
+    "condition_share": "DNK",
 }
+SUMMARY_SHARES = ("deal_by_30", "deal_by_90", "deal", "comprehensive", "partial_share", "breakdown")
 
 
-def read_run_files(path: Path) -> tuple[dict, dict, dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """run.json, summary.json, outcomes.npz and series.npz of a run directory, checked.
-
-    Raises :class:`RunReadError`, one line naming the file and what is wrong.
-    """
+def read_run_files(path: Path) -> tuple[dict, dict, dict, dict, dict]:
+    """run.json, summary.json, outcomes.npz, agreements.npz and series.npz of a run
+    directory, checked. Raises :class:`RunReadError`, one line naming the file."""
     meta = read_json_file(path / "run.json", "run directory")
     _check_meta(path / "run.json", meta)
     summary = read_json_file(path / "summary.json", "run directory")
     _check_summary(path / "summary.json", summary)
     outcomes = read_npz(path / "outcomes.npz")
     _check_outcomes(path / "outcomes.npz", outcomes, meta)
+    agreements = read_npz(path / "agreements.npz")
+    _check_agreements(path / "agreements.npz", agreements, meta)
     series = read_npz(path / "series.npz")
     _check_series(path / "series.npz", series, meta)
-    return meta, summary, outcomes, series
+    return meta, summary, outcomes, agreements, series

@@ -7,25 +7,20 @@ the dashboard's live view). Directories are written whole by :mod:`sim.results.a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from sim.engine.codes import OUTCOME_LABELS, violator_name
 from sim.engine.model import CeasefireModel
-from sim.engine.recorder import QUANTILES
 from sim.results.run_checks import read_run_files
 from sim.results.summary import summarise
 from sim.scenario.facts import scenario_facts
 from sim.scenario.schema import Scenario
 from sim.version import __version__
-
-SERIES_VARIABLES = ("proposal", "position", "utility", "reservation")
 
 
 def run_metadata(
@@ -50,96 +45,15 @@ def run_metadata(
     }
 
 
-def write_outcomes_csv(path: Path, outcomes: dict[str, np.ndarray], meta: dict) -> None:
-    """Human-readable outcome table: labels instead of codes, dates beside rounds."""
-    start = dt.date.fromisoformat(meta["start_date"])
-    actors = meta["actor_ids"]
-    names = list(outcomes)
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        header = []
-        for name in names:
-            header.append(name)
-            if name == "agreement_round":
-                header.append("agreement_date")
-        w.writerow(header)
-        for r in range(len(outcomes["replicate"])):
-            row = []
-            for name in names:
-                v = outcomes[name][r]
-                if name == "outcome":
-                    row.append(OUTCOME_LABELS[int(v)])
-                elif name == "first_violator":
-                    row.append(violator_name(v, actors))
-                elif name == "agreement_round":
-                    row.append(int(v))
-                    row.append((start + dt.timedelta(days=int(v))).isoformat() if v >= 0 else "")
-                elif isinstance(v, np.bool_ | bool):
-                    row.append(int(v))
-                elif isinstance(v, np.floating):
-                    row.append("" if np.isnan(v) else f"{float(v):.6g}")
-                else:
-                    row.append(int(v))
-            w.writerow(row)
-
-
-def write_series_csv(path: Path, series: dict[str, np.ndarray], meta: dict) -> None:
-    """Long table: round, date, variable, actor, issue, mean and quantile bands."""
-    start = dt.date.fromisoformat(meta["start_date"])
-    actors, issues = meta["actor_ids"], meta["issue_ids"]
-    qnames = [f"q{int(round(q * 100)):02d}" for q in QUANTILES]
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["round", "date", "variable", "actor", "issue", "mean", *qnames])
-        for t, rnd in enumerate(series["round"]):
-            date = (start + dt.timedelta(days=int(rnd))).isoformat()
-            for var in SERIES_VARIABLES:
-                mean, q = series[f"{var}_mean"][t], series[f"{var}_q"][t]
-                for index in np.ndindex(mean.shape):
-                    if var == "proposal":
-                        actor, issue = "", issues[index[0]]
-                    elif var == "position":
-                        actor, issue = actors[index[0]], issues[index[1]]
-                    else:
-                        actor, issue = actors[index[0]], ""
-                    bands = [f"{q[(j, *index)]:.6g}" for j in range(len(QUANTILES))]
-                    w.writerow([int(rnd), date, var, actor, issue, f"{mean[index]:.6g}", *bands])
-
-
-def write_responses_csv(path: Path, series: dict[str, np.ndarray], meta: dict) -> None:
-    """Per round and actor: shares of reject / accept / conditional yes, and of each
-    condition named, among the replicates still negotiating that round."""
-    start = dt.date.fromisoformat(meta["start_date"])
-    actors, issues = meta["actor_ids"], meta["issue_ids"]
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(
-            [
-                "round",
-                "date",
-                "actor",
-                "negotiating",
-                "reject",
-                "accept",
-                "conditional",
-                *[f"names_{k}" for k in issues],
-            ]
-        )
-        for t, rnd in enumerate(series["round"]):
-            date = (start + dt.timedelta(days=int(rnd))).isoformat()
-            for i, actor in enumerate(actors):
-                shares = series["answer_share"][t, i]
-                conds = series["condition_share"][t, i]
-                w.writerow(
-                    [
-                        int(rnd),
-                        date,
-                        actor,
-                        int(series["negotiating"][t]),
-                        *[f"{v:.6g}" for v in shares],
-                        *[f"{v:.6g}" for v in conds],
-                    ]
-                )
+def run_facts(scenario: Scenario, horizon: int) -> dict:
+    """The scenario's facts (:func:`scenario_facts`: ids, names, tracks, fronts, dates) with
+    the run's horizon and each front's stated drift (what the beliefs chart compares with)."""
+    start = scenario.scenario.start_date
+    return scenario_facts(scenario) | {
+        "horizon": int(horizon),
+        "end_date": (start + dt.timedelta(days=int(horizon) - 1)).isoformat(),
+        "front_drift": [float(f.drift) for f in scenario.fronts.values()],
+    }
 
 
 @dataclass
@@ -147,61 +61,68 @@ class RunResult:
     """A run directory read back: what charts and reports are drawn from."""
 
     path: Path
-    meta: dict  # run.json plus scenario facts (ids, names, roles, dates, events)
-    outcomes: dict[str, np.ndarray]
-    series: dict[str, np.ndarray]
+    meta: dict  # run.json plus scenario facts (ids, names, roles, dates, tracks, fronts)
+    outcomes: dict[str, np.ndarray]  # one row per replicate
+    series: dict[str, np.ndarray]  # one row per day
     summary: dict
+    agreements: dict[str, np.ndarray] = field(default_factory=dict)  # one row per deal
 
     @property
     def start_date(self) -> dt.date:
         return dt.date.fromisoformat(self.meta["start_date"])
 
-    def dates(self, rounds: np.ndarray) -> np.ndarray:
+    @property
+    def horizon(self) -> int:
+        """Days on the calendar (day 0 .. horizon - 1)."""
+        return int(self.meta["horizon"])
+
+    def dates(self, days: np.ndarray) -> np.ndarray:
         start = np.datetime64(self.meta["start_date"], "D")
-        return start + np.asarray(rounds).astype("timedelta64[D]")
+        return start + np.asarray(days).astype("timedelta64[D]")
 
 
 def load_run(path: str | Path) -> RunResult:
     """Read a run directory back, checking every file the charts and reports use
     (:func:`sim.results.run_checks.read_run_files`: RunReadError, one line naming the file)."""
     path = Path(path)
-    meta, summary, outcomes, series = read_run_files(path)
-    return RunResult(path, meta, outcomes, series, summary)
+    meta, summary, outcomes, agreements, series = read_run_files(path)
+    return RunResult(path, meta, outcomes, series, summary, agreements)
 
 
 def result_from_model(model: CeasefireModel, meta: dict | None = None) -> RunResult:
     """The stored-result view of a model at any point of its run, for the chart functions.
 
     The dashboard draws a model that is still running with the same charts as a finished
-    run. While the talks go on there is no outcome yet, so ``outcomes`` and ``summary`` are
-    empty; once the ceasefire phase has begun the outcome columns exist, and the survival
-    columns count the ceasefire days run so far (final when ``model.phase == "done"``).
+    run: the outcomes and agreements so far (deals still in force or pending are open rows),
+    and the series of the days run.
     """
     p = model.params
-    series = model.recorder.series() if model.recorder is not None else {}
-    banded = {k: v for k, v in series.items() if not k.endswith("_all")}
-    outcomes = model.outcomes() if model.ceasefire is not None else {}
-    return stored_result(model.scenario_spec, p.seed, p.replicates, banded, outcomes, meta)
+    series = {k: v for k, v in model.series().items() if not k.endswith("_all")}
+    return stored_result(
+        model.scenario_spec,
+        p.seed,
+        p.replicates,
+        int(p.horizon),
+        series,
+        model.outcomes(),
+        model.agreements(),
+        meta,
+    )
 
 
 def stored_result(
     scenario: Scenario,
     seed: int,
     replicates: int,
-    banded: dict[str, np.ndarray],
+    horizon: int,
+    series: dict[str, np.ndarray],
     outcomes: dict[str, np.ndarray],
+    agreements: dict[str, np.ndarray],
     meta: dict | None = None,
 ) -> RunResult:
-    """A run's series and outcome table with its facts and summary, as charts read it
-    (a model's, or the chunks' of a large run put together)."""
-    facts = scenario_facts(scenario) | {"seed": seed, "replicates": replicates}
-    summary: dict = {}
-    if outcomes:
-        summary = summarise(
-            outcomes,
-            scenario.scenario.start_date,
-            scenario.implementation.duration_days,
-            tuple(scenario.issues),
-            tuple(scenario.threats),
-        )
-    return RunResult(Path("."), (meta or {}) | facts, outcomes, banded, summary)
+    """A run's tables with its facts and summary, as charts read it (a model's, or the
+    chunks' of a large run put together)."""
+    facts = run_facts(scenario, horizon) | {"seed": seed, "replicates": replicates}
+    meta = (meta or {}) | facts
+    summary = summarise(outcomes, agreements, meta) if outcomes else {}
+    return RunResult(Path("."), meta, outcomes, series, summary, agreements)

@@ -97,3 +97,67 @@ def kaplan_meier(
     lower = np.where(np.isfinite(lower), lower, survival)
     upper = np.where(np.isfinite(upper), upper, survival)
     return {"day": days, "survival": survival, "lower": lower, "upper": upper, "at_risk": at_risk}
+
+
+def survival_curve(
+    times: np.ndarray, events: np.ndarray, horizon: int, z: float = 1.959964
+) -> dict[str, np.ndarray]:
+    """Kaplan–Meier S(t) = P(T > t) for t = 0..horizon, with Greenwood's log-log 95% band.
+
+    ``times`` are the day of the event, or of censoring where ``events`` is False (a deal
+    still in force at the horizon, a replicate with no deal by the horizon). An event at
+    time t counts at t (S drops at t); a unit censored at t is at risk at t and leaves
+    after it (Kaplan & Meier 1958; Greenwood 1926). ``at_risk[t]`` is the number still
+    under observation at t.
+    """
+    days = np.arange(horizon + 1)
+    times = np.clip(np.asarray(times, dtype=np.int64), 0, horizon)
+    events = np.asarray(events, dtype=bool)
+    deaths = np.bincount(times[events], minlength=horizon + 1)[: horizon + 1].astype(float)
+    leaving = np.bincount(times, minlength=horizon + 1)[: horizon + 1]
+    at_risk = len(times) - np.concatenate([[0], np.cumsum(leaving)[:-1]])
+    hazard = np.divide(deaths, at_risk, out=np.zeros(len(days)), where=at_risk > 0)
+    survival = np.cumprod(1.0 - hazard)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gw = np.cumsum(
+            np.divide(
+                deaths,
+                at_risk * (at_risk - deaths),
+                out=np.zeros(len(days)),
+                where=(at_risk - deaths) > 0,
+            )
+        )
+        log_s = np.log(survival)
+        se = np.sqrt(gw) / np.abs(log_s)
+        lower = np.exp(-np.exp(np.log(-log_s) + z * se))
+        upper = np.exp(-np.exp(np.log(-log_s) - z * se))
+    lower = np.where(np.isfinite(lower), lower, survival)
+    upper = np.where(np.isfinite(upper), upper, survival)
+    return {"day": days, "survival": survival, "lower": lower, "upper": upper, "at_risk": at_risk}
+
+
+def cumulative_incidence(event_day: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
+    """P(event by day t) for t = 0..horizon, from a day per unit (-1: none by the horizon).
+
+    Every unit without the event is censored at the horizon, the end of the calendar
+    (administrative censoring): nothing is known of what would have happened after it. It
+    is 1 - Kaplan–Meier (:func:`survival_curve`), with the band turned over; with every
+    unit followed to the horizon it equals the empirical share with the event by t.
+    """
+    day = np.asarray(event_day, dtype=np.int64)
+    happened = (day >= 0) & (day <= horizon)
+    km = survival_curve(np.where(happened, day, horizon), happened, horizon)
+    return {
+        "day": km["day"],
+        "incidence": 1.0 - km["survival"],
+        "lower": 1.0 - km["upper"],
+        "upper": 1.0 - km["lower"],
+        "at_risk": km["at_risk"],
+    }
+
+
+def median_time(curve: dict[str, np.ndarray]) -> int | None:
+    """The first day at which a survival curve reaches 0.5 or less (the KM median), or None
+    when it never does within the horizon (fewer than half the units had the event)."""
+    below = np.flatnonzero(curve["survival"] <= 0.5)
+    return int(curve["day"][below[0]]) if len(below) else None

@@ -1,7 +1,9 @@
 """A run's summary: the headline numbers of an ensemble (summary.json) and the one-line headline.
 
-The shares are the measures of :mod:`sim.results.measures`, with Wilson intervals; this
-module never runs the model and never draws plots.
+The shares are the measures of :mod:`sim.results.measures`, with Wilson intervals; the
+time to the first deal comes both as the plain median among replicates with a deal and as
+the Kaplan–Meier median with the rest censored at the horizon (which is None while fewer
+than half the replicates have a deal). This module never runs the model or draws plots.
 """
 
 from __future__ import annotations
@@ -10,82 +12,111 @@ import datetime as dt
 
 import numpy as np
 
-from sim.results.measures import EXTENDED, SHARES, SURVIVES
-from sim.results.stats import wilson_interval
+from sim.engine.codes import EndReason
+from sim.results.measures import MEASURES, deal_rows, first_deal_days
+from sim.results.stats import cumulative_incidence, wilson_interval
+
+
+def share(k: int, n: int) -> dict:
+    """A share with its count, base and Wilson 95% interval; null share when n is 0."""
+    k, n = int(k), int(n)
+    if not n:
+        return {"share": None, "count": k, "n": n, "ci95": [None, None]}
+    lo, hi = wilson_interval(k, n)
+    return {"share": k / n, "count": k, "n": n, "ci95": [lo, hi]}
+
+
+def _date(start: dt.date, day: float | None) -> str | None:
+    return None if day is None else (start + dt.timedelta(days=round(day))).isoformat()
 
 
 def summarise(
-    outcomes: dict[str, np.ndarray],
-    start_date: dt.date,
-    duration_days: int,
-    issue_ids: tuple[str, ...],
-    threat_ids: tuple[str, ...],
+    outcomes: dict[str, np.ndarray], agreements: dict[str, np.ndarray], facts: dict
 ) -> dict:
     """The headline numbers of an ensemble, with Wilson intervals (summary.json).
 
-    summary.json is strict JSON: a value that is not defined is ``null``, never NaN. That
-    happens for a share of nothing, e.g. the survival share when no replicate agrees
-    (``n`` 0: ``share`` and both ends of ``ci95`` null), and for the medians and mean days
-    of agreed replicates when there are none.
+    ``facts`` are the run's facts (run.json): start_date, horizon, track_ids, threat_ids,
+    front_ids. summary.json is strict JSON: a value that is not defined is ``null``, never
+    NaN (a share of no deals, the median of no first deals).
     """
-    n = int(len(outcomes["agreed"]))
-    agreed = outcomes["agreed"]
-    n_agreed = int(agreed.sum())
-
-    def share(mask: np.ndarray, of: int) -> dict:
-        k = int(mask.sum())
-        if not of:
-            return {"share": None, "count": k, "n": of, "ci95": [None, None]}
-        lo, hi = wilson_interval(k, of)
-        return {"share": k / of, "count": k, "n": of, "ci95": [lo, hi]}
-
-    rounds = outcomes["agreement_round"][agreed]
+    start = dt.date.fromisoformat(facts["start_date"])
+    horizon = int(facts["horizon"])
+    n = int(len(outcomes["replicate"]))
+    firsts = first_deal_days(outcomes)
+    median = float(np.median(firsts)) if len(firsts) else None
+    curve = cumulative_incidence(outcomes["first_deal_day"], horizon - 1)
+    reached = np.flatnonzero(curve["incidence"] >= 0.5)
+    km_median = int(reached[0]) if len(reached) else None
+    deals = deal_rows(agreements)
+    tracks = np.asarray(agreements["track"])
     summary: dict = {
         "replicates": n,
-        **{m.key: share(m.hit(outcomes), n) for m in SHARES},
-        "median_agreement_round": float(np.median(rounds)) if n_agreed else None,
-        "median_agreement_date": (
-            (start_date + dt.timedelta(days=int(np.median(rounds)))).isoformat()
-            if n_agreed
-            else None
-        ),
-        "median_terms": {
-            k: float(np.median(outcomes[f"terms_{k}"][agreed])) if n_agreed else None
-            for k in issue_ids
+        "horizon": horizon,
+        **{m.key: share(*m.count(outcomes, agreements)) for m in MEASURES},
+        "median_first_deal_day": median,
+        "median_first_deal_date": _date(start, median),
+        "km_median_first_deal_day": km_median,
+        "km_median_first_deal_date": _date(start, km_median),
+        "mean_days_under_ceasefire": float(np.mean(outcomes["days_under_ceasefire"]))
+        if n
+        else None,
+        "deals": int(deals.sum()),
+        "unilateral_truces": int((~deals).sum()),
+        "tracks": {
+            t: {
+                "agreed": share(len(np.unique(agreements["replicate"][deals & (tracks == j)])), n),
+                "broke_down": share(
+                    int(
+                        (
+                            deals
+                            & (tracks == j)
+                            & (agreements["end_reason"] == EndReason.BREAKDOWN)
+                        ).sum()
+                    ),
+                    int((deals & (tracks == j)).sum()),
+                ),
+            }
+            for j, t in enumerate(facts.get("track_ids", []))
         },
-        SURVIVES.key: share(SURVIVES.hit(outcomes)[agreed], n_agreed),
-        EXTENDED.key: share(EXTENDED.hit(outcomes)[agreed], n_agreed),
-        "mean_days_survived": float(outcomes["days_survived"][agreed].mean()) if n_agreed else None,
-        "duration_days": duration_days,
+        "fronts": {
+            f: {
+                "decided": share(int((outcomes[f"decided_day_{f}"] >= 0).sum()), n),
+                "median_final_control": float(np.median(outcomes[f"control_{f}"])) if n else None,
+            }
+            for f in facts.get("front_ids", [])
+            if f"decided_day_{f}" in outcomes
+        },
         "threats": {
             t: {
-                "called": share(outcomes[f"threat_{t}_called"], n),
-                "carried_out": share(outcomes[f"threat_{t}_carried_out"], n),
+                "called": share(int(outcomes[f"threat_{t}_called"].sum()), n),
+                "carried_out": share(int(outcomes[f"threat_{t}_carried_out"].sum()), n),
             }
-            for t in threat_ids
+            for t in facts.get("threat_ids", [])
+            if f"threat_{t}_called" in outcomes
         },
     }
     return summary
 
 
+def _pct(entry: dict) -> str:
+    return "–" if entry["share"] is None else f"{100 * entry['share']:.1f}%"
+
+
 def headline(summary: dict) -> str:
-    """One line for the terminal, e.g. 'Agreement in 34.1% of 1000 runs (median 2025-03-23)...'."""
-    a = summary["agreement"]
-    text = f"Agreement in {100 * a['share']:.1f}% of {summary['replicates']} runs"
-    if summary["median_agreement_date"]:
-        text += f" (median {summary['median_agreement_date']})"
-    text += (
-        f"; comprehensive {100 * summary['comprehensive']['share']:.1f}%,"
-        f" partial {100 * summary['partial']['share']:.1f}%"
+    """One line for the terminal, e.g. 'First deal within 30 days in 12.0% of 1,000 runs, ...'."""
+    text = (
+        f"First deal within 30 days in {_pct(summary['deal_by_30'])} of "
+        f"{summary['replicates']:,} runs, within 90 days {_pct(summary['deal_by_90'])}; "
+        f"comprehensive {_pct(summary['comprehensive'])}"
     )
-    if a["count"]:
+    if summary["deals"]:
         text += (
-            f"; of agreed ceasefires {100 * summary['survives_duration']['share']:.0f}%"
-            f" survive {summary['duration_days']} days."
+            f"; {_pct(summary['partial_share'])} of {counted(summary['deals'], 'deal')} partial,"
+            f" {_pct(summary['breakdown'])} broke down"
         )
-    else:
-        text += "."
-    return text
+    if summary["median_first_deal_date"]:
+        text += f"; median first deal {summary['median_first_deal_date']}"
+    return text + "."
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
+from sim.results.measures import MEASURES
 from sim.results.run_checks import RunReadError, one_line, read_json_file
 
 
@@ -54,13 +55,13 @@ class SweepResult:
         return np.unique(self.table[parameter])
 
     def counts(self, column: str) -> tuple[np.ndarray, np.ndarray]:
-        """(successes, trials) per point behind a share column such as ``p_agreement``.
+        """(successes, trials) per point behind a share column such as ``p_deal_30``.
 
-        ``p_survives`` is a share of agreed ceasefires, so its trials are the agreed count.
+        A share among deals (``share_partial``, ``p_breakdown``) has the point's deals as
+        its trials (``n_deals``); every other share, the point's replicates (``n``).
         """
-        n = self.table["n"].astype(float)
-        if column == "p_survives":
-            n = np.rint(self.table["p_agreement"] * n)
+        of = {m.column: m.of for m in MEASURES}.get(column, "replicates")
+        n = self.table["n" if of == "replicates" else f"n_{of}"].astype(float)
         p = np.nan_to_num(self.table[column].astype(float), nan=0.0)
         return np.rint(p * n), n
 
@@ -110,10 +111,12 @@ def _read_parquet(path: Path) -> dict[str, np.ndarray]:
 SUMMARY_COLUMNS = (  # what the sweep charts and report need from summary.csv / .parquet
     "point",
     "n",
-    "p_agreement",
+    "n_deals",
+    "p_deal_30",
+    "p_deal_90",
     "p_comprehensive",
-    "p_partial",
-    "p_survives",
+    "share_partial",
+    "p_breakdown",
 )
 SOBOL_COLUMNS = ("outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf")
 
@@ -233,6 +236,15 @@ def parameter_label(path: str, facts: dict | None = None) -> str:
         return f"{who}: {words(parts[2:])}"
     if parts[0] == "threats" and len(parts) >= 3:
         return f"{threat_label(parts[1], facts)}: {words(parts[2:])}"
+    if parts[0] == "fronts" and len(parts) >= 3:
+        fronts = dict(zip(facts.get("front_ids", []), facts.get("front_labels", []), strict=False))
+        front = fronts.get(parts[1], parts[1].replace("_", " "))
+        if parts[2] == "beliefs" and len(parts) >= 5:
+            who = names.get(parts[3], parts[3].replace("_", " "))
+            return f"{front}, belief of {who}: {words(parts[4:])}"
+        if parts[2] in ("cost", "stakes") and len(parts) >= 4:
+            return f"{front}: {parts[2]} to {names.get(parts[3], parts[3].replace('_', ' '))}"
+        return f"{front}: {words(parts[2:])}"
     if parts[0] == "issues" and len(parts) >= 3:
         return f"{issues.get(parts[1], parts[1].replace('_', ' '))}: {words(parts[2:])}"
     if parts[0] == "events" and len(parts) >= 3:

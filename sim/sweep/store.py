@@ -4,7 +4,8 @@
     experiment.toml      the sweep file, byte for byte
     scenario.toml        the base scenario, byte for byte
     design.parquet       point, then one column per varied parameter (dotted path)
-    parts/part-NNNNN.parquet   one zstd part per chunk: per-replicate outcome rows
+    parts/part-NNNNN.parquet   one zstd part per chunk: per-replicate outcome rows, with
+                               each measure's hits and base (sim.sweep.rows)
 
 The directory is created all at once (temporary name, then rename). Each part is written
 under a name starting with ``_tmp-`` (which pyarrow's dataset reader skips, as it skips
@@ -14,10 +15,9 @@ only whole parts, and the next run of the same command skips them. Each part als
 the experiment's hash and its run range, so a part from another experiment is never
 mistaken for one of ours.
 
-Stored dtypes are compact (about 50 bytes per run after compression): flags are booleans,
-counts and days int16, the outcome class int8, and the continuous results (agreed terms,
-monitoring, satisfaction) float32, whose 7 significant digits are far finer than anything
-the model can distinguish.
+Stored dtypes are compact: flags are booleans, counts, days, track and actor indices int16,
+the outcome class int8, and the continuous results (final control of each front) float32,
+whose 7 significant digits are far finer than anything the model can distinguish.
 """
 
 from __future__ import annotations

@@ -1,13 +1,19 @@
 """From a sweep directory to one row per design point, and Sobol' indices.
 
 Reads the part files one at a time in run order, so memory stays bounded whatever the
-sweep's size: a point's rows are finished once a later point has started. Proportions come
-with Wilson 95% intervals (Wilson 1927); the survival share is among agreed ceasefires.
+sweep's size: a point's rows are finished once a later point has started. The measures
+are model 2's headline measures (:mod:`sim.results.measures`), each the sum of its per-run
+hits over the sum of its per-run base (replicates, or deals), with Wilson 95% intervals
+(Wilson 1927); besides them, the median day of the first deal (replicates with one) and
+the mean days under ceasefire. A share among deals pools the deals of a point's
+replicates; its interval treats them as independent, so it is somewhat too narrow where
+replicates strike several deals.
 
 For ``sobol`` designs, first-order (S1) and total (ST) indices with bootstrap 95%
 confidence intervals come from SALib (Saltelli et al. 2010; Jansen 1999 for ST), computed
-on each point's share of runs with a given outcome. With common random numbers a parameter
-that has no effect on an outcome gets an ST of exactly zero.
+on each point's value of a measure (:data:`SOBOL_OUTCOMES`). With
+common random numbers a parameter that has no effect on a measure gets an ST of exactly
+zero.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from sim.results.atomic import write_file
-from sim.results.measures import SHARES, SURVIVES
+from sim.results.measures import MEASURES
 from sim.results.run_checks import one_line
 from sim.results.stats import wilson_interval
 from sim.sweep.design import salib_problem
@@ -36,7 +42,28 @@ from sim.sweep.store import (
 )
 
 SOBOL_RESAMPLES = 1000
+DAYS = {  # per-point columns in days, beside the measures: column -> label
+    "median_first_deal_day": "median day of the first deal (replicates with one)",
+    "mean_days_under_ceasefire": "mean days under ceasefire",
+}
+# what Sobol' indices are computed on: each point's value of every measure and of the
+# mean days under ceasefire (a median of few replicates is too coarse to apportion)
+SOBOL_OUTCOMES = (*(m.column for m in MEASURES), "mean_days_under_ceasefire")
+ROW_COLUMNS = (
+    "first_deal_day",
+    "days_under_ceasefire",
+    *(f"{m.column}_{k}" for m in MEASURES for k in ("hits", "base")),
+)
 MAX_PRINTED_PARAMETERS = 4  # more would squeeze the printed table; the files have them all
+PRINTED = {  # measure column -> printed header (the files have every measure and interval)
+    "p_deal_30": "P(deal ≤30d)",
+    "p_deal_90": "P(deal ≤90d)",
+    "p_comprehensive": "P(compr.)",
+    "median_first_deal_day": "median day",
+    "share_partial": "partial deals",
+    "p_breakdown": "P(breaks down)",
+    "mean_days_under_ceasefire": "days under cf.",
+}
 
 
 @dataclass
@@ -69,14 +96,21 @@ def summarise_sweep(out: str | Path) -> SweepSummary:
             f"{first}: unreadable part ({one_line(err)}); run the sweep again to set it "
             "aside and redo its chunk"
         ) from None
-    issues = [c[len("terms_") :] for c in names if c.startswith("terms_")]
     threats = [
         c[len("threat_") : -len("_carried_out")]
         for c in names
         if c.startswith("threat_") and c.endswith("_carried_out")
     ]
-    columns = ["point", "agreed", "outcome", "agreement_round", "survived"]
-    columns += [f"terms_{k}" for k in issues] + [f"threat_{t}_carried_out" for t in threats]
+    fronts = [c[len("control_") :] for c in names if c.startswith("control_")]
+    columns = ["point", *ROW_COLUMNS]
+    columns += [f"threat_{t}_carried_out" for t in threats]
+    columns += [f"{k}_{f}" for f in fronts for k in ("control", "decided_day")]
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise SweepDirError(
+            f"{first}: no column(s) {', '.join(missing)}: a sweep of another model version; "
+            "run it again into a new directory"
+        )
 
     blocks, carry = [], None
     for path, part in zip(parts.values(), iter_results(out, columns), strict=True):
@@ -87,9 +121,9 @@ def summarise_sweep(out: str | Path) -> SweepSummary:
             raise SweepDirError(f"{path}: rows out of point order or range; not a part of {out}")
         open_point = rows["point"][-1]  # may continue in the next part
         done = rows["point"] < open_point
-        blocks.append(point_stats({c: v[done] for c, v in rows.items()}, issues, threats))
+        blocks.append(point_stats({c: v[done] for c, v in rows.items()}, threats, fronts))
         carry = {c: v[~done] for c, v in rows.items()}
-    blocks.append(point_stats(carry, issues, threats))
+    blocks.append(point_stats(carry, threats, fronts))
     stats = {c: np.concatenate([b[c] for b in blocks]) for c in blocks[0]}
 
     points = stats.pop("point")
@@ -101,7 +135,8 @@ def summarise_sweep(out: str | Path) -> SweepSummary:
     sobol = None
     if design.kind == "sobol":
         if complete and len(points) == design.points and np.all(table["n"] == r):
-            sobol = sobol_indices(table, manifest, threats)
+            sobol, skipped = sobol_indices(table, manifest, threats)
+            notes += [f"no Sobol' indices of {c}: undefined at some points" for c in skipped]
         else:
             notes.append("Sobol' indices need every point: resume the sweep first")
     if not complete:
@@ -117,36 +152,36 @@ def _in_order(point: np.ndarray, points: int) -> bool:
     return bool(point.min() >= 0 and point.max() < points and np.all(np.diff(point) >= 0))
 
 
-def point_stats(rows: dict[str, np.ndarray], issues: list[str], threats: list[str]) -> dict:
-    """Per-point shares, intervals and medians for rows sorted by point."""
+def point_stats(rows: dict[str, np.ndarray], threats: list[str], fronts: list[str]) -> dict:
+    """Per-point measures, intervals, the median first-deal day and mean days under
+    ceasefire, for rows sorted by point; a column per threat and two per front."""
     point = rows["point"]
     points, start, n = np.unique(point, return_index=True, return_counts=True)
     if np.any(np.diff(point) < 0):
         raise ValueError("sweep rows are not in point order")
 
-    def count(mask: np.ndarray) -> np.ndarray:
+    def total(values: np.ndarray) -> np.ndarray:
         if not len(points):
-            return np.zeros(0, dtype=np.int64)
-        return np.add.reduceat(mask.astype(np.int64), start)
+            return np.zeros(0, dtype=np.float64 if values.dtype.kind == "f" else np.int64)
+        return np.add.reduceat(
+            values.astype(np.float64 if values.dtype.kind == "f" else np.int64), start
+        )
 
-    agreed = rows["agreed"]
-    n_agreed = count(agreed)
-    out: dict[str, np.ndarray] = {"point": points, "n": n, "n_agreed": n_agreed}
-    for measure in SHARES:
-        k = count(np.asarray(measure.hit(rows), dtype=bool))
-        out[measure.column] = k / n
-        out[f"{measure.column}_lo"], out[f"{measure.column}_hi"] = wilson_interval(k, n)
-    out["median_agreement_round"] = grouped_median(point, rows["agreement_round"], agreed, points)
-    for k in issues:
-        out[f"median_terms_{k}"] = grouped_median(point, rows[f"terms_{k}"], agreed, points)
-    survived = count(np.asarray(SURVIVES.hit(rows), dtype=bool) & agreed)
-    column = SURVIVES.column
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out[column] = np.where(n_agreed > 0, survived / n_agreed, np.nan)
-    out[f"{column}_lo"], out[f"{column}_hi"] = wilson_interval(survived, n_agreed)
-    out["p_agreed_and_survives"] = survived / n
+    out: dict[str, np.ndarray] = {"point": points, "n": n}
+    for m in MEASURES:
+        k, trials = total(rows[f"{m.column}_hits"]), total(rows[f"{m.column}_base"])
+        if m.of != "replicates":
+            out[f"n_{m.of}"] = trials  # the base of the shares among deals
+        out[m.column] = np.where(trials > 0, k / np.maximum(trials, 1), np.nan)
+        out[f"{m.column}_lo"], out[f"{m.column}_hi"] = wilson_interval(k, trials)
+    first = rows["first_deal_day"]
+    out["median_first_deal_day"] = grouped_median(point, first, first >= 0, points)
+    out["mean_days_under_ceasefire"] = total(rows["days_under_ceasefire"]) / n
     for t in threats:
-        out[f"p_threat_{t}_carried_out"] = count(rows[f"threat_{t}_carried_out"]) / n
+        out[f"p_threat_{t}_carried_out"] = total(rows[f"threat_{t}_carried_out"]) / n
+    for f in fronts:
+        out[f"mean_control_{f}"] = total(rows[f"control_{f}"].astype(np.float64)) / n
+        out[f"p_decided_{f}"] = total(rows[f"decided_day_{f}"] >= 0) / n
     return out
 
 
@@ -165,11 +200,12 @@ def grouped_median(
     return medians
 
 
-SOBOL_OUTCOMES = ("p_agreement", "p_comprehensive", "p_partial", "p_agreed_and_survives")
-
-
-def sobol_indices(table: dict[str, np.ndarray], manifest: dict, threats: list[str]) -> list[dict]:
-    """S1 and ST with 95% bootstrap intervals, per outcome and parameter (SALib)."""
+def sobol_indices(
+    table: dict[str, np.ndarray], manifest: dict, threats: list[str]
+) -> tuple[list[dict], list[str]]:
+    """S1 and ST with 95% bootstrap intervals, per outcome and parameter (SALib); and the
+    outcomes left out because they are undefined (NaN) at some point, e.g. the share of
+    deals that are partial where a point has no deal."""
     from SALib.analyze import sobol
 
     params = manifest["design"]["parameters"]
@@ -177,9 +213,12 @@ def sobol_indices(table: dict[str, np.ndarray], manifest: dict, threats: list[st
     problem = salib_problem(
         np.array([p["low"] for p in params]), np.array([p["high"] for p in params]), paths
     )
-    rows = []
+    rows, skipped = [], []
     for outcome in (*SOBOL_OUTCOMES, *[f"p_threat_{t}_carried_out" for t in threats]):
         y = np.asarray(table[outcome], dtype=float)
+        if np.isnan(y).any():
+            skipped.append(outcome)
+            continue
         if np.ptp(y) == 0:  # no variation at all: every index is 0/0
             res = {k: np.full(len(paths), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
         else:
@@ -198,7 +237,7 @@ def sobol_indices(table: dict[str, np.ndarray], manifest: dict, threats: list[st
                 {"outcome": outcome, "parameter": path}
                 | {k: float(res[k][d]) for k in ("S1", "S1_conf", "ST", "ST_conf")}
             )
-    return rows
+    return rows, skipped
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -253,19 +292,19 @@ def render(summary: SweepSummary, max_rows: int = 40):
         "point",
         *short_labels(paths),
         "n",
-        "P(agree)",
-        "95% CI",
-        "P(compr.)",
-        "P(partial)",
-        "median round",
-        "P(holds | agreed)",
+        *PRINTED.values(),
         *[f"P({c[len('p_threat_') : -len('_carried_out')]} carried out)" for c in threat_cols],
     ]
     for name in headers:
         table.add_column(name, justify="right")
 
-    def pct(v: float) -> str:
-        return "-" if np.isnan(v) else f"{100 * v:.1f}%"
+    def cell(column: str, i: int) -> str:
+        v = float(t[column][i])
+        if np.isnan(v):
+            return "-"
+        if column.startswith("p_") or column.startswith("share_"):
+            return f"{100 * v:.1f}%"
+        return f"{v:.1f}"
 
     rows = len(t.get("point", []))
     half = max_rows // 2
@@ -274,18 +313,12 @@ def render(summary: SweepSummary, max_rows: int = 40):
         if i < 0:
             table.add_row(*["..."] * len(headers))
             continue
-        rnd = t["median_agreement_round"][i]
         table.add_row(
             str(t["point"][i]),
             *[f"{t[p][i]:.4g}" for p in paths],
             f"{t['n'][i]:,}",
-            pct(t["p_agreement"][i]),
-            f"{pct(t['p_agreement_lo'][i])}-{pct(t['p_agreement_hi'][i])}",
-            pct(t["p_comprehensive"][i]),
-            pct(t["p_partial"][i]),
-            "-" if np.isnan(rnd) else f"{rnd:g}",
-            pct(t["p_survives"][i]),
-            *[pct(t[c][i]) for c in threat_cols],
+            *[cell(c, i) for c in PRINTED],
+            *[cell(c, i) for c in threat_cols],
         )
     tables = [table]
     if summary.sobol:

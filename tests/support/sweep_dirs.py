@@ -1,8 +1,9 @@
 """Synthetic sweep directories in the format of the sweep directory contract (BRIEF).
 
-Shares are binomial draws (fixed seed) from a smooth response surface, so the files look
-like a real summarised sweep without running thousands of replicates: manifest.json,
-scenario.toml, experiment.toml, summary.csv and, for Sobol designs, sobol.csv.
+Model 2's headline measures are binomial draws (fixed seed) from a smooth response surface,
+so the files look like a real summarised sweep without running thousands of replicates:
+manifest.json, scenario.toml, experiment.toml, summary.csv and, for Sobol designs,
+sobol.csv.
 """
 
 from __future__ import annotations
@@ -18,17 +19,17 @@ import numpy as np
 from sim.results.stats import wilson_interval
 from sim.scenario.load import DEFAULT_SCENARIO
 
-ISSUES = ("scope", "monitoring", "kursk", "rearmament", "settlement_link", "territory")
 GRID = {
-    "actors.russia.reservation": [0.7, 0.75, 0.8, 0.85, 0.9],
+    "fronts.kursk.drift": [-0.004, -0.002, 0.0, 0.002, 0.004],
     "threats.waltz.credibility": [0.0, 0.25, 0.5, 0.75],
     "negotiation.step_size": [0.1, 0.3],
 }
 BOUNDS = {
-    "actors.russia.reservation": (0.6, 0.95),
+    "fronts.kursk.drift": (-0.006, 0.006),
     "threats.waltz.credibility": (0.0, 1.0),
     "actors.ukraine.stances.kursk.position": (0.0, 0.5),
 }
+MEASURES = ("p_deal_30", "p_deal_90", "p_deal", "p_comprehensive", "share_partial", "p_breakdown")
 
 
 def _design(kind: str, parameters: list[str], points: int, rng, grid: dict) -> np.ndarray:
@@ -46,11 +47,12 @@ def make_sweep_dir(
     points: int = 40,
     replicates: int = 200,
     seed: int = 11,
-    agreement: float | None = None,
+    deal: float | None = None,
     grid: dict[str, list[float]] | None = None,
 ) -> Path:
-    """Write a summarised sweep directory; ``agreement`` fixes P(agreement) everywhere and
-    ``grid`` replaces the values of grid axes."""
+    """Write a summarised sweep directory; ``deal`` fixes P(first deal within 90 days)
+    everywhere (0: no deal at all, so the shares among deals are blank) and ``grid``
+    replaces the values of grid axes."""
     grid = GRID | (grid or {})
     parameters = parameters or list(grid)[:2]
     rng = np.random.default_rng(seed)
@@ -86,34 +88,31 @@ def make_sweep_dir(
 
     centred = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), 1e-9)
     slope = np.linspace(-1.5, 1.0, len(parameters))
-    p_agree = (
-        1 / (1 + np.exp(-(centred @ slope))) if agreement is None else np.full(len(x), agreement)
-    )
-    header = ["point", *parameters, "n"]
-    for share in ("p_agreement", "p_comprehensive", "p_partial", "p_survives"):
+    p_deal = 1 / (1 + np.exp(-(centred @ slope))) if deal is None else np.full(len(x), deal)
+    header = ["point", *parameters, "n", "n_deals"]
+    for share in MEASURES:
         header += [share, f"{share}_lo", f"{share}_hi"]
-    header += ["median_agreement_round", *[f"median_terms_{k}" for k in ISSUES]]
-    header += ["p_threat_waltz_carried_out"]
+    header += ["median_first_deal_day", "mean_days_under_ceasefire", "p_threat_waltz_carried_out"]
     rows = []
     for i in range(len(x)):
         n = replicates
-        agreed = int(rng.binomial(n, p_agree[i]))
-        comprehensive = int(rng.binomial(agreed, 0.7))
-        survived = int(rng.binomial(agreed, 0.8)) if agreed else 0
-        row = [i, *x[i], n]
+        by_90 = int(rng.binomial(n, p_deal[i]))
+        by_30 = int(rng.binomial(by_90, 0.5))
+        any_deal = by_90 + int(rng.binomial(n - by_90, 0.2 * p_deal[i]))
+        comprehensive = int(rng.binomial(any_deal, 0.4))
+        deals = any_deal + int(rng.binomial(any_deal, 0.5))
+        partial, broke = int(rng.binomial(deals, 0.6)), int(rng.binomial(deals, 0.3))
+        row = [i, *x[i], n, deals]
         for k, of in (
-            (agreed, n),
+            (by_30, n),
+            (by_90, n),
+            (any_deal, n),
             (comprehensive, n),
-            (agreed - comprehensive, n),
-            (survived, agreed),
+            (partial, deals),
+            (broke, deals),
         ):
-            if of:
-                row += [k / of, *wilson_interval(k, of)]
-            else:
-                row += ["", "", ""]
-        row += [rng.integers(5, 40) if agreed else ""]
-        row += [f"{v:.4f}" if agreed else "" for v in rng.random(len(ISSUES))]
-        row += [rng.random() * 0.3]
+            row += [k / of, *wilson_interval(k, of)] if of else ["", "", ""]
+        row += [rng.integers(5, 80) if any_deal else "", rng.random() * 60, rng.random() * 0.3]
         rows.append(row)
     with open(path / "summary.csv", "w", newline="") as fh:
         w = csv.writer(fh)
@@ -123,7 +122,7 @@ def make_sweep_dir(
         with open(path / "sobol.csv", "w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"])
-            for outcome in ("p_agreement", "p_comprehensive"):
+            for outcome in ("p_deal_30", "p_comprehensive"):
                 for j, p in enumerate(parameters):
                     s1 = 0.5 / (j + 1)
                     w.writerow([outcome, p, s1, 0.05, s1 + 0.1, 0.04])

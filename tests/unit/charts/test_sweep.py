@@ -25,13 +25,13 @@ EXPERIMENTS = Path(__file__).resolve().parents[3] / "experiments"
 DESIGNS = {  # name -> make_sweep_dir arguments, expected charts
     "grid2": (
         {"kind": "grid"},
-        ["heatmap_agreement", "heatmap_comprehensive", "heatmap_survives", "main_effects"],
+        ["heatmap_deal", "heatmap_comprehensive", "heatmap_breakdown", "main_effects"],
     ),
     "grid3": (
         {"kind": "grid", "parameters": list(GRID)},
-        ["heatmap_agreement", "heatmap_comprehensive", "heatmap_survives", "main_effects"],
+        ["heatmap_deal", "heatmap_comprehensive", "heatmap_breakdown", "main_effects"],
     ),
-    "grid1": ({"kind": "grid", "parameters": ["actors.russia.reservation"]}, ["response"]),
+    "grid1": ({"kind": "grid", "parameters": ["fronts.kursk.drift"]}, ["response"]),
     "lhs1": (
         {"kind": "lhs", "parameters": ["threats.waltz.credibility"], "points": 50},
         ["response"],
@@ -42,12 +42,12 @@ DESIGNS = {  # name -> make_sweep_dir arguments, expected charts
         ["main_effects", "sobol"],
     ),
     "one_point": (  # a plain Monte Carlo sweep: no parameter takes two values
-        {"kind": "lhs", "parameters": ["actors.russia.reservation"], "points": 1},
+        {"kind": "lhs", "parameters": ["fronts.kursk.drift"], "points": 1},
         ["shares"],
     ),
-    "no_agreement": (
-        {"kind": "grid", "agreement": 0.0},
-        ["heatmap_agreement", "heatmap_comprehensive", "heatmap_survives", "main_effects"],
+    "no_deal": (
+        {"kind": "grid", "deal": 0.0},
+        ["heatmap_deal", "heatmap_comprehensive", "heatmap_breakdown", "main_effects"],
     ),
 }
 
@@ -84,15 +84,15 @@ def test_the_charts_that_apply_to_each_design_build(sweeps, design):
 
 
 def test_summary_csv_reads_blank_cells_as_missing(sweeps):
-    sweep = sweeps["no_agreement"]
-    assert np.isnan(sweep.table["p_survives"]).all()
-    assert np.isnan(sweep.table["median_agreement_round"]).all()
-    assert (sweep.table["p_agreement"] == 0).all()
+    sweep = sweeps["no_deal"]
+    assert np.isnan(sweep.table["p_breakdown"]).all()
+    assert np.isnan(sweep.table["median_first_deal_day"]).all()
+    assert (sweep.table["p_deal_90"] == 0).all()
 
 
 def test_heatmap_cells_and_axes_are_the_grid(sweeps):
     sweep = sweeps["grid2"]
-    fig = SWEEP_CHARTS["heatmap_agreement"](sweep)
+    fig = SWEEP_CHARTS["heatmap_deal"](sweep)
     ax = fig.axes[0]
     (image,) = [a for a in ax.get_children() if isinstance(a, AxesImage)]
     px, py = sweep.parameters
@@ -103,26 +103,27 @@ def test_heatmap_cells_and_axes_are_the_grid(sweeps):
     for row in rows:
         a = GRID[px].index(float(row[px]))
         b = GRID[py].index(float(row[py]))
-        assert cells[b, a] == pytest.approx(100 * float(row["p_agreement"]))
+        assert cells[b, a] == pytest.approx(100 * float(row["p_deal_90"]))
 
 
-def test_heatmap_pools_replicates_over_a_third_parameter(sweeps):
+def test_heatmap_pools_deals_over_a_third_parameter(sweeps):
+    """A share among deals is pooled over the deals of the cells' points, not averaged."""
     sweep = sweeps["grid3"]
-    fig = SWEEP_CHARTS["heatmap_survives"](sweep)
+    fig = SWEEP_CHARTS["heatmap_breakdown"](sweep)
     (image,) = [a for a in fig.axes[0].get_children() if isinstance(a, AxesImage)]
     px, py, pz = sweep.parameters
     rows = [
         r for r in _csv_rows(sweep) if float(r[px]) == GRID[px][0] and float(r[py]) == GRID[py][0]
     ]
     assert len(rows) == len(GRID[pz])
-    agreed = [round(float(r["p_agreement"]) * float(r["n"])) for r in rows]
-    survived = [round(float(r["p_survives"]) * a) for r, a in zip(rows, agreed, strict=True)]
-    assert np.asarray(image.get_array())[0, 0] == pytest.approx(100 * sum(survived) / sum(agreed))
+    deals = [float(r["n_deals"]) for r in rows]
+    broke = [round(float(r["p_breakdown"]) * d) for r, d in zip(rows, deals, strict=True)]
+    assert np.asarray(image.get_array())[0, 0] == pytest.approx(100 * sum(broke) / sum(deals))
     assert parameter_label(pz, sweep.facts) in fig._suptitle.get_text().replace("\n", " ")
 
 
-def test_heatmap_marks_cells_without_agreement_as_not_available(sweeps):
-    fig = SWEEP_CHARTS["heatmap_survives"](sweeps["no_agreement"])
+def test_heatmap_marks_cells_without_a_deal_as_not_available(sweeps):
+    fig = SWEEP_CHARTS["heatmap_breakdown"](sweeps["no_deal"])
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts and set(texts) == {"n/a"}
 
@@ -131,15 +132,17 @@ def test_response_line_follows_the_design_with_interval_bands(sweeps):
     sweep = sweeps["lhs1"]
     fig = SWEEP_CHARTS["response"](sweep)
     left = fig.axes[0]
-    (line,) = [ln for ln in left.get_lines() if ln.get_label() == "P(agreement)"]
+    (line,) = [ln for ln in left.get_lines() if ln.get_label() == "P(first deal within 90 days)"]
     x = sweep.table[sweep.parameters[0]]
     order = np.argsort(x)
     np.testing.assert_allclose(line.get_xdata(), x[order])
-    np.testing.assert_allclose(line.get_ydata(), 100 * sweep.table["p_agreement"][order])
+    np.testing.assert_allclose(line.get_ydata(), 100 * sweep.table["p_deal_90"][order])
     bands = [c for c in left.collections if isinstance(c, PolyCollection)]
-    assert len(bands) == 3  # agreement, comprehensive, partial
-    lo = 100 * sweep.table["p_agreement_lo"][order]
-    ys = bands[0].get_paths()[0].vertices[:, 1]
+    assert len(bands) == 4  # within 30 days, within 90 days, by the horizon, comprehensive
+    right = [c for c in fig.axes[1].collections if isinstance(c, PolyCollection)]
+    assert len(right) == 2  # among deals: partial, broke down
+    lo = 100 * sweep.table["p_deal_90_lo"][order]
+    ys = bands[1].get_paths()[0].vertices[:, 1]
     assert ys.min() == pytest.approx(lo.min())
 
 
@@ -150,7 +153,7 @@ def test_a_single_design_point_gets_its_outcome_shares_with_intervals(sweeps):
     fig = SWEEP_CHARTS["shares"](sweep)
     ax = fig.axes[0]
     bars = [patch.get_height() for patch in ax.patches]
-    assert bars[0] == pytest.approx(100 * sweep.table["p_agreement"][0], abs=0.1)
+    assert bars[0] == pytest.approx(100 * sweep.table["p_deal_30"][0], abs=0.1)
     errorbars = [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
     assert len(errorbars) == len(bars)
 
@@ -159,7 +162,7 @@ def test_sobol_bars_are_ranked_by_total_effect_with_their_intervals(sweeps):
     sweep = sweeps["sobol"]
     fig = SWEEP_CHARTS["sobol"](sweep)
     ax = fig.axes[0]
-    rows = [r for r in sweep.sobol if r["outcome"] == "p_agreement"]
+    rows = [r for r in sweep.sobol if r["outcome"] == "p_deal_30"]
     ranked = sorted(rows, key=lambda r: -r["ST"])
     labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
     assert labels == [parameter_label(r["parameter"], sweep.facts) for r in ranked]
@@ -179,7 +182,7 @@ def test_parameter_labels_use_names_never_ids(sweeps):
     """Reproducers: "threat 'waltz'" and "Russia: kursk red line never below" showed the
     file's ids where a reader needs the names the scenario gives them."""
     facts = sweeps["grid2"].facts
-    assert parameter_label("actors.russia.reservation", facts) == "Russia: reservation"
+    assert parameter_label("actors.russia.planning_horizon", facts) == ("Russia: planning horizon")
     assert parameter_label("actors.ukraine.stances.kursk.position", facts) == (
         "Ukraine, Ukrainian forces in Kursk: position"
     )
@@ -193,6 +196,11 @@ def test_parameter_labels_use_names_never_ids(sweeps):
         "Russia: spread of concession rate"
     )
     assert parameter_label("negotiation.step_size", facts) == "negotiation: step size"
+    assert parameter_label("fronts.kursk.drift", facts) == "Kursk salient: drift"
+    assert parameter_label("fronts.kursk.beliefs.russia.drift", facts) == (
+        "Kursk salient, belief of Russia: drift"
+    )
+    assert parameter_label("fronts.main.cost.russia", facts) == "Main front line: cost to Russia"
 
 
 @pytest.mark.parametrize("experiment", sorted(EXPERIMENTS.glob("*.toml")), ids=lambda p: p.stem)
@@ -213,19 +221,19 @@ def test_parquet_summary_is_preferred_when_pyarrow_is_installed(tmp_path):
 
     d = make_sweep_dir(tmp_path / "s", kind="grid")
     table = load_sweep(d).table
-    changed = {k: (v * 0 + 0.5 if k == "p_agreement" else v) for k, v in table.items()}
+    changed = {k: (v * 0 + 0.5 if k == "p_deal_30" else v) for k, v in table.items()}
     pq.write_table(pa.table(changed), d / "summary.parquet")
-    assert (load_sweep(d).table["p_agreement"] == 0.5).all()
+    assert (load_sweep(d).table["p_deal_30"] == 0.5).all()
 
 
 def test_a_fine_grid_stays_slide_sized_with_thinned_ticks_and_no_cell_numbers(tmp_path):
     fine = {
-        "actors.russia.reservation": list(np.linspace(0.6, 0.95, 40)),
+        "fronts.kursk.drift": list(np.linspace(-0.006, 0.006, 40)),
         "threats.waltz.credibility": list(np.linspace(0, 1, 30)),
     }
     sweep = load_sweep(make_sweep_dir(tmp_path / "fine", kind="grid", replicates=20, grid=fine))
     assert sweep.points == 1200
-    fig = SWEEP_CHARTS["heatmap_agreement"](sweep)
+    fig = SWEEP_CHARTS["heatmap_deal"](sweep)
     assert fig.get_figwidth() <= 11 and fig.get_figheight() <= 8
     ax = fig.axes[0]
     assert 3 <= len(ax.get_xticks()) <= 12 and 3 <= len(ax.get_yticks()) <= 12

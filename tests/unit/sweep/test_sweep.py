@@ -4,21 +4,41 @@ summaries and Sobol' indices."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
 from sim.engine.model import CeasefireModel
+from sim.results.measures import MEASURES
 from sim.results.stats import wilson_interval
 from sim.sweep import load_experiment, read_results, run_sweep, summarise_sweep, write_summary
 from sim.sweep.design import build_design
+from sim.sweep.rows import replicate_rows
 from sim.sweep.spec import design_size
 from sim.sweep.store import outcome_table, part_files, plan_chunks
 from sim.sweep.workers import ChunkTask, chunk_inputs
-from tests.support.sweeps import assert_identical, write_experiment
+from tests.support import sweeps
 
 REPLICATES = 40  # per point in sweep_support.experiment_text
+TWO_PARTY = Path(__file__).parents[2] / "data" / "two-party.toml"
+# A 2 x 3 grid on the generic two-party scenario: the front's drift (it moves the talks)
+# and the base violation rate (it acts only on deals in force, so never before the first).
+DRIFT, VIOLATION = "fronts.line.drift", "implementation.base_violation_rate"
+GRID = {DRIFT: "values = [0.0, 0.004]", VIOLATION: "range = { start = 0.02, stop = 0.2, num = 3 }"}
+
+
+def write_experiment(folder, name="tiny.toml", parameters=None, **kwargs):
+    """A sweep file on the two-party scenario (the grid above unless told otherwise)."""
+    parameters = GRID if parameters is None else parameters
+    return sweeps.write_experiment(
+        folder, name, parameters=parameters, base=str(TWO_PARTY), **kwargs
+    )
+
+
+def assert_identical(a, b):
+    sweeps.assert_identical(a, b)
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +56,8 @@ def reference(tmp_path_factory):
 def test_grid_is_the_product_of_the_values_first_parameter_slowest(tmp_path):
     exp = load_experiment(write_experiment(tmp_path))
     d = build_design(exp)
-    assert d.paths == ("threats.waltz.credibility", "implementation.monitoring_capacity")
-    expected = [[c, m] for c in (0.0, 1.0) for m in (0.0, 0.4, 0.8)]
+    assert d.paths == (DRIFT, VIOLATION)
+    expected = [[c, m] for c in (0.0, 0.004) for m in (0.02, 0.11, 0.2)]
     np.testing.assert_allclose(d.values, expected)
 
 
@@ -48,8 +68,8 @@ def test_a_grid_without_parameters_is_one_point_of_plain_monte_carlo(tmp_path):
 
 def test_whole_number_settings_are_rounded_in_sampled_designs(tmp_path):
     params = {
-        "implementation.tolerance": "low = 1; high = 6",
-        "actors.russia.reservation": "low = 0.7; high = 0.9",
+        "implementation.lapse_days": "low = 1; high = 6",
+        "actors.north.concession_rate": "low = 0.2; high = 0.9",
     }
     exp = load_experiment(
         write_experiment(tmp_path, sweep={"design": '"lhs"', "samples": "50"}, parameters=params)
@@ -63,8 +83,8 @@ def test_whole_number_settings_are_rounded_in_sampled_designs(tmp_path):
 @pytest.mark.parametrize("kind", ["random", "lhs", "sobol"])
 def test_sampled_designs_stay_in_bounds_and_repeat_with_their_seed(tmp_path, kind):
     params = {
-        "actors.russia.reservation": "low = 0.7; high = 0.95",
-        "threats.waltz.credibility": "low = 0.1; high = 0.9",
+        "actors.north.concession_rate": "low = 0.7; high = 0.95",
+        "actors.north.noise": "low = 0.1; high = 0.9",
     }
     sweep = {"design": f'"{kind}"', "samples": "16"}
     exp = load_experiment(write_experiment(tmp_path, sweep=sweep, parameters=params))
@@ -80,7 +100,7 @@ def test_sampled_designs_stay_in_bounds_and_repeat_with_their_seed(tmp_path, kin
 
 
 def test_lhs_puts_one_point_in_each_of_n_strata_per_parameter(tmp_path):
-    params = {"actors.russia.reservation": "low = 0.5; high = 1.0"}
+    params = {"actors.north.concession_rate": "low = 0.5; high = 1.0"}
     exp = load_experiment(
         write_experiment(tmp_path, sweep={"design": '"lhs"', "samples": "20"}, parameters=params)
     )
@@ -108,9 +128,7 @@ def test_a_chunk_gives_each_run_its_points_parameters_and_replicate_id(tmp_path)
     point, replicate, overrides = chunk_inputs(task)
     assert list(point[:3]) == [0, 0, 0] and point[-1] == 1
     assert list(replicate[:3]) == [37, 38, 39] and list(replicate[3:5]) == [0, 1]
-    np.testing.assert_array_equal(
-        overrides["implementation.monitoring_capacity"], d.values[point, 1]
-    )
+    np.testing.assert_array_equal(overrides[VIOLATION], d.values[point, 1])
 
 
 # --- the results ---------------------------------------------------------------------------
@@ -126,7 +144,7 @@ def test_each_points_rows_are_a_direct_model_run_with_its_parameters(reference, 
         overrides = {path: d.values[p, k] for k, path in enumerate(d.paths)}
         model = CeasefireModel(exp.scenario, REPLICATES, seed=3, overrides=overrides, record="none")
         model.run_model()
-        direct = outcome_table(model.outcomes(), np.full(REPLICATES, p), False)
+        direct = outcome_table(replicate_rows(model), np.full(REPLICATES, p), False)
         assert_identical(table.filter(point == p), direct)
 
 
@@ -137,8 +155,8 @@ def test_table_has_compact_dtypes_and_every_run_once(reference):
     assert len(np.unique(keys)) == table.num_rows
     types = {f.name: str(f.type) for f in table.schema}
     assert types["point"] == "int32" and types["outcome"] == "int8"
-    assert types["terms_scope"] == "float" and types["agreement_round"] == "int16"
-    assert types["agreed"] == "bool"
+    assert types["control_line"] == "float" and types["first_deal_day"] == "int16"
+    assert types["p_deal_30_hits"] == types["share_partial_base"] == "int16"
 
 
 def test_same_seed_same_table_for_workers_chunk_sizes_and_dask(reference, tmp_path):
@@ -176,11 +194,11 @@ def test_without_common_random_numbers_every_run_has_its_own_draws(reference, tm
     _, shared = reference
     n = REPLICATES
     assert_identical(table.slice(0, n), shared.slice(0, n))
-    # monitoring does not touch the talks: with shared draws its points agree run for run,
-    # with their own draws they do not
-    agreed = shared["agreed"].to_numpy().reshape(6, n)
-    assert np.array_equal(agreed[0], agreed[1])
-    own = table["agreed"].to_numpy().reshape(6, n)
+    # the violation rate acts only on deals in force, so never before the first deal: with
+    # shared draws its points agree run for run on that day, with their own draws they do not
+    first = shared["first_deal_day"].to_numpy().reshape(6, n)
+    assert np.array_equal(first[0], first[1])
+    own = table["first_deal_day"].to_numpy().reshape(6, n)
     assert not np.array_equal(own[0], own[1])
 
 
@@ -207,13 +225,9 @@ def test_the_directory_records_inputs_design_and_plan(reference, tmp_path):
     assert manifest["design"]["kind"] == "grid" and manifest["design"]["points"] == 6
     assert manifest["design"]["replicates"] == REPLICATES and manifest["seed"] == 3
     assert [c["runs"] for c in manifest["chunks"]][:2] == [[0, 37], [37, 74]]
-    assert manifest["base_scenario"] == "march-2025.toml"
+    assert manifest["base_scenario"] == "two-party.toml"
     design = pq.read_table(out / "design.parquet")
-    assert design.column_names == [
-        "point",
-        "threats.waltz.credibility",
-        "implementation.monitoring_capacity",
-    ]
+    assert design.column_names == ["point", DRIFT, VIOLATION]
     assert (out / "experiment.toml").read_text() == write_experiment(tmp_path).read_text()
     assert not list((out / "parts").glob("_*"))
 
@@ -222,27 +236,38 @@ def test_the_directory_records_inputs_design_and_plan(reference, tmp_path):
 
 
 def test_summary_agrees_with_a_direct_count_per_point(reference):
+    """Each measure of a point is its replicates' counts added up: the same as the measure
+    computed on a direct model run of that point (outcomes and agreements, no sweep)."""
     out, table = reference
     summary = summarise_sweep(out)
     assert summary.complete and summary.notes == []
     s = summary.table
     cols = {c: table[c].to_numpy(zero_copy_only=False) for c in table.column_names}
-    for p in range(6):
-        rows = cols["point"] == p
-        agreed = cols["agreed"][rows]
-        k = int(agreed.sum())
-        assert s["n"][p] == REPLICATES and s["n_agreed"][p] == k
-        assert s["p_agreement"][p] == k / REPLICATES
-        assert (s["p_agreement_lo"][p], s["p_agreement_hi"][p]) == wilson_interval(k, REPLICATES)
-        assert s["p_comprehensive"][p] == np.mean(cols["outcome"][rows] == 2)
-        assert s["p_partial"][p] == np.mean(cols["outcome"][rows] == 1)
-        assert s["median_agreement_round"][p] == np.median(cols["agreement_round"][rows][agreed])
-        assert s["median_terms_kursk"][p] == np.median(
-            cols["terms_kursk"][rows][agreed].astype(float)
+    exp = load_experiment(write_experiment(out.parent / "again"))
+    d = build_design(exp)
+    for p in (0, 5):
+        model = CeasefireModel(
+            exp.scenario,
+            REPLICATES,
+            seed=3,
+            overrides={path: d.values[p, k] for k, path in enumerate(d.paths)},
+            record="none",
         )
-        assert s["p_survives"][p] == cols["survived"][rows][agreed].mean()
-        assert s["p_threat_waltz_carried_out"][p] == cols["threat_waltz_carried_out"][rows].mean()
-    np.testing.assert_array_equal(s["threats.waltz.credibility"], [0, 0, 0, 1, 1, 1])
+        model.run_model()
+        outcomes, agreements = model.outcomes(), model.agreements()
+        assert s["n"][p] == REPLICATES
+        for m in MEASURES:
+            k, n = m.count(outcomes, agreements)
+            assert s[m.column][p] == (k / n if n else np.nan) or (
+                n == 0 and np.isnan(s[m.column][p])
+            )
+            assert (s[f"{m.column}_lo"][p], s[f"{m.column}_hi"][p]) == wilson_interval(k, n)
+        first = outcomes["first_deal_day"]
+        assert s["median_first_deal_day"][p] == np.median(first[first >= 0])
+        assert s["mean_days_under_ceasefire"][p] == outcomes["days_under_ceasefire"].mean()
+        rows = cols["point"] == p
+        assert s["n_deals"][p] == cols["share_partial_base"][rows].sum() == outcomes["deals"].sum()
+    np.testing.assert_array_equal(s[DRIFT], [0, 0, 0, 0.004, 0.004, 0.004])
 
 
 def test_summarize_writes_csv_and_parquet_with_the_contract_columns(reference, tmp_path):
@@ -252,20 +277,16 @@ def test_summarize_writes_csv_and_parquet_with_the_contract_columns(reference, t
     header = (out / "summary.csv").read_text().splitlines()[0].replace('"', "").split(",")
     for name in (
         "point",
-        "threats.waltz.credibility",
+        DRIFT,
         "n",
-        "p_agreement",
-        "p_agreement_lo",
-        "p_agreement_hi",
-        "p_comprehensive_hi",
-        "p_partial_lo",
-        "median_agreement_round",
-        "median_terms_scope",
-        "p_survives",
-        "p_survives_hi",
-        "p_threat_waltz_carried_out",
+        "n_deals",
+        *[f"{m.column}{end}" for m in MEASURES for end in ("", "_lo", "_hi")],
+        "median_first_deal_day",
+        "mean_days_under_ceasefire",
+        "mean_control_line",
+        "p_decided_line",
     ):
-        assert name in header
+        assert name in header, name
     assert pq.read_table(out / "summary.parquet").num_rows == 6
 
 
@@ -278,7 +299,8 @@ def test_summarize_command_prints_the_table_and_names_the_files(reference):
     result = CliRunner().invoke(app, ["summarize", str(out)])
     assert result.exit_code == 0, result.output
     assert "grid design, 6 points x 40 replicates" in result.stdout
-    assert "credibility" in result.stdout and "monitoring_capacity" in result.stdout
+    assert "drift" in result.stdout and "base_violation_rate" in result.stdout
+    assert "P(deal ≤30d)" in result.stdout
     assert f"Wrote {out / 'summary.parquet'}, {out / 'summary.csv'}" in result.stdout
 
 
@@ -292,26 +314,19 @@ def test_an_incomplete_sweep_is_summarised_as_far_as_it_goes(tmp_path):
 
 
 def test_sobol_total_index_of_a_parameter_without_effect_is_zero(tmp_path):
-    """The base violation rate acts only after a deal, so it cannot move P(agreement);
-    whether Russia's Kursk red line leaves room for Ukraine's decides it. With common
-    random numbers the estimator sees exactly that; on survival the rate matters."""
-    red_line = "actors.russia.stances.kursk.red_line.never_below"
-    params = {
-        red_line: "low = 0.2; high = 0.8",
-        "implementation.base_violation_rate": "low = 0.0; high = 0.5",
-    }
+    """The base violation rate acts only on deals in force, so it cannot move the first
+    deal; the front's drift (who expects to gain by fighting on) does. With common random
+    numbers the estimator sees exactly that; on breakdowns the violation rate matters."""
+    params = {DRIFT: "low = -0.006; high = 0.006", VIOLATION: "low = 0.0; high = 0.5"}
     sweep = {"design": '"sobol"', "samples": "64", "replicates": "20", "chunk_size": "1000"}
     run_sweep(write_experiment(tmp_path, sweep=sweep, parameters=params), tmp_path / "out")
     summary = summarise_sweep(tmp_path / "out")
     index = {(r["outcome"], r["parameter"]): r for r in summary.sobol}
-    null = index["p_agreement", "implementation.base_violation_rate"]
-    assert abs(null["ST"]) <= null["ST_conf"] + 1e-12
-    assert abs(null["S1"]) <= null["S1_conf"] + 1e-12
-    driver = index["p_agreement", red_line]
-    assert driver["ST"] - driver["ST_conf"] > 0.5
-    assert driver["S1"] - driver["S1_conf"] > 0.3
-    survival = index["p_agreed_and_survives", "implementation.base_violation_rate"]
-    assert survival["ST"] - survival["ST_conf"] > 0
+    for outcome in ("p_deal_30", "p_deal_90"):
+        null = index[outcome, VIOLATION]
+        assert abs(null["ST"]) <= 1e-12 and abs(null["S1"]) <= 1e-12, outcome
+        driver = index[outcome, DRIFT]
+        assert driver["ST"] - driver["ST_conf"] > 0.5, outcome
     write_summary(summary)
     header = (tmp_path / "out" / "sobol.csv").read_text().splitlines()[0].replace('"', "")
     assert header == "outcome,parameter,S1,S1_conf,ST,ST_conf"
