@@ -90,8 +90,9 @@ class Implementation(_Strict):
     Their defaults are orders of magnitude read off the ETH/PRIO Civil Conflict Ceasefire
     Dataset aggregates (Clayton et al. 2023; shared/data/ceasefire-durations.csv, "CD" below:
     cause-specific breakdown hazard = rise of the breakdown incidence / survival, per interval)
-    until issue 13 calibrates them. The fields after them are model 1's (sim/engine/ceasefire.py)
-    and go when it does.
+    until issue 13 calibrates them. The fields after them are model 1's: nothing reads them
+    since sim/engine/ceasefire.py went (tests/unit/sweep uses base_violation_rate as a
+    parameter without effect), and they should be removed with that test's null parameter.
     """
 
     lapse_days: Annotated[int, Field(ge=1, le=365)] = Field(
