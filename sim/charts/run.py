@@ -338,7 +338,8 @@ CHARTS = registry(
         "For each party: the value a deal must beat (its outside option, the war and pending "
         "threats, dashed grey) against the value to it of the package on the table on each "
         "track (coloured), median with 50% band; a party accepts when the package's value "
-        "clears the outside option.",
+        "clears the outside option. The value axis spans the central 96% of the 50% bands: "
+        "a package far past a red line can fall below it.",
     ),
     Chart(
         "beliefs",
@@ -350,8 +351,9 @@ CHARTS = registry(
     Chart(
         "responses",
         responses_chart,
-        "On session days, the share of replicates in which each party accepts the package "
-        "tabled on each track; grey shading marks the share of replicates in session.",
+        "Week by week, the share of the replicates in session in which each party accepts "
+        "the package tabled on each track (each day weighted by the replicates in session); "
+        "grey shading marks the share of all replicates in session each day.",
     ),
     Chart(
         "conditions",

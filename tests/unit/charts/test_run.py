@@ -221,15 +221,19 @@ def test_beliefs_show_each_holder_against_the_stated_drift(runs):
     )
 
 
-def test_responses_are_drawn_on_session_days_only(runs):
+def test_responses_are_weekly_means_weighted_by_the_replicates_in_session(runs):
     run = runs["large"]
     fig = CHARTS["responses"](run)
     s = run.series
-    line = _lines(fig.axes[1])[f"accepts: {run.meta['track_labels'][0]}"]
+    line = _lines(fig.axes[1])[f"accepts: {run.meta['track_labels'][0]}"]  # Russia, 1st track
     y = line.get_ydata()
-    session = s["session_share"] > 0
-    np.testing.assert_allclose(y[session], 100 * s["accept_share"][session, 1, 0])
-    assert np.isnan(y[~session]).all()
+    assert len(y) == -(-run.horizon // 7)
+    for week in (0, 5, len(y) - 1):
+        days = slice(7 * week, 7 * week + 7)
+        w, v = s["session_share"][days], s["accept_share"][days, 1, 0]
+        assert y[week] == pytest.approx(100 * (w * v).sum() / w.sum())
+    dates = mdates.date2num(line.get_xdata())
+    assert (np.diff(dates) == 7).all()
 
 
 def test_conditions_heatmap_shows_the_shares_on_session_days(runs):
