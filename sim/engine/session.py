@@ -83,7 +83,7 @@ def values(w, v: View, package: np.ndarray):
         af = np.ix_(rows, v.actors, fronts)
         rf = np.ix_(rows, fronts)
         value += battle.halt_value(
-            w.control[rf], w.belief_mean[af], p.side_sign[np.ix_(v.actors, fronts)],
+            w.control[rf], w.beliefs(rows, v.actors, fronts), p.side_sign[np.ix_(v.actors, fronts)],
             p.stakes[af], p.intensity[rf], p.front_cost[af],
             p.planning_horizon[np.ix_(rows, v.actors)], p.track_term[t], rearm,
             p.rearmament_shift[rf] if rearm is not None else None, None, w.decided[rf],
@@ -186,6 +186,7 @@ def strike(w, rows, t, terms, waiting, day) -> None:
     needs[rows] = waiting
     side = Side.BILATERAL if len(w.parties) <= 2 else Side.MULTILATERAL
     w.book.agree(mask, t, day, full_terms, needs, side, p.mediator >= 0)
+    w.book_changed()
     w.agreed_terms[rows, t] = terms
     if not p.mechanisms.tracks:
         w.ended[rows] = True

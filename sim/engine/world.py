@@ -62,8 +62,10 @@ class World:
         self.decided_day = np.full((R, F), -1, dtype=np.int64)
         self.decided_by = np.full((R, F), -1, dtype=np.int64)
         self.settled = np.zeros((R, K), dtype=bool)
-        self.belief_mean = p.prior_mean.copy()
-        self.belief_sd = p.prior_sd.copy()
+        self.evidence = np.zeros((R, F))  # sum of the control changes seen
+        self.days_seen = np.zeros((R, F), dtype=np.int64)
+        self.first_side = np.argmax(p.side_sign == -1, axis=0)  # (F,) actor index
+        self.second_side = np.argmax(p.side_sign == 1, axis=0)
         self.observers = np.flatnonzero(self.is_party | (p.role == "mediator"))
         self.coercion = Coercion(p)
         self.book = DealBook(
@@ -89,6 +91,8 @@ class World:
         self.influence_matrix()
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
         self.gain_buffer = np.zeros((R, N, F))
+        self._halted = None
+        self.all_actors, self.all_fronts = np.arange(N), np.arange(F)
         # per track: its issues, the actors who answer, the fronts it halts
         self.track_issue_idx = [np.flatnonzero(p.track_issues[t]) for t in range(T)]
         self.track_actor_idx = [session.track_actors(self, t) for t in range(T)]
@@ -106,7 +110,16 @@ class World:
 
     def active(self) -> np.ndarray:
         """(R, F) bool: fronts fought today (not halted by a deal in force, not decided)."""
-        return ~self.book.halted() & ~self.decided
+        return ~self.halted() & ~self.decided
+
+    def halted(self) -> np.ndarray:
+        """(R, F) bool: fronts a deal in force halts, cached until the book changes."""
+        if self._halted is None:
+            self._halted = self.book.halted()
+        return self._halted
+
+    def book_changed(self) -> None:
+        self._halted = None
 
     # --- 1. events --------------------------------------------------------------------------
 
@@ -131,35 +144,55 @@ class World:
     # --- 2-3. battlefield and beliefs -------------------------------------------------------
 
     def fight(self, day: int) -> None:
-        """Control moves on active fronts; decided fronts settle their tied issues; the
-        parties (and the mediator) update their beliefs from the changes they see."""
+        """Control moves on active fronts; decided fronts settle their tied issues; what
+        every actor has seen of the fighting is added to its beliefs' sufficient statistics
+        (everyone sees the same changes: O(R F) a day, beliefs computed when needed)."""
         p = self.p
         if not p.mechanisms.battlefield or not self.F:
             return
-        active = self.active()
-        before = self.control
+        moving = self.active()
+        rows = np.flatnonzero(moving.any(axis=1))  # replicates where something is fought
+        if rows.size == 0:
+            return
+        if rows.size == self.R:
+            rows = slice(None)
+        before = self.control[rows].copy()
         control, newly, winner = battle.step_fronts(
-            before, p.drift, p.volatility, active, self.decided, p.seed, p.replicate, day
-        )
-        self.control = control
+            before, p.drift[rows], p.volatility[rows], moving[rows], self.decided[rows],
+            p.seed, p.replicate[rows], day,
+        )  # fmt: skip
+        self.control[rows] = control
+        if p.mechanisms.beliefs:
+            seen = moving[rows] & ~newly
+            ev, n = self.evidence[rows], self.days_seen[rows]
+            battle.observe(ev, n, control - before, seen)
+            self.evidence[rows], self.days_seen[rows] = ev, n
         if newly.any():
-            self.decided |= newly
-            self.decided_day[newly] = day
-            sides = np.argsort(p.side_sign, axis=0)[[0, -1]]  # (2, F): first, second side
-            by = np.where(winner == 1, sides[1][None, :], sides[0][None, :])
-            self.decided_by = np.where(newly, by, self.decided_by)
-            mask, value = battle.settled_terms(newly, winner, p.issue_front)
+            full = np.zeros_like(self.decided)
+            full[rows] = newly
+            won = np.zeros(self.decided.shape, dtype=np.int8)
+            won[rows] = winner
+            self.decided |= full
+            self.decided_day[full] = day
+            by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
+            self.decided_by = np.where(full, by, self.decided_by)
+            mask, value = battle.settled_terms(full, won, p.issue_front)
             self.settled |= mask
             self.status_quo = np.where(mask, value, self.status_quo)
             self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
-        if p.mechanisms.beliefs:
-            seen = (active & ~newly)[:, None, :]
-            obs = self.observers
-            mean, sd = battle.update_beliefs(
-                self.belief_mean[:, obs], self.belief_sd[:, obs], control - before,
-                p.volatility, seen,
-            )  # fmt: skip
-            self.belief_mean[:, obs], self.belief_sd[:, obs] = mean, sd
+
+    def beliefs(self, rows, actors, fronts) -> np.ndarray:
+        """Belief means of ``actors`` about ``fronts`` in ``rows``  -> (S, A, F'), from the
+        priors and what they have seen (battle.posterior, conjugate updating)."""
+        p = self.p
+        af, rf = np.ix_(rows, actors, fronts), np.ix_(rows, fronts)
+        if not p.mechanisms.beliefs:
+            return p.prior_mean[af]
+        mean, _ = battle.posterior(
+            p.prior_mean[af], p.prior_sd[af], self.evidence[rf], self.days_seen[rf],
+            p.volatility[rf],
+        )  # fmt: skip
+        return mean
 
     # --- 4. deals in force ------------------------------------------------------------
 
@@ -173,12 +206,15 @@ class World:
         if p.mechanisms.defection and self.F and live.any():
             rows = np.flatnonzero(live)
             gain = self.gain_buffer
-            gain[rows] = battle.resume_gain(
-                self.control[rows], self.belief_mean[rows], p.side_sign, p.stakes[rows],
-                p.planning_horizon[rows], 0, decided=self.decided[rows],
+            P = self.parties
+            gain[rows[:, None], P[None, :]] = battle.resume_gain(
+                self.control[rows], self.beliefs(rows, P, self.all_fronts), p.side_sign[P],
+                p.stakes[np.ix_(rows, P)], p.planning_horizon[np.ix_(rows, P)], 0,
+                decided=self.decided[rows],
             )  # fmt: skip
         satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
         book.day(day, gain, satisfied)
+        self.book_changed()
 
     # --- 6. talks -----------------------------------------------------------------------
 
@@ -189,7 +225,7 @@ class World:
         free = self.book.state[:, : self.T] == 0
         if not p.mechanisms.tracks:
             free[:, 1:] = False
-        covered = p.track_fronts[None, :, :] & ~self.book.halted()[:, None, :]
+        covered = p.track_fronts[None, :, :] & ~self.halted()[:, None, :]
         nothing_left = p.track_fronts.any(axis=1)[None, :] & ~covered.any(axis=2)
         return free & ~nothing_left
 
