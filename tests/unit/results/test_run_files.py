@@ -155,3 +155,17 @@ def test_a_run_in_chunks_has_the_tables_and_shares_of_one_model(monkeypatch):
     for name in ("in_force_share", "agreed_share", "session_share", "accept_share", "control_mean"):
         np.testing.assert_allclose(chunked.series[name], whole.series[name], err_msg=name)
     assert chunked.summary == whole.summary
+
+
+def test_a_run_directory_is_replaced_whole_by_the_next_run(tmp_path):
+    """Reproducer: --replace refused a run directory because it held agreements.csv,
+    a file the tool writes but did not list as its own."""
+    from sim.run import execute_run
+
+    two_party = Path(__file__).parents[2] / "data" / "two-party.toml"
+    out = tmp_path / "run"
+    execute_run(two_party, 4, 1, out, charts=False, progress=False)
+    names = {p.name for p in out.iterdir()}
+    assert {"agreements.npz", "agreements.csv", "outcomes.csv", "responses.csv"} <= names
+    execute_run(two_party, 6, 2, out, replace=True, charts=False, progress=False)
+    assert load_run(out).meta["replicates"] == 6
