@@ -12,6 +12,7 @@ from sim.report.sections import (
     scenario_section,
     timeline_section,
 )
+from sim.results.measures import DEAL_90, MEASURES
 from sim.results.summary import counted
 from sim.results.sweep_dir import SweepResult, parameter_label
 
@@ -102,7 +103,7 @@ def sweep_table(sweep: SweepResult, limit: int = 60) -> str:
 
     t = sweep.table
     order = np.argsort(t["point"], kind="stable")[:limit]
-    cols = [c for c in ("p_agreement", "p_comprehensive", "p_partial", "p_survives") if c in t]
+    cols = [m.column for m in MEASURES if m.column in t]
     rows = []
     for i in order:
         row = [
@@ -142,12 +143,12 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
     experiment = sweep_experiment(sweep)
     name = experiment["name"] or sweep.path.name
     t = sweep.table
-    agreement = t["p_agreement"][np.isfinite(t["p_agreement"])]
-    lo, hi = (agreement.min(), agreement.max()) if len(agreement) else (None, None)
+    deal = t[DEAL_90.column][np.isfinite(t[DEAL_90.column])]
+    lo, hi = (deal.min(), deal.max()) if len(deal) else (None, None)
     spread = (
-        f"P(agreement) is {pct(lo)}"
+        f"{DEAL_90.label} is {pct(lo)}"
         if sweep.points == 1
-        else f"P(agreement) ranges from {pct(lo)} to {pct(hi)} over "
+        else f"{DEAL_90.label} ranges from {pct(lo)} to {pct(hi)} over "
         f"{counted(sweep.points, 'design point')}"
     )
     question = experiment["description"]
