@@ -17,10 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine import battle, calendar, rng, rules, session
-from sim.engine.codes import Purpose
+from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
+from sim.engine.session import ix
 
 GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
 
@@ -53,6 +54,7 @@ class World:
         self.ended = np.zeros(R, dtype=bool)  # talks over for good (tracks switched off)
         self.broken_off = np.zeros(R, dtype=bool)
         self.walkouts = np.zeros(R, dtype=np.int64)
+        self.broken = np.zeros((R, N), dtype=np.int64)  # deals each actor has broken
         self.sessions = np.zeros(R, dtype=np.int64)
         self.session_today = np.zeros(R, dtype=bool)
         self.days_halted = np.zeros(R, dtype=np.int64)  # days with >= 1 front halted
@@ -97,6 +99,8 @@ class World:
         self.track_issue_idx = [np.flatnonzero(p.track_issues[t]) for t in range(T)]
         self.track_actor_idx = [session.track_actors(self, t) for t in range(T)]
         self.track_front_idx = [np.flatnonzero(p.track_fronts[t]) for t in range(T)]
+        breadth = [(-p.track_fronts[t].sum(), -p.track_issues[t].sum(), t) for t in range(T)]
+        self.track_order = [t for _, _, t in sorted(breadth)]
 
     # --- quantities read by several phases --------------------------------------------------
 
@@ -115,8 +119,17 @@ class World:
     def halted(self) -> np.ndarray:
         """(R, F) bool: fronts a deal in force halts, cached until the book changes."""
         if self._halted is None:
-            self._halted = self.book.halted()
+            self._halted = self.halted_rows(slice(None))
         return self._halted
+
+    def halted_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(S, F) bool: the halted fronts of some replicates, from the book as it is now."""
+        book = self.book
+        fronts, live = book.fronts[rows], book.state[rows] == 2
+        out = fronts[:, 0] & live[:, 0, None]
+        for slot in range(1, live.shape[1]):  # a loop over the few slots beats a strided any
+            out |= fronts[:, slot] & live[:, slot, None]
+        return out
 
     def book_changed(self) -> None:
         self._halted = None
@@ -185,7 +198,7 @@ class World:
         """Belief means of ``actors`` about ``fronts`` in ``rows``  -> (S, A, F'), from the
         priors and what they have seen (battle.posterior, conjugate updating)."""
         p = self.p
-        af, rf = np.ix_(rows, actors, fronts), np.ix_(rows, fronts)
+        af, rf = ix(rows, actors, fronts), ix(rows, fronts)
         if not p.mechanisms.beliefs:
             return p.prior_mean[af]
         mean, _ = battle.posterior(
@@ -209,23 +222,40 @@ class World:
             P = self.parties
             gain[rows[:, None], P[None, :]] = battle.resume_gain(
                 self.control[rows], self.beliefs(rows, P, self.all_fronts), p.side_sign[P],
-                p.stakes[np.ix_(rows, P)], p.planning_horizon[np.ix_(rows, P)], 0,
+                p.stakes[ix(rows, P)], p.planning_horizon[ix(rows, P)], 0,
                 decided=self.decided[rows],
             )  # fmt: skip
         satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
+        before, rows_before = book.breakdowns.copy(), book.row.copy()
         book.day(day, gain, satisfied)
         self.book_changed()
+        self.count_breaches(day, before, rows_before)
+
+    def count_breaches(self, day, before, rows_before) -> None:
+        """Who broke the deals that broke down today: the record trust is built on."""
+        hit = np.flatnonzero(self.book.breakdowns > before)
+        if hit.size == 0:
+            return
+        cols = self.book.agreements.columns
+        rows = rows_before[hit]  # (n, slots)
+        live = rows >= 0
+        ids = np.where(live, rows, 0)
+        broke = live & (cols["day_ended"][ids] == day) & (cols["broken_by"][ids] >= 0)
+        broke &= cols["end_reason"][ids] == EndReason.BREAKDOWN
+        r, s = np.nonzero(broke)
+        np.add.at(self.broken, (hit[r], cols["broken_by"][ids[r, s]]), 1)
 
     # --- 6. talks -----------------------------------------------------------------------
 
-    def open_tracks(self) -> np.ndarray:
-        """(R, T) bool: tracks on which a package can be tabled today: no deal of the track
-        is live, and it still halts something not already halted (or halts nothing)."""
+    def open_tracks(self, rows: np.ndarray) -> np.ndarray:
+        """(S, T) bool: tracks on which a package can be tabled today in ``rows``: no deal
+        of the track is live, and it still halts something not already halted (or halts
+        nothing)."""
         p = self.p
-        free = self.book.state[:, : self.T] == 0
+        free = self.book.state[rows, : self.T] == 0
         if not p.mechanisms.tracks:
             free[:, 1:] = False
-        covered = p.track_fronts[None, :, :] & ~self.halted()[:, None, :]
+        covered = p.track_fronts[None, :, :] & ~self.halted_rows(rows)[:, None, :]
         nothing_left = p.track_fronts.any(axis=1)[None, :] & ~covered.any(axis=2)
         return free & ~nothing_left
 
