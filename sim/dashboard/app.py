@@ -38,6 +38,7 @@ from sim.dashboard.levers import (
 )
 from sim.dashboard.panels import day_status, evidence_html
 from sim.results.run_dir import RunResult, result_from_model
+from sim.results.summary import counted
 from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR, ScenarioError, load_scenario
 from sim.scenario.schema import Scenario
 
@@ -161,14 +162,10 @@ def ChartImage(name: str, result: RunResult, key: tuple):
 
 def scenario_facts_line(s: Scenario) -> str:
     """What the chosen scenario holds, under its name: actors, fronts, tracks, issues."""
-    return (
-        f"{len(s.actors)} actors · {len(s.fronts)} fronts: "
-        + ", ".join(f.label for f in s.fronts.values())
-        + f" · {len(s.tracks)} tracks: "
-        + ", ".join(t.label for t in s.tracks.values())
-        + f" · {len(s.issues)} issues: "
-        + ", ".join(issue.label for issue in s.issues.values())
-    )
+    parts = [counted(len(s.actors), "actor")]
+    for noun, items in (("front", s.fronts), ("track", s.tracks), ("issue", s.issues)):
+        parts.append(f"{counted(len(items), noun)}: " + ", ".join(x.label for x in items.values()))
+    return " · ".join(parts)
 
 
 def chart_tabs() -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from sim.engine.model import CeasefireModel
 from sim.results.run_dir import RunResult
 from sim.results.summary import headline
 from sim.results.sweep_dir import threat_label
-from sim.scenario.describe import basis, day_text, red_line_text
+from sim.scenario.describe import basis, calendar_span, day_text, red_line_text
 from sim.scenario.facts import scenario_facts
 from sim.scenario.schema import Scenario
 from sim.scenario.sources import citations, scenario_digests
@@ -32,10 +32,7 @@ def day_status(model: CeasefireModel, result: RunResult | None = None) -> str:
     R, horizon, played = p.replicates, p.horizon, int(model.steps)
     last = p.start_date + dt.timedelta(days=horizon - 1)
     if played == 0:
-        return (
-            f"Day 0 is {day_text(p.start_date)} · the calendar runs to {day_text(last)}"
-            f" ({horizon:,} days) · {R:,} replicates"
-        )
+        return f"Day 0 of {calendar_span(p.start_date, last)} · {R:,} replicates"
     series = result.series if result is not None else {}
     said = []
     if len(series.get("deals_in_force_mean", ())):
@@ -46,7 +43,7 @@ def day_status(model: CeasefireModel, result: RunResult | None = None) -> str:
     if played < horizon:
         text = f"{played:,} of {horizon:,} days played (to {day_text(reached)}) · {R:,} replicates"
         return " · ".join([text, *said])
-    text = f"Run done: {horizon:,} days, {day_text(p.start_date)} to {day_text(last)}"
+    text = f"Run done: {calendar_span(p.start_date, last)}"
     summary = result.summary if result is not None else None
     return f"{text} · {headline(summary)}" if summary else " · ".join([text, *said])
 

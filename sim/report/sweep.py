@@ -12,6 +12,7 @@ from sim.report.sections import (
     scenario_section,
     timeline_section,
 )
+from sim.results.measures import DEAL_90, MEASURES
 from sim.results.summary import counted
 from sim.results.sweep_dir import SweepResult, parameter_label
 
@@ -99,7 +100,6 @@ def design_section(sweep: SweepResult, experiment: dict | None = None) -> str:
 
 def sweep_table(sweep: SweepResult, limit: int = 60) -> str:
     from sim.charts.sweep import measure_label
-    from sim.results.measures import MEASURES
 
     t = sweep.table
     order = np.argsort(t["point"], kind="stable")[:limit]
@@ -142,8 +142,6 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
     scenario_name = sweep.facts.get("scenario_name", "")
     experiment = sweep_experiment(sweep)
     name = experiment["name"] or sweep.path.name
-    from sim.results.measures import DEAL_90
-
     t = sweep.table
     column = t.get(DEAL_90.column, np.zeros(0))
     deal = column[np.isfinite(column)]

@@ -5,7 +5,6 @@ full-page screenshot is saved to tests/artifacts/ for a person to look at."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,8 @@ from typer.testing import CliRunner
 from sim.cli import app
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, artifacts_dir
 from tests.support.sweep_dirs import make_sweep_dir
+
+TWO_PARTY = Path(__file__).resolve().parents[1] / "data" / "two-party.toml"
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip(
@@ -33,19 +34,27 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def pages(run_dirs, tmp_path_factory) -> dict[str, Path]:
+def pages(tmp_path_factory) -> dict[str, Path]:
+    """A run report, a sweep report and a comparison, each written by the command itself
+    (two runs of the generic two-party scenario: a short calendar, quick to run)."""
     root = tmp_path_factory.mktemp("browser")
     cli = CliRunner()
-    run = root / "run"
-    shutil.copytree(run_dirs["large"], run)
+    runs = []
+    for seed in (1, 2):
+        run = root / f"run-{seed}"
+        args = ["run", str(TWO_PARTY), "-n", "200", "-s", str(seed), "-o", str(run), "--no-charts"]
+        result = cli.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        runs.append(run)
     sweep = make_sweep_dir(root / "sweep", kind="grid")
-    for d in (run, sweep):
-        assert cli.invoke(app, ["report", str(d)]).exit_code == 0
+    for d in (runs[0], sweep):
+        result = cli.invoke(app, ["report", str(d)])
+        assert result.exit_code == 0, result.output
     out = root / "compare"
-    args = ["compare", str(run_dirs["large"]), str(run_dirs["round_zero"]), "--out", str(out)]
-    assert cli.invoke(app, args).exit_code == 0
+    result = cli.invoke(app, ["compare", *map(str, runs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
     return {
-        "run-report": run / "report.html",
+        "run-report": runs[0] / "report.html",
         "sweep-report": sweep / "report.html",
         "compare": out / "compare.html",
     }
