@@ -159,6 +159,27 @@ def test_each_points_rows_are_a_direct_model_run_with_its_parameters(reference, 
         assert_identical(table.filter(point == p), direct)
 
 
+def test_runs_sharing_replicate_ids_in_one_model_get_their_own_deals(tmp_path):
+    """Reproducer: with common random numbers a chunk spanning two points holds replicate j
+    twice, and the deals were matched to runs by replicate id, so both runs got both runs'
+    deals. One model of the chunk (in internal blocks of any size) must give each run the
+    rows it gets alone."""
+    exp = load_experiment(write_experiment(tmp_path))
+    ids = np.concatenate([np.arange(37, 40), np.arange(40), np.arange(10)])
+    alone = []
+    for part in (ids[:3], ids[3:43], ids[43:]):
+        model = CeasefireModel(exp.scenario, part, seed=3, record="none")
+        model.run_model()
+        alone.append(replicate_rows(model))
+    assert int(alone[1]["deals"].sum()) > 0
+    for chunk in (8192, 7):
+        model = CeasefireModel(exp.scenario, ids, seed=3, record="none", chunk=chunk)
+        model.run_model()
+        together = replicate_rows(model)
+        for name, values in together.items():
+            np.testing.assert_array_equal(values, np.concatenate([a[name] for a in alone]), name)
+
+
 def test_table_has_compact_dtypes_and_every_run_once(reference):
     _, table = reference
     assert table.num_rows == 6 * REPLICATES
