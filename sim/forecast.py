@@ -56,7 +56,7 @@ def without_uncertainty(s: Scenario) -> Scenario:
             return {k: strip(v) for k, v in node.items() if k != "spread"}
         return node
 
-    return Scenario.model_validate(strip(s.model_dump()))
+    return Scenario.model_validate(strip(s.model_dump(exclude_unset=True)))
 
 
 def stated_parameters(s: Scenario) -> Parameters:
@@ -308,7 +308,7 @@ def _caption(f: Forecast) -> str:
         else "utility of the status quo"
     )
     lines = [
-        "Static forecasts from the stated round-0 values (no spreads, no events). Compromise "
+        "Static forecasts from the stated day-0 values (no spreads, no events). Compromise "
         "and weighted median: over the parties and the mediator (weight = capability, times "
         "salience for the compromise). Nash: over the parties, within their red lines. "
         "* marks a forecast beyond a party's stated red line.",

@@ -261,6 +261,7 @@ def conditions_chart(run: RunResult) -> Figure:
             shading="flat",
         )
         ax.set_yticks(np.arange(K) + 0.5, labels, fontsize=7.5)
+        ax.set_ylabel("issue named", fontsize=8)
         ax.invert_yaxis()
         ax.set_title(f"{meta['names'][i]}: conditions named when rejecting", fontsize=9, loc="left")
         ax.grid(False)

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.engine import rules, talks
 from sim.engine.codes import Answer
-from sim.engine.session import View, needed
+from sim.engine.session import View, ix, needed
 
 if TYPE_CHECKING:
     from sim.engine.model import CeasefireModel
@@ -132,15 +132,13 @@ class Mediator(Negotiator):
         with the mediator's focus on the holdout (Bueno de Mesquita & Stokman 1994)."""
         p, rows = w.p, v.rows
         who = w.parties if self.index < 0 else np.append(w.parties, self.index)
-        cut = np.ix_(rows, who, v.issues)
+        cut = ix(rows, who, v.issues)
         weight = np.ones((rows.size, who.size))
-        weight[:, : w.parties.size] += (
-            w.holdout[np.ix_(rows, w.parties)] * p.holdout_focus[rows, None]
-        )
+        weight[:, : w.parties.size] += w.holdout[ix(rows, w.parties)] * p.holdout_focus[rows, None]
         if self.index >= 0:
             weight[:, -1] = p.mediator_bias[rows]
         sal = w.salience[cut] * v.decide[:, None, :]
-        cap = p.capability[np.ix_(rows, who)]
+        cap = p.capability[ix(rows, who)]
         return talks.compromise_target(w.position[cut], sal, cap, weight, lo_box, hi_box)
 
     def _learned(self, w, v, current, compromise, lo_box, hi_box):
@@ -151,7 +149,7 @@ class Mediator(Negotiator):
         target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
         cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
         gain = self.public_gain(v, cands)  # (S, C, A)
-        cut = np.ix_(rows, v.actors)
+        cut = ix(rows, v.actors)
         chance = talks.accept_chance(gain, w.lo[..., t][cut][:, None], w.hi[..., t][cut][:, None])
         chance = np.where(needed(v, cands), chance, 1.0)
         if self.index >= 0:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine import rng
-from sim.engine.parameters import MOVE_DAYS, Parameters
+from sim.engine.inputs import MOVE_DAYS, Parameters
 
 
 class Coercion:

@@ -124,11 +124,12 @@ class CeasefireModel(mesa.Model):
             if w.meet(d):  # 6. talks where a session is held today
                 session.hold_talks(w, d, self.mediator)
             w.truces(d)  # 7. unilateral truces
+            w.book_changed()
             if w.concede_inputs():  # 8. concession (each party its own column) ...
                 self.agents_by_type[Party].shuffle_do("concede", w)
             w.influence()  # ... and influence among those who met
             w.walk_out(d)  # 9. walk-outs and resumption
-            w.days_halted += w.book.halted().any(axis=1)
+            w.days_halted += w.halted().any(axis=1)
         if self.recorder is not None:  # 10. record
             self.recorder.record(self, d)
         self.datacollector.collect(self)

@@ -43,8 +43,8 @@ def day_values(m: CeasefireModel) -> tuple[dict, dict]:
     for w in m.worlds:
         p = w.p
         banded["control"].append(w.control)
-        belief = np.full(w.belief_mean.shape, np.nan)
-        belief[:, w.observers] = w.belief_mean[:, w.observers]
+        belief = np.full((w.R, w.N, w.F), np.nan)
+        belief[:, w.observers] = w.beliefs(np.arange(w.R), w.observers, w.all_fronts)
         banded["belief"].append(belief)
         outside = w.aspiration - w.coercion.outside_load(p)
         banded["outside_value"].append(np.where(w.is_party, outside, np.nan))

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.codes import Outcome
-
 _TINY = 1e-12
 
 
@@ -134,51 +132,6 @@ def nash_target(
     return p
 
 
-def concession_rate(
-    rate: np.ndarray,
-    style: np.ndarray,
-    round_: int,
-    rounds: int,
-    sensitivity: np.ndarray,
-    pressure: np.ndarray,
-) -> np.ndarray:
-    """k_i(t) = kappa_i (t/T)^(1/beta_i) + pi_i pressure_i(t), clipped to [0, 1]  -> (R, N).
-
-    The time-dependent tactics of Faratin, Sierra & Jennings ('Negotiation decision
-    functions for autonomous agents', 1998): beta < 1 is Boulware (concede late),
-    beta > 1 Conceder (concede early).
-    """
-    progress = min(max(round_ / rounds, 0.0), 1.0)
-    return np.clip(rate * progress ** (1.0 / style) + sensitivity * pressure, 0.0, 1.0)
-
-
-def concession_step(
-    position: np.ndarray, proposal: np.ndarray, salience: np.ndarray, rate: np.ndarray
-) -> np.ndarray:
-    """x_ik += k_i (1 - s_ik)(p_k - x_ik): concede most where one cares least (logrolling)."""
-    return rate[..., None] * (1.0 - salience) * (proposal[:, None, :] - position)
-
-
-def influence_step(
-    own: np.ndarray,
-    position: np.ndarray,
-    ties: np.ndarray,
-    capability: np.ndarray,
-    rate: np.ndarray,
-) -> np.ndarray:
-    """x_ik += eta sum_j w_ij c_j (x_jk - x_ik) / sum_j w_ij c_j  -> (R, n, K).
-
-    Friedkin & Johnsen ('Social influence and opinions', 1990) with stubbornness 1 - eta:
-    an actor moves toward the actors it is tied to, weighted by their capability.
-    ``own`` (R, n, K) are the positions of the n actors whose ``ties`` rows (R, n, N) are
-    given; ``position`` (R, N, K) are everyone's.
-    """
-    w = ties * capability[:, None, :]  # (R, n, N)
-    total = w.sum(axis=2, keepdims=True)
-    pulled = np.matmul(w / np.where(total > 0, total, 1.0), position)
-    return rate[:, None, None] * (total > 0) * (pulled - own)
-
-
 def clip_to_red_lines(position: np.ndarray, red_low: np.ndarray, red_high: np.ndarray):
     """Positions never cross a red line (nor leave [0, 1], the default red lines)."""
     # red_low >= 0 and red_high <= 1 by the schema's bounds
@@ -195,12 +148,3 @@ def feasible_box(red_low: np.ndarray, red_high: np.ndarray, parties: np.ndarray)
     high = red_high[:, parties, :].min(axis=1)
     empty = low > high
     return np.where(empty, 0.0, low), np.where(empty, 1.0, high)
-
-
-def outcome_class(
-    agreed: np.ndarray, scope: np.ndarray, comprehensive_min: np.ndarray, partial_min: np.ndarray
-) -> np.ndarray:
-    """The :class:`~sim.engine.codes.Outcome` code of each replicate (docs/model.md, 'Outputs')."""
-    partial = np.where(scope >= partial_min, Outcome.PARTIAL, Outcome.NONE)
-    cls = np.where(scope >= comprehensive_min, Outcome.COMPREHENSIVE, partial)
-    return np.where(agreed, cls, Outcome.NONE).astype(np.int8)

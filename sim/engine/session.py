@@ -19,6 +19,15 @@ from sim.engine import battle, rng, talks
 from sim.engine.codes import Answer, Side
 
 
+def ix(*index: np.ndarray) -> tuple[np.ndarray, ...]:
+    """np.ix_ without its checks (it costs ~50 us a call, and talks call it thousands of
+    times a run): integer index arrays reshaped to broadcast as an open mesh."""
+    n = len(index)
+    return tuple(
+        np.asarray(a).reshape((1,) * k + (-1,) + (1,) * (n - k - 1)) for k, a in enumerate(index)
+    )
+
+
 @dataclass
 class View:
     """One track in some replicates: the index cuts and the stances on the track's issues."""
@@ -51,16 +60,16 @@ def view(w, rows: np.ndarray, t: int) -> View:
     p = w.p
     issues = w.track_issue_idx[t]
     actors = w.track_actor_idx[t]
-    cut = np.ix_(rows, actors, issues)
+    cut = ix(rows, actors, issues)
     low, high = p.red_low[cut], p.red_high[cut]
     fronts = p.issue_front[issues]
     if (fronts >= 0).any():
         low, high = battle.red_line_shift(low, high, w.control[rows], p.control0[rows], fronts)
     tol = p.tolerance[rows] if p.mechanisms.tolerance else np.zeros(rows.size)
     return View(
-        rows, t, issues, actors, w.is_party[actors], ~w.settled[np.ix_(rows, issues)],
-        w.status_quo[np.ix_(rows, issues)], w.position[cut], w.salience[cut], low, high, tol,
-        p.implementers[np.ix_(issues, actors)],
+        rows, t, issues, actors, w.is_party[actors], ~w.settled[ix(rows, issues)],
+        w.status_quo[ix(rows, issues)], w.position[cut], w.salience[cut], low, high, tol,
+        p.implementers[ix(issues, actors)],
     )  # fmt: skip
 
 
@@ -70,33 +79,71 @@ def values(w, v: View, package: np.ndarray):
     - red-line penalty - aspiration (coord/model2.md, "Acceptance")."""
     p, rows, t = w.p, v.rows, v.t
     value = talks.issue_gain(package, v.pos, v.sal, v.q, v.decide)
+    gross = value.copy()  # what the deal gives on issues (and, below, on the fronts)
     over = talks.breach(package, v.low, v.high, v.decide)
     penalty = talks.red_line_penalty(over, v.tol, p.red_line_penalty[rows])
     value -= penalty
-    value -= w.aspiration[np.ix_(rows, v.actors)]
+    value -= w.aspiration[ix(rows, v.actors)]
     fronts = w.track_front_idx[t]
     if fronts.size:
         rearm = None
         if p.rearmament >= 0:
             at = np.flatnonzero(v.issues == p.rearmament)
             rearm = package[:, at[0]] if at.size else w.status_quo[rows, p.rearmament]
-        af = np.ix_(rows, v.actors, fronts)
-        rf = np.ix_(rows, fronts)
-        value += battle.halt_value(
-            w.control[rf], w.belief_mean[af], p.side_sign[np.ix_(v.actors, fronts)],
-            p.stakes[af], p.intensity[rf], p.front_cost[af],
-            p.planning_horizon[np.ix_(rows, v.actors)], p.track_term[t], rearm,
+        af = ix(rows, v.actors, fronts)
+        rf = ix(rows, fronts)
+        horizon = p.planning_horizon[ix(rows, v.actors)]
+        advance = battle.halt_value(
+            w.control[rf], w.beliefs(rows, v.actors, fronts), p.side_sign[ix(v.actors, fronts)],
+            p.stakes[af], None, None, horizon, p.track_term[t], rearm,
             p.rearmament_shift[rf] if rearm is not None else None, None, w.decided[rf],
         ).sum(axis=2)  # fmt: skip
+        halt = battle.halt_days(p.track_term[t], horizon)
+        saved = halt[:, :, None] * p.intensity[rf][:, None, :] * p.front_cost[af]
+        saved *= ~w.decided[rf][:, None, :]
+        front_value = advance + saved.sum(axis=2)
+        value += front_value
+        if p.mechanisms.defection:
+            value -= cheating_risk(w, v, package, advance, gross + front_value, halt)
     if len(p.threat_ids):
         value += w.coercion.deal_terms(p, rows, t)[:, v.actors]
     if w.comprehensive[t]:
         value += battle.sanctions_saved(
-            w.coercion.sanctions[np.ix_(rows, v.actors)],
+            w.coercion.sanctions[ix(rows, v.actors)],
             p.track_term[t],
-            p.planning_horizon[np.ix_(rows, v.actors)],
+            p.planning_horizon[ix(rows, v.actors)],
         )
     return value, penalty, over, talks.losses(package, v.pos, v.sal, v.decide)
+
+
+def cheating_risk(w, v: View, package, advance, worth, halt) -> np.ndarray:
+    """Implementation risk (MODEL.md section 2): what party i expects to lose to the others'
+    strategic defection  -> (S, A).
+
+    Each other party j would gain -advance_j by resuming (battle.resume_gain: the advance
+    the halt forgoes it, > 0 only for the side that expects to gain) and defects at the
+    rate of deals.py, defection_rate x max(0, gain_j - blame_cost x monitoring), monitoring
+    being the package's compliance term (monitors attribute a breach); over the halt it
+    defects with chance 1 - exp(-L rate_j), and i then loses what the deal was worth to it
+    (``worth``: its issue gain plus the halt value).
+    The commitment problem (Fearon 1995; Powell 2006): a full halt a winning side would break
+    is worth little to the side that would be cheated, while a sectoral halt nobody expects
+    to gain from carries no such risk.
+    """
+    p, rows = w.p, v.rows
+    monitoring = np.zeros(rows.size)
+    at = np.flatnonzero(v.issues == p.compliance_issue)
+    if at.size:
+        monitoring = package[:, at[0]]
+    blame = p.impl["blame_cost"][rows] * monitoring
+    rate = p.impl["defection_rate"][rows, None] * np.maximum(0.0, -advance - blame[:, None])
+    chance = -np.expm1(-halt * rate)  # (S, A): j defects during the halt, by the model
+    # ... or as often as it has been seen to break deals (trust is built on the record:
+    # MODEL.md section 4, "experience changes beliefs and trust"): n broken -> n / (n + 1)
+    record = w.broken[ix(rows, v.actors)]
+    chance = np.maximum(chance, record / (record + 1.0)) * v.party[None, :]
+    others = chance.sum(axis=1, keepdims=True) - chance
+    return others * np.maximum(worth, 0.0)
 
 
 def needed(v: View, package: np.ndarray) -> np.ndarray:
@@ -116,12 +163,16 @@ def hold_talks(w, day: int, mediator) -> None:
     learn. The holdout (a party that said no while every other said yes) is remembered for
     the mediator's focus and pressure."""
     p = w.p
-    opened = w.open_tracks() & w.session_today[:, None]
+    met_today = np.flatnonzero(w.session_today)
+    opened = np.zeros((w.R, w.T), dtype=bool)
+    opened[met_today] = w.open_tracks(met_today)
     holdout = np.zeros((w.R, w.N), dtype=bool)
     met = np.zeros(w.R, dtype=bool)
     n_parties = len(w.parties)
-    for t in range(w.T):
+    for t in w.track_order:
         rows = np.flatnonzero(opened[:, t])
+        if rows.size and w.track_front_idx[t].size:  # a broader deal struck today covers it
+            rows = rows[~w.halted_rows(rows)[:, w.track_front_idx[t]].all(axis=1)]
         if rows.size == 0:
             continue
         v = view(w, rows, t)
@@ -143,7 +194,7 @@ def hold_talks(w, day: int, mediator) -> None:
             strike(w, rows[deal], t, w.package[rows[deal], t], waiting, day)
         if mediator.learns:
             gain = mediator.public_gain(v, package)
-            cut = np.ix_(rows, v.actors)
+            cut = ix(rows, v.actors)
             lo, hi = talks.learn(w.lo[..., t][cut], w.hi[..., t][cut], gain, yes, need)
             w.lo[rows[:, None], v.actors[None, :], t] = lo
             w.hi[rows[:, None], v.actors[None, :], t] = hi
@@ -157,7 +208,7 @@ def respond(w, v: View, package: np.ndarray, day: int):
     p, rows, t = w.p, v.rows, v.t
     value, penalty, over, loss = values(w, v, package)
     draw = rng.normal(p.seed, p.replicate[rows, None], day, "accept", v.actors[None, :], t)
-    perceived = value + p.noise[np.ix_(rows, v.actors)] * draw
+    perceived = value + p.noise[ix(rows, v.actors)] * draw
     yes = (perceived >= 0) & ~talks.crosses(over, v.tol)
     need = needed(v, package)
     # The gap the other conditions must close is what is missing once the red lines are
@@ -186,6 +237,7 @@ def strike(w, rows, t, terms, waiting, day) -> None:
     needs[rows] = waiting
     side = Side.BILATERAL if len(w.parties) <= 2 else Side.MULTILATERAL
     w.book.agree(mask, t, day, full_terms, needs, side, p.mediator >= 0)
+    w.book_changed()
     w.agreed_terms[rows, t] = terms
     if not p.mechanisms.tracks:
         w.ended[rows] = True

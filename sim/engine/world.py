@@ -17,10 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine import battle, calendar, rng, rules, session
-from sim.engine.codes import Purpose
+from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
+from sim.engine.session import ix
 
 GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
 
@@ -53,6 +54,7 @@ class World:
         self.ended = np.zeros(R, dtype=bool)  # talks over for good (tracks switched off)
         self.broken_off = np.zeros(R, dtype=bool)
         self.walkouts = np.zeros(R, dtype=np.int64)
+        self.broken = np.zeros((R, N), dtype=np.int64)  # deals each actor has broken
         self.sessions = np.zeros(R, dtype=np.int64)
         self.session_today = np.zeros(R, dtype=bool)
         self.days_halted = np.zeros(R, dtype=np.int64)  # days with >= 1 front halted
@@ -62,8 +64,10 @@ class World:
         self.decided_day = np.full((R, F), -1, dtype=np.int64)
         self.decided_by = np.full((R, F), -1, dtype=np.int64)
         self.settled = np.zeros((R, K), dtype=bool)
-        self.belief_mean = p.prior_mean.copy()
-        self.belief_sd = p.prior_sd.copy()
+        self.evidence = np.zeros((R, F))  # sum of the control changes seen
+        self.days_seen = np.zeros((R, F), dtype=np.int64)
+        self.first_side = np.argmax(p.side_sign == -1, axis=0)  # (F,) actor index
+        self.second_side = np.argmax(p.side_sign == 1, axis=0)
         self.observers = np.flatnonzero(self.is_party | (p.role == "mediator"))
         self.coercion = Coercion(p)
         self.book = DealBook(
@@ -89,10 +93,14 @@ class World:
         self.influence_matrix()
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
         self.gain_buffer = np.zeros((R, N, F))
+        self._halted = None
+        self.all_actors, self.all_fronts = np.arange(N), np.arange(F)
         # per track: its issues, the actors who answer, the fronts it halts
         self.track_issue_idx = [np.flatnonzero(p.track_issues[t]) for t in range(T)]
         self.track_actor_idx = [session.track_actors(self, t) for t in range(T)]
         self.track_front_idx = [np.flatnonzero(p.track_fronts[t]) for t in range(T)]
+        breadth = [(-p.track_fronts[t].sum(), -p.track_issues[t].sum(), t) for t in range(T)]
+        self.track_order = [t for _, _, t in sorted(breadth)]
 
     # --- quantities read by several phases --------------------------------------------------
 
@@ -106,7 +114,25 @@ class World:
 
     def active(self) -> np.ndarray:
         """(R, F) bool: fronts fought today (not halted by a deal in force, not decided)."""
-        return ~self.book.halted() & ~self.decided
+        return ~self.halted() & ~self.decided
+
+    def halted(self) -> np.ndarray:
+        """(R, F) bool: fronts a deal in force halts, cached until the book changes."""
+        if self._halted is None:
+            self._halted = self.halted_rows(slice(None))
+        return self._halted
+
+    def halted_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(S, F) bool: the halted fronts of some replicates, from the book as it is now."""
+        book = self.book
+        fronts, live = book.fronts[rows], book.state[rows] == 2
+        out = fronts[:, 0] & live[:, 0, None]
+        for slot in range(1, live.shape[1]):  # a loop over the few slots beats a strided any
+            out |= fronts[:, slot] & live[:, slot, None]
+        return out
+
+    def book_changed(self) -> None:
+        self._halted = None
 
     # --- 1. events --------------------------------------------------------------------------
 
@@ -131,35 +157,55 @@ class World:
     # --- 2-3. battlefield and beliefs -------------------------------------------------------
 
     def fight(self, day: int) -> None:
-        """Control moves on active fronts; decided fronts settle their tied issues; the
-        parties (and the mediator) update their beliefs from the changes they see."""
+        """Control moves on active fronts; decided fronts settle their tied issues; what
+        every actor has seen of the fighting is added to its beliefs' sufficient statistics
+        (everyone sees the same changes: O(R F) a day, beliefs computed when needed)."""
         p = self.p
         if not p.mechanisms.battlefield or not self.F:
             return
-        active = self.active()
-        before = self.control
+        moving = self.active()
+        rows = np.flatnonzero(moving.any(axis=1))  # replicates where something is fought
+        if rows.size == 0:
+            return
+        if rows.size == self.R:
+            rows = slice(None)
+        before = self.control[rows].copy()
         control, newly, winner = battle.step_fronts(
-            before, p.drift, p.volatility, active, self.decided, p.seed, p.replicate, day
-        )
-        self.control = control
+            before, p.drift[rows], p.volatility[rows], moving[rows], self.decided[rows],
+            p.seed, p.replicate[rows], day,
+        )  # fmt: skip
+        self.control[rows] = control
+        if p.mechanisms.beliefs:
+            seen = moving[rows] & ~newly
+            ev, n = self.evidence[rows], self.days_seen[rows]
+            battle.observe(ev, n, control - before, seen)
+            self.evidence[rows], self.days_seen[rows] = ev, n
         if newly.any():
-            self.decided |= newly
-            self.decided_day[newly] = day
-            sides = np.argsort(p.side_sign, axis=0)[[0, -1]]  # (2, F): first, second side
-            by = np.where(winner == 1, sides[1][None, :], sides[0][None, :])
-            self.decided_by = np.where(newly, by, self.decided_by)
-            mask, value = battle.settled_terms(newly, winner, p.issue_front)
+            full = np.zeros_like(self.decided)
+            full[rows] = newly
+            won = np.zeros(self.decided.shape, dtype=np.int8)
+            won[rows] = winner
+            self.decided |= full
+            self.decided_day[full] = day
+            by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
+            self.decided_by = np.where(full, by, self.decided_by)
+            mask, value = battle.settled_terms(full, won, p.issue_front)
             self.settled |= mask
             self.status_quo = np.where(mask, value, self.status_quo)
             self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
-        if p.mechanisms.beliefs:
-            seen = (active & ~newly)[:, None, :]
-            obs = self.observers
-            mean, sd = battle.update_beliefs(
-                self.belief_mean[:, obs], self.belief_sd[:, obs], control - before,
-                p.volatility, seen,
-            )  # fmt: skip
-            self.belief_mean[:, obs], self.belief_sd[:, obs] = mean, sd
+
+    def beliefs(self, rows, actors, fronts) -> np.ndarray:
+        """Belief means of ``actors`` about ``fronts`` in ``rows``  -> (S, A, F'), from the
+        priors and what they have seen (battle.posterior, conjugate updating)."""
+        p = self.p
+        af, rf = ix(rows, actors, fronts), ix(rows, fronts)
+        if not p.mechanisms.beliefs:
+            return p.prior_mean[af]
+        mean, _ = battle.posterior(
+            p.prior_mean[af], p.prior_sd[af], self.evidence[rf], self.days_seen[rf],
+            p.volatility[rf],
+        )  # fmt: skip
+        return mean
 
     # --- 4. deals in force ------------------------------------------------------------
 
@@ -173,23 +219,43 @@ class World:
         if p.mechanisms.defection and self.F and live.any():
             rows = np.flatnonzero(live)
             gain = self.gain_buffer
-            gain[rows] = battle.resume_gain(
-                self.control[rows], self.belief_mean[rows], p.side_sign, p.stakes[rows],
-                p.planning_horizon[rows], 0, decided=self.decided[rows],
+            P = self.parties
+            gain[rows[:, None], P[None, :]] = battle.resume_gain(
+                self.control[rows], self.beliefs(rows, P, self.all_fronts), p.side_sign[P],
+                p.stakes[ix(rows, P)], p.planning_horizon[ix(rows, P)], 0,
+                decided=self.decided[rows],
             )  # fmt: skip
         satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
+        before, rows_before = book.breakdowns.copy(), book.row.copy()
         book.day(day, gain, satisfied)
+        self.book_changed()
+        self.count_breaches(day, before, rows_before)
+
+    def count_breaches(self, day, before, rows_before) -> None:
+        """Who broke the deals that broke down today: the record trust is built on."""
+        hit = np.flatnonzero(self.book.breakdowns > before)
+        if hit.size == 0:
+            return
+        cols = self.book.agreements.columns
+        rows = rows_before[hit]  # (n, slots)
+        live = rows >= 0
+        ids = np.where(live, rows, 0)
+        broke = live & (cols["day_ended"][ids] == day) & (cols["broken_by"][ids] >= 0)
+        broke &= cols["end_reason"][ids] == EndReason.BREAKDOWN
+        r, s = np.nonzero(broke)
+        np.add.at(self.broken, (hit[r], cols["broken_by"][ids[r, s]]), 1)
 
     # --- 6. talks -----------------------------------------------------------------------
 
-    def open_tracks(self) -> np.ndarray:
-        """(R, T) bool: tracks on which a package can be tabled today: no deal of the track
-        is live, and it still halts something not already halted (or halts nothing)."""
+    def open_tracks(self, rows: np.ndarray) -> np.ndarray:
+        """(S, T) bool: tracks on which a package can be tabled today in ``rows``: no deal
+        of the track is live, and it still halts something not already halted (or halts
+        nothing)."""
         p = self.p
-        free = self.book.state[:, : self.T] == 0
+        free = self.book.state[rows, : self.T] == 0
         if not p.mechanisms.tracks:
             free[:, 1:] = False
-        covered = p.track_fronts[None, :, :] & ~self.book.halted()[:, None, :]
+        covered = p.track_fronts[None, :, :] & ~self.halted_rows(rows)[:, None, :]
         nothing_left = p.track_fronts.any(axis=1)[None, :] & ~covered.any(axis=2)
         return free & ~nothing_left
 
@@ -247,7 +313,12 @@ class World:
         return True
 
     def influence(self) -> None:
-        """Friedkin-Johnsen influence among the actors at today's sessions (they meet)."""
+        """Friedkin-Johnsen influence among the actors at today's sessions (they meet):
+        x_ik += eta sum_j w_ij c_j (x_jk - x_ik) / sum_j w_ij c_j, stubbornness 1 - eta
+        (Friedkin & Johnsen 1990), clipped to red lines. The weights are computed once
+        (influence_matrix) and again only when an event changes ties or capabilities.
+        Influence acts on session days, the days actors exchange views; with the calendar
+        switched off that is every day, as in version 1."""
         p = self.p
         rows = np.flatnonzero(self.session_today)
         if rows.size == 0 or not self.has_ties.any():

@@ -143,7 +143,8 @@ def render_sweep_report(sweep: SweepResult, scenario, problem: str | None = None
     experiment = sweep_experiment(sweep)
     name = experiment["name"] or sweep.path.name
     t = sweep.table
-    deal = t[DEAL_90.column][np.isfinite(t[DEAL_90.column])]
+    column = t.get(DEAL_90.column, np.zeros(0))
+    deal = column[np.isfinite(column)]
     lo, hi = (deal.min(), deal.max()) if len(deal) else (None, None)
     spread = (
         f"{DEAL_90.label} is {pct(lo)}"

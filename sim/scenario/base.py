@@ -26,14 +26,14 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 PARAGRAPH = re.compile(r"\bP\d+\b")
 
-# Ids are table keys and parts of dotted paths (``actors.russia.reservation``), so a dot,
+# Ids are table keys and parts of dotted paths (``fronts.kursk.drift``), so a dot,
 # a quote or a control character in one would make paths ambiguous or error lines unreadable.
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 ID_RULE = "1 to 40 lowercase letters, digits or _, starting with a letter"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 # The calendar the engine and the charts can draw: every date of a run (start, plus up to
-# 1,000 rounds of talks and 365 days of ceasefire) must stay a valid date for numpy and
+# ten years of days, schema.MAX_HORIZON_DAYS) must stay a valid date for numpy and
 # matplotlib, and for any reader, so dates are kept to two centuries either side of now.
 FIRST_DATE = dt.date(1800, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)

@@ -59,7 +59,8 @@ def day_text(day: dt.date) -> str:
 
 
 def talks_span(start: dt.date, rounds: int) -> str:
-    """'61 rounds (round 0 on 11 Mar 2025 to round 60 on 10 May 2025)'.
+    """'61 rounds (round 0 on 11 Mar 2025 to round 60 on 10 May 2025)' (model 1; model 2's
+    calendar is said by :func:`calendar_span`, and this goes once no reader calls it).
 
     ``negotiation.rounds`` = T numbers the last round, and round 0 presents the opening
     proposal (docs/model.md, section 3), so there are T + 1 rounds of answers. The report

@@ -19,6 +19,17 @@ def _known(ids) -> str:
     return ", ".join(ids) or "none"
 
 
+def id_list(where: str, ids: list[str], known, what: str) -> Problems:
+    """Each id of a list once, and each a known ``what`` (``where[i]`` names the item)."""
+    problems: Problems = []
+    for i, key in enumerate(ids):
+        if key in ids[:i]:
+            problems.append((f"{where}[{i}]", f"'{key}' is listed twice"))
+        elif key not in known:
+            problems.append((f"{where}[{i}]", f"unknown {what} '{key}' (known: {_known(known)})"))
+    return problems
+
+
 def in_calendar(where: str, date: dt.date, s: Scenario) -> Problems:
     """A dated item must fall within the run: [start_date, end_date]."""
     start, end = s.scenario.start_date, s.scenario.last_date
@@ -86,12 +97,7 @@ def _issue_problems(s: Scenario) -> Problems:
                     f"unknown front '{issue.front}' (known: {_known(s.fronts)})",
                 )
             )
-        for i, aid in enumerate(issue.implementers):
-            where = f"issues.{kid}.implementers[{i}]"
-            if aid in issue.implementers[:i]:
-                problems.append((where, f"'{aid}' is listed twice"))
-            elif aid not in s.actors:
-                problems.append((where, f"unknown actor '{aid}' (known: {_known(s.actors)})"))
+        problems += id_list(f"issues.{kid}.implementers", issue.implementers, s.actors, "actor")
     return problems
 
 
@@ -102,20 +108,8 @@ def _track_problems(s: Scenario) -> Problems:
     for tid, track in s.tracks.items():
         where = f"tracks.{tid}"
         fronts = [] if track.fronts == "all" else track.fronts
-        for i, fid in enumerate(fronts):
-            if fid in fronts[:i]:
-                problems.append((f"{where}.fronts[{i}]", f"'{fid}' is listed twice"))
-            elif fid not in s.fronts:
-                problems.append(
-                    (f"{where}.fronts[{i}]", f"unknown front '{fid}' (known: {_known(s.fronts)})")
-                )
-        for i, kid in enumerate(track.issues):
-            if kid in track.issues[:i]:
-                problems.append((f"{where}.issues[{i}]", f"'{kid}' is listed twice"))
-            elif kid not in s.issues:
-                problems.append(
-                    (f"{where}.issues[{i}]", f"unknown issue '{kid}' (known: {_known(s.issues)})")
-                )
+        problems += id_list(f"{where}.fronts", fronts, s.fronts, "front")
+        problems += id_list(f"{where}.issues", track.issues, s.issues, "issue")
         for kid in track.opening:
             if kid not in track.issues:
                 problems.append(
@@ -158,11 +152,7 @@ def _calendar_problems(s: Scenario) -> Problems:
                 )
             )
         problems += in_calendar(f"{where}.date", truce.date, s)
-        for j, fid in enumerate(truce.fronts or []):
-            if fid not in s.fronts:
-                problems.append(
-                    (f"{where}.fronts[{j}]", f"unknown front '{fid}' (known: {_known(s.fronts)})")
-                )
+        problems += id_list(f"{where}.fronts", truce.fronts or [], s.fronts, "front")
     return problems
 
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from sim.scenario.schema import ActorSpread, FrontSpread, Scenario
+from sim.scenario.schema import ActorSpread, FrontSpread, Implementation, Negotiation, Scenario
 
 # Scenario field -> array name, per level of the file. Arrays are (replicate, *index).
 ACTOR_FIELDS = {
@@ -54,37 +54,6 @@ THREAT_FIELDS = {
     "boost": "threat_boost",
 }
 CALENDAR_FIELDS = {"session_chance": "session_chance"}
-NEGOTIATION_FIELDS = (
-    "step_size",
-    "mediator_bias",
-    "influence_rate",
-    "holdout_focus",
-    "holdout_pressure",
-    "tolerance",
-    "red_line_penalty",
-    "walkout_hazard",
-    "walkout_escalation",
-    "resume_chance",
-    "gesture_rate",
-)
-IMPLEMENTATION_FIELDS = (
-    "lapse_days",
-    "consent_chance",
-    "base_violation_rate",
-    "satisfaction_exponent",
-    "monitoring_deterrence",
-    "guarantee_deterrence",
-    "retaliation_weight",
-    "forgiveness",
-    "attribution_base",
-    "suspicion",
-    "tolerance",
-    "major_probability",
-    "monitoring_capacity",
-    "extension_base",
-    "extension_satisfaction",
-    "extension_violation_penalty",
-)
 OUTCOME_FIELDS = ("compliance_min", "definitive_min")
 # Structural settings: one value per model instance, never per replicate.
 STRUCTURAL = {"negotiation.proposal_rule"}
@@ -314,3 +283,18 @@ def schema_node(root: type[BaseModel], loc: list[str]) -> Any:
         else:
             return None
     return _unwrap(node)
+
+
+def _numeric_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The numeric fields of a settings table, in schema order: every one has a path (so a
+    setting added to the schema is sweepable without an edit here)."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if _unwrap(info.annotation) in (int, float)
+    )
+
+
+# Defined last: they read the schema with the helpers above.
+NEGOTIATION_FIELDS = _numeric_fields(Negotiation)
+IMPLEMENTATION_FIELDS = _numeric_fields(Implementation)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from sim.engine.model import CeasefireModel
+from sim.scenario.load import load_scenario, modified, parse_scenario
 
 
 def stated(scenario) -> dict[str, float]:
@@ -41,3 +44,25 @@ def index(ids, *names) -> list[int]:
 def rows_of(table: dict[str, np.ndarray], replicate: int) -> dict[str, np.ndarray]:
     keep = table["replicate"] == replicate
     return {k: v[keep] for k, v in table.items()}
+
+
+TWO_PARTY = Path(__file__).resolve().parents[1] / "data" / "two-party.toml"
+ISSUE_11 = ("calendar", "tracks", "tolerance", "concession", "learning", "linkage")
+ISSUE_11 += ("unilateral", "coercion_memory", "walkouts")
+ISSUE_12 = ("battlefield", "beliefs", "defection")
+
+
+def two_party(changes: dict | None = None, tracks: dict | None = None, **data_changes):
+    """tests/data/two-party.toml with dotted-path ``changes``; ``tracks`` replaces the track
+    table (its order is the tracks' order); ``data_changes`` replace whole top-level tables."""
+    base = load_scenario(TWO_PARTY)
+    data = base.model_dump(mode="python", exclude_none=True)
+    if tracks is not None:
+        data["tracks"] = tracks
+    data.update(data_changes)
+    s = parse_scenario(data, "two-party (test)")
+    return modified(s, changes) if changes else s
+
+
+def switched_off(names) -> dict:
+    return {f"mechanisms.{n}": False for n in names}

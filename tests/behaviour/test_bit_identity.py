@@ -1,18 +1,18 @@
-"""Same seed, same results, bit for bit, whatever batch a replicate runs in.
+"""Same seed, same results, bit for bit, whatever batch, block or order a replicate runs in.
 
-A replicate's outcome may depend only on (scenario, seed, replicate id, its own parameter
-values). These tests run replicates in one batch, alone, in slices of other sizes and in a
-shuffled order, and compare every outcome column bit for bit. The cases are the ones that
-broke it: a deal struck while a threat is pending (its satisfaction used to be measured
-after later rounds of the batch had cleared the pending flag), and per-replicate
-parameters that differ across the batch, as a sweep chunk holds (where a rule gated by
-``np.any`` over the replicate axis would leak from one replicate into another).
+A replicate's outcomes and deals may depend only on (scenario, seed, replicate id, its own
+parameter values). These tests run replicates in one batch, alone, in slices, in internal
+blocks of other sizes and in a shuffled order, and compare every outcome column and every
+row of the agreements table bit for bit. The cases are the ones that broke it in model 1:
+a deal struck while a threat is pending (the threat's deadline moved to 9 May), and
+per-replicate parameters that differ across the batch, as a sweep chunk holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import mesa
 import numpy as np
 import pytest
 
@@ -20,100 +20,136 @@ from sim.engine.model import CeasefireModel
 from sim.scenario.load import modified
 
 SEED = 3
-R = 150
+R = 120
+END = "2025-07-08"  # 120 days: the threat, the Easter truce and many deals fall inside
 
 
-def outcomes(scenario, ids, overrides_of=None, record="none") -> dict[int, dict]:
-    """Run the replicates ``ids`` in one model; outcomes by replicate id."""
+def by_replicate(m: CeasefireModel) -> tuple[dict, dict]:
+    """Outcome rows and agreement rows (in table order) keyed by replicate id."""
+    out, deals = m.outcomes(), m.agreements()
+    rows = {int(j): {k: v[i] for k, v in out.items()} for i, j in enumerate(out["replicate"])}
+    table: dict[int, dict] = {}
+    for j in np.unique(deals["replicate"]):
+        keep = deals["replicate"] == j
+        table[int(j)] = {k: v[keep] for k, v in deals.items()}
+    return rows, table
+
+
+def run(scenario, ids, overrides_of=None, **kw):
     ids = np.asarray(ids, dtype=np.int64)
-    overrides = overrides_of(ids) if overrides_of else None
-    m = CeasefireModel(scenario, ids, SEED, overrides=overrides, record=record)
+    m = CeasefireModel(
+        scenario, ids, SEED, overrides=overrides_of(ids) if overrides_of else None,
+        record="none", **kw,
+    )  # fmt: skip
     m.run_model()
-    table = m.outcomes()
-    return {int(j): {k: v[row] for k, v in table.items()} for row, j in enumerate(ids)}
+    return by_replicate(m)
 
 
-def assert_same(reference: dict[int, dict], other: dict[int, dict]) -> None:
-    for j, row in other.items():
+def assert_same(reference, other) -> None:
+    (ref_rows, ref_deals), (rows, deals) = reference, other
+    for j, row in rows.items():
         for key, value in row.items():
-            expected = reference[j][key]
-            assert np.array_equal(value, expected, equal_nan=True), (j, key, value, expected)
+            assert np.array_equal(value, ref_rows[j][key], equal_nan=True), (j, key)
+        mine, theirs = deals.get(j), ref_deals.get(j)
+        assert (mine is None) == (theirs is None), j
+        for key in mine or {}:
+            assert np.array_equal(mine[key], theirs[key], equal_nan=True), (j, key)
 
 
 def heterogeneous(ids: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-replicate parameters that differ across a batch, as in a sweep chunk: some
-    replicates give the US a red line and the other actors none (the red-line check is
-    skipped for actors without any), some draw a spread that others lack, and threat
-    credibility and Russia's reservation value vary with the replicate id."""
+    """Per-replicate parameters that differ across a batch: threat credibility, Moscow's
+    prior on the main front, a red line for some replicates only, a spread in some."""
     return {
         "threats.waltz.credibility": (ids % 5) / 4.0,
-        "actors.russia.reservation": 0.2 + 0.1 * (ids % 3),
-        "actors.united_states.stances.scope.red_line.never_below": np.where(ids % 4 == 0, 0.6, 0.0),
-        "actors.ukraine.stances.kursk.red_line.never_above": np.where(ids % 6 == 1, 0.4, 1.0),
-        # a spread that is zero in some replicates (its draw is skipped where none has one)
-        "actors.united_kingdom.spread.reservation": np.where(ids % 2 == 0, 0.1, 0.0),
+        "fronts.main.beliefs.russia.drift": 0.0005 + 0.0005 * (ids % 4),
+        "actors.ukraine.stances.kursk.red_line.never_above": np.where(ids % 6 == 1, 0.4, 0.5),
+        "fronts.kursk.spread.drift": np.where(ids % 2 == 0, 0.004, 0.0),
     }
 
 
 @pytest.fixture(scope="module")
-def late_deadline(default_scenario):
-    """The default scenario with Washington's deadline moved to 9 May (round 59): most
-    deals are struck while the threat is still pending."""
-    return modified(default_scenario, {"threats.waltz.deadline": dt.date(2025, 5, 9)})
+def short(default_scenario):
+    return modified(default_scenario, {"scenario.end_date": END})
 
 
-def _pending_at_deal(scenario, ids, overrides_of=None) -> np.ndarray:
-    m = CeasefireModel(
-        scenario, np.asarray(ids), SEED, overrides=overrides_of and overrides_of(ids)
-    )
-    m.run_model()
-    return np.asarray(ids)[m.agreed & m.threat_pending.any(axis=1)]
+@pytest.fixture(scope="module")
+def late_deadline(short):
+    """Washington's deadline moved to 9 May: many deals are struck while it is pending."""
+    return modified(short, {"threats.waltz.deadline": dt.date(2025, 5, 9)})
 
 
-CASES = {
-    "late-deadline": ("late_deadline", None),
-    "default": ("default_scenario", None),
-    "heterogeneous": ("default_scenario", heterogeneous),
-}
+CASES = {"late-deadline": ("late_deadline", None), "heterogeneous": ("short", heterogeneous)}
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_replicates_are_the_same_alone_in_slices_and_shuffled(case, request):
+def test_replicates_are_the_same_alone_in_slices_blocks_and_shuffled(case, request):
     fixture, overrides_of = CASES[case]
     scenario = request.getfixturevalue(fixture)
     ids = np.arange(R)
-    batch = outcomes(scenario, ids, overrides_of)
-    agreed = [j for j, row in batch.items() if row["agreed"]]
-    assert 10 <= len(agreed) < R  # both kinds of replicate are in the batch
-
-    # Slices of uneven sizes, each ending at its own round, and the whole batch shuffled.
-    for lo, hi in ((0, 1), (1, 38), (38, 100), (100, R)):
-        assert_same(batch, outcomes(scenario, ids[lo:hi], overrides_of))
-    shuffled = np.random.default_rng(0).permutation(ids)
-    assert_same(batch, outcomes(scenario, shuffled, overrides_of))
-
-    # Alone: every replicate that agreed while a threat was pending (the broken case),
-    # and a few others, agreed or not.
-    pending = _pending_at_deal(scenario, ids, overrides_of)
+    batch = run(scenario, ids, overrides_of)
+    deals = batch[1]
+    assert 10 <= len(deals) <= R
     if case == "late-deadline":
-        assert len(pending) >= 20  # the case this test is about does occur
-    others = [j for j in (0, 5, 77, R - 1) if j not in pending]
-    for j in [*pending[:12], *others, *agreed[:3]]:
-        assert_same(batch, outcomes(scenario, [j], overrides_of))
+        # the case this test is about occurs: full-track deals agreed while Waltz's threat
+        # was pending (issued 16 March = day 5, deadline 9 May = day 59)
+        pending = [
+            j for j, t in deals.items() if ((t["track"] == 0) & (t["day_agreed"] >= 5)
+                                            & (t["day_agreed"] <= 59)).any()
+        ]  # fmt: skip
+        assert len(pending) >= 5
+    for lo, hi in ((0, 1), (1, 38), (38, 100), (100, R)):
+        assert_same(batch, run(scenario, ids[lo:hi], overrides_of))
+    shuffled = np.random.default_rng(0).permutation(ids)
+    assert_same(batch, run(scenario, shuffled, overrides_of))
+    assert_same(batch, run(scenario, ids, overrides_of, chunk=17))  # internal blocks
+    for j in (0, 7, 77, R - 1):
+        assert_same(batch, run(scenario, [j], overrides_of))
 
 
-def test_a_finished_replicate_is_frozen(late_deadline):
-    """After its deal, nothing a replicate records changes while its batch talks on:
-    the reservation value net of pending threats, positions, proposal and utilities."""
-    m = CeasefireModel(late_deadline, 60, SEED, record="full")
-    m.run_model()
-    series = m.recorder.series()
-    rounds = series["round"]
-    agreed = np.flatnonzero(m.agreed & (m.agreement_round < rounds[-1]))
-    assert len(agreed) >= 5
-    for name in ("reservation_all", "position_all", "proposal_all", "utility_all"):
-        values = series[name]
-        for j in agreed:
-            at_deal = int(np.flatnonzero(rounds == m.agreement_round[j])[0])
-            after = values[at_deal:, j]
-            assert np.array_equal(after, np.broadcast_to(after[0], after.shape)), (name, j)
+def test_agent_order_changes_nothing(short, monkeypatch):
+    reference = run(short, np.arange(60))
+    assert_same(reference, run(short, np.arange(60), rng_seed=12345))
+
+    def reversed_do(self, method, *args, **kwargs):
+        for agent in reversed(list(self)):
+            getattr(agent, method)(*args, **kwargs)
+        return self
+
+    monkeypatch.setattr(mesa.agent.AgentSet, "shuffle_do", reversed_do)
+    assert_same(reference, run(short, np.arange(60)))
+
+
+def test_moving_the_horizon_changes_nothing_before_it(default_scenario):
+    """Horizon 120 vs 300 days: every deal agreed, every state reached before day 120 is
+    bit-identical; only censoring differs (issue 11, item 1: no rule reads the horizon)."""
+    start = default_scenario.scenario.start_date
+    models = {}
+    for days in (120, 300):
+        end = start + dt.timedelta(days=days - 1)
+        m = CeasefireModel(modified(default_scenario, {"scenario.end_date": end}), 80, SEED,
+                           record="full")  # fmt: skip
+        m.run_model()
+        models[days] = m
+    short_, long_ = models[120], models[300]
+    a, b = short_.agreements(), long_.agreements()
+    early = b["day_agreed"] < 120
+    assert len(a["replicate"]) == int(early.sum()) > 50
+    for key in a:
+        x, y = a[key], b[key][early]
+        if key in ("day_ended", "end_reason", "broken_by", "extensions") or key.startswith(
+            "violations_"
+        ):
+            ended = a["day_ended"] >= 0  # ended before 120 in the short run: same in both
+            x, y = x[ended], y[ended]
+        if key == "day_in_force":
+            keep = a["day_in_force"] >= 0
+            x, y = x[keep], y[keep]
+        assert np.array_equal(x, y, equal_nan=True), key
+    sa, sb = short_.series(), long_.series()
+    for key in sa:
+        assert np.array_equal(sa[key], sb[key][:120], equal_nan=True), key
+    oa, ob = short_.outcomes(), long_.outcomes()
+    for key in ("first_deal_day", "first_partial_day", "first_comprehensive_day"):
+        seen = oa[key] >= 0
+        assert np.array_equal(oa[key][seen], ob[key][seen]), key
+        assert np.all((ob[key][~seen] == -1) | (ob[key][~seen] >= 120)), key

@@ -15,6 +15,9 @@ from sim.scenario.load import DEFAULT_SCENARIO, SCENARIO_DIR
 SHIPPED = sorted(SCENARIO_DIR.glob("*.toml"))
 VARIANTS = [p for p in SHIPPED if p != DEFAULT_SCENARIO]
 LIBRARY = {
+    "black-sea-linkage",
+    "kursk-collapse",
+    "stalemate",
     "credible-sanctions",
     "european-guarantees",
     "kursk-lost",
@@ -86,5 +89,7 @@ def test_every_variant_marks_each_change(path):
 
 def test_an_unmarked_change_is_caught():
     default = DEFAULT_SCENARIO.read_text()
-    sneaky = default.replace("severity = 0.15\n", "severity = 0.5\n")
-    assert unmarked_changes(default, sneaky) == ["severity = 0.5"]
+    line = "drift = 0.0003              # about a tenth of the oblast a year, the pace of 2024"
+    assert line in default
+    sneaky = default.replace(line, "drift = 0.001")
+    assert unmarked_changes(default, sneaky) == ["drift = 0.001"]

@@ -1,14 +1,17 @@
 """`ceasefire report`, `plot` and `compare`: complete, self-contained, offline outputs, and
-one-line errors (exit code 2) for inputs they cannot use."""
+one-line errors (exit code 2) for inputs they cannot use. The runs are model-2 runs of
+tests/data/two-party.toml (two parties, one front, two tracks)."""
 
 from __future__ import annotations
 
 import base64
 import csv
 import dataclasses
+import datetime as dt
 import html
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -18,7 +21,9 @@ from sim.charts.sweep import sweep_charts
 from sim.cli import app
 from sim.results.stats import newcombe_difference
 from sim.results.sweep_dir import load_sweep
-from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
+from sim.run import simulate
+from sim.scenario.load import load_scenario
+from tests.support.model2_outputs import store_run_dir
 from tests.support.sweep_dirs import BOUNDS, make_sweep_dir
 
 cli = CliRunner()
@@ -45,6 +50,33 @@ def images(text: str) -> list[bytes]:
     return [base64.b64decode(b) for b in IMG.findall(text)]
 
 
+TWO_PARTY = Path(__file__).parents[1] / "data" / "two-party.toml"
+NO_DEALS = {"actors.north.aspiration": 1.0, "actors.south.aspiration": 1.0}
+CASES = {"large": (300, {}), "single": (1, {}), "no_deals": (40, NO_DEALS)}
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(TWO_PARTY)
+
+
+@pytest.fixture(scope="module")
+def runs(scenario):
+    out = {}
+    for name, (replicates, overrides) in CASES.items():
+        result, _ = simulate(scenario, replicates, 5, overrides=overrides)
+        result.meta |= {"version": "test", "command": f"fixture {name}"}
+        out[name] = result
+    assert out["no_deals"].summary["deals"] == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def run_dirs(runs, tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    return {name: store_run_dir(r, root / name, TWO_PARTY) for name, r in runs.items()}
+
+
 @pytest.fixture(scope="module")
 def large_report(run_dirs, tmp_path_factory):
     d = tmp_path_factory.mktemp("report") / "large"
@@ -67,54 +99,75 @@ def test_run_report_holds_every_section_and_is_self_contained(large_report):
         assert f'id="chart-{name}"' in text
 
 
-def test_run_report_sets_the_static_forecasts_beside_the_agreed_terms(run_dirs, large_report):
-    """The forecasts table (issue 6) shows, per issue, the compromise, weighted median and
-    Nash forecasts and this run's median agreed terms, as sim.forecast computes them."""
-    from sim.forecast import forecast_rows, static_forecasts
-    from sim.results.run_dir import load_run
-    from sim.scenario.load import load_scenario
+def _section(text: str, anchor: str) -> str:
+    return text.split(f'<section id="{anchor}">')[1].split("</section>")[0]
+
+
+def test_run_report_results_are_the_headline_measures_by_name(large_report, runs):
+    from sim.results.measures import MEASURES
 
     text = html.unescape(large_report.read_text(encoding="utf-8"))
-    section_text = text.split('<section id="forecasts">')[1].split("</section>")[0]
+    results = _section(text, "results")
+    summary = runs["large"].summary
+    for m in MEASURES:
+        entry = summary[m.key]
+        assert m.label[:1].upper() + m.label[1:] in results
+        assert f"{entry['count']:,} / {entry['n']:,}" in results
+    for label in runs["large"].meta["track_labels"]:
+        assert label in results  # deals by track, by name
+    assert "Front line" in results and "Decided for" in results
+    first = dt.date.fromisoformat(summary["median_first_deal_date"])
+    assert f"{first:%d %B %Y}" in results
+
+
+def test_run_report_sets_the_static_forecasts_beside_the_agreed_terms(run_dirs, large_report):
+    """Per issue: the compromise, weighted median and Nash forecasts and the median term
+    this run's deals agreed on it, as sim.forecast computes them."""
+    from sim.forecast import forecast_rows, static_forecasts
+    from sim.results.run_dir import load_run
+
+    text = html.unescape(large_report.read_text(encoding="utf-8"))
+    section_text = _section(text, "forecasts")
     run = load_run(run_dirs["large"])
     scenario = load_scenario(run_dirs["large"] / "scenario.toml")
-    for row in forecast_rows(scenario, run.outcomes, static_forecasts(scenario)):
+    for row in forecast_rows(scenario, run.agreements, static_forecasts(scenario)):
         assert row["label"] in section_text
         for column in ("compromise", "weighted_median", "nash", "simulated_median"):
             assert f"{row[column]:.2f}" in section_text
 
 
-def test_run_report_explains_the_scenario_and_cites_every_stance(large_report, scenario):
+def test_run_report_explains_the_scenario_tracks_and_fronts(large_report, scenario):
     text = html.unescape(large_report.read_text(encoding="utf-8"))
     for issue in scenario.issues.values():
         assert issue.zero in text and issue.one in text
     for actor in scenario.actors.values():
         assert actor.name in text
-        for stance in actor.stances.values():
-            basis = stance.evidence or stance.assumption
-            tail = basis.split(":", 1)[-1].strip() if stance.evidence else basis
-            assert tail in text, basis
-    evidence = text[text.index('<section id="evidence">') : text.index('<section id="timeline">')]
+    about = _section(text, "scenario")
+    for track in scenario.tracks.values():
+        assert track.label in about
+    assert "30 days" in about and "open-ended" in about
+    front = scenario.fronts["line"]
+    assert front.label in about and "South vs North" in about and f"{front.drift:+g}" in about
+    evidence = _section(text, "evidence")
     n_stances = sum(len(a.stances) for a in scenario.actors.values())
     assert evidence.count("<tr>") == n_stances + 1  # header row
 
 
 def test_run_report_timeline_and_reproduction(large_report, runs, scenario):
     text = html.unescape(large_report.read_text(encoding="utf-8"))
-    timeline = text[text.index('<section id="timeline">') : text.index('<section id="charts">')]
-    for event in scenario.events.values():
-        assert event.description in timeline and f"{event.date:%d %b %Y}" in timeline
-    for threat in scenario.threats.values():
-        assert f"{threat.issued:%d %b %Y}" in timeline and f"{threat.deadline:%d %b %Y}" in timeline
-    median = runs["large"].summary["median_agreement_date"]
-    assert "simulated" in timeline and median.split("-")[0] in timeline
-    reproduce = text[text.index('<section id="reproduce">') :]
+    timeline = _section(text, "timeline")
+    for session in scenario.calendar.sessions:
+        assert f"{session.date:%d %b %Y}" in timeline and session.label in timeline
+    assert f"{scenario.scenario.end_date:%d %b %Y}" in timeline and "censored" in timeline
+    median = dt.date.fromisoformat(runs["large"].summary["median_first_deal_date"])
+    assert "simulated" in timeline and f"{median:%d %b %Y}" in timeline
+    reproduce = _section(text, "reproduce")
     assert "ceasefire-sim test" in reproduce  # version from run.json
     assert f"--seed {runs['large'].meta['seed']}" in reproduce
     assert f"-n {runs['large'].meta['replicates']}" in reproduce
 
 
-@pytest.mark.parametrize("case", ["single", "no_agreement", "round_zero"])
+@pytest.mark.parametrize("case", ["single", "no_deals"])
 def test_reports_build_for_degenerate_runs(run_dirs, case, tmp_path):
     d = tmp_path / case
     shutil.copytree(run_dirs[case], d)
@@ -138,6 +191,16 @@ def test_report_replaces_its_own_file_atomically(run_dirs, tmp_path):
     assert sorted(p.name for p in d.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_run_directory_without_its_agreements_is_refused_in_one_line(run_dirs, tmp_path):
+    d = tmp_path / "run"
+    shutil.copytree(run_dirs["single"], d)
+    (d / "agreements.npz").unlink()
+    result = invoke("report", d)
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "agreements.npz: missing from the run directory" in line
+
+
 @pytest.mark.parametrize(
     ("design", "kwargs"),
     [
@@ -146,11 +209,11 @@ def test_report_replaces_its_own_file_atomically(run_dirs, tmp_path):
             "sobol",
             {
                 "kind": "sobol",
-                "parameters": ["actors.russia.reservation", "threats.waltz.credibility"],
+                "parameters": ["fronts.kursk.drift", "threats.waltz.credibility"],
                 "points": 64,
             },
         ),
-        ("one_point", {"kind": "lhs", "parameters": ["actors.russia.reservation"], "points": 1}),
+        ("one_point", {"kind": "lhs", "parameters": ["fronts.kursk.drift"], "points": 1}),
     ],
 )
 def test_sweep_report_holds_the_design_and_its_charts(tmp_path, design, kwargs):
@@ -208,13 +271,13 @@ def test_plot_svg_only_one_chart_to_another_folder(run_dirs, tmp_path):
         "--format",
         "svg",
         "--only",
-        "survival",
+        "timeline",
         "--out",
         tmp_path / "slides",
     )
     assert result.exit_code == 0, result.output
     files = list((tmp_path / "slides").iterdir())
-    assert [f.name for f in files] == ["survival.svg"]
+    assert [f.name for f in files] == ["timeline.svg"]
     assert files[0].read_text().lstrip().startswith("<?xml")
 
 
@@ -248,42 +311,39 @@ def test_newcombe_interval_matches_the_published_examples():
 @pytest.fixture(scope="module")
 def comparison(run_dirs, tmp_path_factory):
     out = tmp_path_factory.mktemp("cmp") / "out"
-    result = invoke("compare", run_dirs["large"], run_dirs["round_zero"], "--out", out)
+    result = invoke("compare", run_dirs["large"], run_dirs["no_deals"], "--out", out)
     assert result.exit_code == 0, result.output
     return out, result.output
 
 
 def test_compare_writes_a_new_directory_with_page_charts_and_table(comparison):
+    from sim.charts.compare import COMPARE_CHARTS
+    from sim.results.measures import DEAL_30
+
     out, printed = comparison
-    assert sorted(p.name for p in out.iterdir()) == [
-        ".ceasefire",
-        "agreement_dates.png",
-        "compare.html",
-        "differences.csv",
-        "outcomes.png",
-        "survival.png",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [".ceasefire", "compare.html", "differences.csv", *(f"{n}.png" for n in COMPARE_CHARTS)]
+    )
     text = (out / "compare.html").read_text(encoding="utf-8")
     assert_self_contained(text)
-    assert len(images(text)) == 3
-    assert "P(agreement)" in printed and "Difference from baseline" in printed
+    assert len(images(text)) == len(COMPARE_CHARTS)
+    assert DEAL_30.label in " ".join(printed.split()) and "Difference from baseline" in printed
 
 
 def test_compare_differences_are_against_the_first_run(comparison, runs):
+    from sim.results.measures import DEAL
+
     out, _ = comparison
     with open(out / "differences.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    agreement = [r for r in rows if r["quantity"] == "P(agreement)"]
-    assert [r["run"] for r in agreement] == ["large", "round_zero"]
-    assert agreement[0]["difference"] == ""
-    a, b = runs["large"].outcomes["agreed"], runs["round_zero"].outcomes["agreed"]
-    expected = newcombe_difference(int(b.sum()), len(b), int(a.sum()), len(a))
-    got = [float(agreement[1][k]) for k in ("difference", "difference_lo", "difference_hi")]
+    deal = [r for r in rows if r["quantity"] == DEAL.label]
+    assert [r["run"] for r in deal] == ["large", "no_deals"]
+    assert deal[0]["difference"] == ""
+    (k1, n1), (k0, n0) = (DEAL.count(runs[n].outcomes) for n in ("no_deals", "large"))
+    expected = newcombe_difference(k1, n1, k0, n0)
+    got = [float(deal[1][k]) for k in ("difference", "difference_lo", "difference_hi")]
     assert got == pytest.approx(expected, abs=1e-5)
-    assert got[1] <= got[0] <= got[2]
-    day = [r for r in rows if r["quantity"] == "mean agreement day (agreed)"]
-    gap = float(day[1]["difference"])
-    assert gap == pytest.approx(0.0 - runs["large"].outcomes["agreement_round"][a].mean(), abs=1e-4)
+    assert got[1] <= got[0] <= got[2] < 0  # no deal at all against nearly always one
 
 
 def test_compare_never_overwrites_without_replace(run_dirs, comparison):
@@ -311,16 +371,16 @@ def test_report_evidence_table_reads_the_stored_scenario_not_the_default(run_dir
     d = tmp_path / "run"
     shutil.copytree(run_dirs["single"], d)
     text = (d / "scenario.toml").read_text()
-    (d / "scenario.toml").write_text(text.replace("a quick deal", "a swift settlement"))
+    assert "North is optimistic" in text
+    (d / "scenario.toml").write_text(text.replace("North is optimistic", "North is sanguine"))
     assert invoke("report", d).exit_code == 0
-    assert "a swift settlement" in (d / "report.html").read_text()
-    assert "a quick deal" in DEFAULT_SCENARIO.read_text()
+    assert "North is sanguine" in (d / "report.html").read_text()
     assert load_scenario(d / "scenario.toml")  # still valid
 
 
 # --- what a newcomer reads: names not ids, captions, counts, formats -------------------------
 
-IDS = re.compile(r"\b(?:waltz|united_states|united_kingdom|settlement_link|kursk_lost)\b")
+IDS = re.compile(r"\b(?:north|south|broker|monitors)\b")
 
 
 def test_every_chart_has_its_caption_in_the_report(large_report):
@@ -335,15 +395,13 @@ def test_every_chart_has_its_caption_in_the_report(large_report):
         assert chart.caption in caption and len(chart.caption) > 60
 
 
-def test_the_run_report_names_threats_and_parties_never_their_ids(large_report):
+def test_the_run_report_names_tracks_and_parties_never_their_ids(large_report):
     """Reproducers: "Threat 'waltz' called" and the Nash surplus "russia -0.159"."""
     text = html.unescape(large_report.read_text(encoding="utf-8"))
     body = text[: text.index('<section id="reproduce">')]  # the command quotes file paths
     assert IDS.findall(body) == []
-    assert "United States threat to Russia called" in body
-    assert "United States threat to Russia carried out" in body
-    assert re.search(r"surplus at that package: Russia [+-]\d\.\d{3}, Ukraine [+-]", body)
-    assert "Deadline of the United States threat to Russia" in body
+    assert "Monitoring only" in body and "Full ceasefire" in body
+    assert re.search(r"surplus at that package: North [+-]\d\.\d{3}, South [+-]", body)
 
 
 def test_the_sweep_report_speaks_in_the_sweep_files_own_words(tmp_path):
@@ -357,22 +415,22 @@ def test_the_sweep_report_speaks_in_the_sweep_files_own_words(tmp_path):
     for path in load_sweep(d).parameters:
         assert f"why {path} varies" in text
     assert "Base scenario: March 2025: the Jeddah 30-day ceasefire proposal." in text
-    assert "P(agreement)</th>" in text and "agreement</th>" not in text.replace("P(agreement)", "")
+    assert "P(first deal within 90 days)</th>" in text  # measures by their labels, not columns
+    assert "p_deal_90" not in text
 
 
 def test_one_design_point_is_counted_in_the_singular(tmp_path):
     """Reproducer: sweep charts said "1 points"."""
     from sim.charts.sweep import SWEEP_CHARTS
 
-    d = make_sweep_dir(
-        tmp_path / "one", kind="lhs", parameters=["actors.russia.reservation"], points=1
-    )
+    d = make_sweep_dir(tmp_path / "one", kind="lhs", parameters=["fronts.kursk.drift"], points=1)
     fig = SWEEP_CHARTS["shares"](load_sweep(d))
     subtitle = fig._suptitle.get_text().replace("\n", " ")
     assert "1 point × 200 replicates" in subtitle and "1 points" not in subtitle
     assert invoke("report", d).exit_code == 0
     text = (d / "report.html").read_text(encoding="utf-8")
-    assert "1 points" not in text and "1 parameter:" in text and "P(agreement) is " in text
+    assert "1 points" not in text and "1 parameter:" in text
+    assert "P(first deal within 90 days) is " in text
 
 
 def test_sobol_chart_is_a_grid_of_panels_titled_in_words(tmp_path):
@@ -416,17 +474,17 @@ def test_plot_writes_pdf_for_papers(run_dirs, tmp_path):
 
 def test_differences_csv_stores_counts_as_numbers(comparison, runs):
     """Reproducer: counts were strings such as "377 / 1,000"."""
+    from sim.results.measures import PARTIAL_DEALS
+
     out, _ = comparison
     with open(out / "differences.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert "count" not in rows[0] and {"successes", "n"} <= set(rows[0])
-    agreement = next(r for r in rows if r["quantity"] == "P(agreement)" and r["run"] == "large")
-    agreed = runs["large"].outcomes["agreed"]
-    assert (int(agreement["successes"]), int(agreement["n"])) == (int(agreed.sum()), len(agreed))
-    mean = next(r for r in rows if r["quantity"] == "mean agreement day (agreed)")
-    assert mean["successes"] == "" and int(mean["n"]) == int(agreed.sum())
-    threat = [r["quantity"] for r in rows if "carried out" in r["quantity"]]
-    assert set(threat) == {"P(United States threat to Russia carried out)"}
+    share = next(r for r in rows if r["quantity"] == PARTIAL_DEALS.label and r["run"] == "large")
+    large = runs["large"]
+    assert (int(share["successes"]), int(share["n"])) == PARTIAL_DEALS.count(
+        large.outcomes, large.agreements
+    )
 
 
 def test_comparing_a_run_with_itself_labels_the_second_copy(run_dirs, tmp_path):
@@ -448,12 +506,12 @@ def test_compare_chart_titles_keep_the_replicate_counts_on_one_line(runs):
 
     pair = [
         dataclasses.replace(runs[n], meta=runs[n].meta | {"label": n})
-        for n in ("large", "round_zero")
+        for n in ("large", "no_deals")
     ]
     for chart in COMPARE_CHARTS.values():
         lines = chart(pair)._suptitle.get_text().split("\n")
         assert all(line.strip() not in ("replicates —", "replicates") for line in lines)
-        assert any("replicates per run: large 2,000; round_zero 40" in line for line in lines)
+        assert any("replicates per run: large 300; no_deals 40" in line for line in lines)
 
 
 def test_compare_on_an_unsummarised_sweep_says_it_takes_run_directories(run_dirs, tmp_path):

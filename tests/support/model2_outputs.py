@@ -312,9 +312,12 @@ def synthetic_run(replicates: int = 200, horizon: int = 120, seed: int = 7):
     )
 
 
-def store_synthetic(result, path: Path) -> Path:
-    """Write a result as a run directory: the files report, plot and compare read."""
+def store_run_dir(result, path: Path, scenario: Path | None = None) -> Path:
+    """Write a result as a run directory: the files report, plot and compare read (with a
+    copy of ``scenario`` as scenario.toml, if given)."""
     path.mkdir(parents=True)
+    if scenario is not None:
+        (path / "scenario.toml").write_bytes(Path(scenario).read_bytes())
     (path / "run.json").write_text(json.dumps(result.meta, indent=2))
     (path / "summary.json").write_text(json.dumps(result.summary, indent=2))
     np.savez_compressed(path / "outcomes.npz", **result.outcomes)

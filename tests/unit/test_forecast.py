@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,16 +13,18 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.engine import rules
+from sim.engine.codes import Side
 from sim.engine.model import CeasefireModel
 from sim.forecast import (
     forecast,
     forecast_table,
     nash_forecast,
+    render,
     stated_parameters,
     weighted_median,
     without_uncertainty,
 )
-from sim.scenario.load import DEFAULT_SCENARIO, load_scenario, parse_scenario
+from sim.scenario.load import load_scenario, parse_scenario
 
 
 def stance(position: float, salience: float, **extra) -> dict:
@@ -31,12 +34,17 @@ def stance(position: float, salience: float, **extra) -> dict:
 def small_scenario(**changes) -> dict:
     """Two parties A and B, mediator M, supporter S, issues scope and monitoring.
 
-    Saliences are given unnormalised on purpose (A: 1:1, B: 1:3, M: 2:2).
+    Saliences are given unnormalised on purpose (A: 1:1, B: 1:3, M: 2:2). Aspirations put
+    the disagreement point (status-quo utility + aspiration) at A 0.3 and B 0.337.
     """
-    actor = {"assumption": "test", "reservation": 0.3}
+    actor = {"assumption": "test"}
     data = {
-        "scenario": {"name": "small", "start_date": "2025-03-11"},
-        "negotiation": {"mediator_bias": 0.5, "rounds": 10},
+        "scenario": {"name": "small", "start_date": "2025-03-11", "end_date": "2025-03-31"},
+        "negotiation": {"mediator_bias": 0.5},
+        "tracks": {
+            "all": {"label": "everything", "fronts": "all", "issues": ["scope", "monitoring"]}
+            | {"assumption": "test"}
+        },
         "issues": {
             k: {"label": k, "zero": "0", "one": "1", "status_quo": 0.0, "opening": 0.5}
             | {"assumption": "test"}
@@ -47,10 +55,10 @@ def small_scenario(**changes) -> dict:
             | {"name": "M", "role": "mediator", "capability": 1.0}
             | {"stances": {"scope": stance(0.5, 2), "monitoring": stance(0.2, 2)}},
             "a": actor
-            | {"name": "A", "role": "party", "capability": 1.5}
+            | {"name": "A", "role": "party", "capability": 1.5, "aspiration": -0.2}
             | {"stances": {"scope": stance(0.0, 1), "monitoring": stance(1.0, 1)}},
             "b": actor
-            | {"name": "B", "role": "party", "capability": 1.0, "reservation": 0.337}
+            | {"name": "B", "role": "party", "capability": 1.0, "aspiration": -0.413}
             | {"stances": {"scope": stance(1.0, 1), "monitoring": stance(0.0, 3)}},
             # a supporter far away with a large capability: no seat in these forecasts
             "s": actor
@@ -125,6 +133,12 @@ def test_weighted_median_does_not_depend_on_which_end_is_zero(pairs):
     )
 
 
+def stated_disagreement(p) -> np.ndarray:
+    """The default disagreement point: utility of the status quo plus the aspiration."""
+    salience = rules.normalise_salience(p.salience)
+    return (rules.utility(p.status_quo, p.position, salience) + p.aspiration)[0]
+
+
 def grid_nash(p, disagreement: np.ndarray, points: int = 101):
     """Brute force: the grid package maximising prod (u_i - d_i) with every surplus > 0,
     over the box the parties' red lines leave open."""
@@ -157,19 +171,20 @@ def nash_product(p, package: np.ndarray, disagreement: np.ndarray) -> float:
     "changes",
     [
         {},
-        {"actors.b.reservation": 0.2, "actors.a.reservation": 0.45},
+        {"actors.b.aspiration": -0.55, "actors.a.aspiration": -0.05},
         # B's red line cuts the box: monitoring may not exceed 0.05
         {"actors.b.stances.monitoring": stance(0.0, 3, red_line={"never_above": 0.05})},
     ],
-    ids=["interior", "other-reservations", "red-line"],
+    ids=["interior", "other-aspirations", "red-line"],
 )
 def test_nash_matches_a_brute_force_grid(changes):
     p = stated_parameters(small(**changes))
     package, surplus = nash_forecast(p, rules.normalise_salience(p.salience))
-    best, best_product = grid_nash(p, p.reservation[0])
+    d = stated_disagreement(p)
+    best, best_product = grid_nash(p, d)
     assert (surplus > 0).all()
     assert np.abs(package - best).max() <= 0.01 + 1e-9  # the grid's resolution
-    assert nash_product(p, package, p.reservation[0]) >= best_product - SEARCH_PRECISION
+    assert nash_product(p, package, d) >= best_product - SEARCH_PRECISION
 
 
 def test_nash_by_hand():
@@ -178,6 +193,7 @@ def test_nash_by_hand():
     0.5 (0.413 - 0.75 p2) = 0.75 (0.2 + 0.5 p2), i.e. p2 = 0.0565 / 0.75; and moving p1 up
     loses A 0.5 per unit against B's 0.25, so p1 = 0 (checked by the grid test)."""
     p = stated_parameters(small())
+    np.testing.assert_allclose(stated_disagreement(p)[p.parties], [0.3, 0.337])
     package, _ = nash_forecast(p, rules.normalise_salience(p.salience))
     np.testing.assert_allclose(package, [0.0, 0.0565 / 0.75], atol=1e-4)
 
@@ -196,50 +212,57 @@ def test_nash_with_the_status_quo_as_disagreement_point():
         nash_forecast(p, salience, "somewhere")  # type: ignore[arg-type]
 
 
+TWO_PARTY = Path(__file__).parents[1] / "data" / "two-party.toml"
+
+
 def test_the_forecasts_use_the_stated_values_without_spreads():
-    s = load_scenario(DEFAULT_SCENARIO)
-    assert s.actors["russia"].spread.reservation > 0
+    s = load_scenario(TWO_PARTY)
+    assert s.fronts["line"].spread.drift > 0
     p = stated_parameters(s)
-    assert p.reservation[0, list(s.actors).index("russia")] == s.actors["russia"].reservation
-    assert without_uncertainty(s).actors["russia"].spread.reservation == 0.0
+    assert np.all(p.drift[:, 0] == s.fronts["line"].drift)
+    assert without_uncertainty(s).fronts["line"].spread.drift == 0.0
 
 
-def test_simulated_terms_are_the_median_over_agreed_replicates():
-    s = load_scenario(DEFAULT_SCENARIO)
-    result = forecast(s, replicates=300, seed=4)
-    model = CeasefireModel(s, 300, 4, record="none")
+def test_simulated_terms_are_the_median_over_the_deals_deciding_each_issue():
+    s = load_scenario(TWO_PARTY)
+    result = forecast(s, replicates=120, seed=4)
+    model = CeasefireModel(s, 120, 4, record="none")
     model.run_model()
-    out = model.outcomes()
-    assert result.agreed == int(out["agreed"].sum()) > 0
+    a, o = model.agreements(), model.outcomes()
+    assert result.agreed == int((o["first_deal_day"] >= 0).sum()) > 0
+    deals = a["side"] != Side.UNILATERAL
     for row in result.rows:
-        terms = out[f"terms_{row['issue']}"][out["agreed"]]
+        terms = a[f"term_{row['issue']}"][deals]
+        terms = terms[np.isfinite(terms)]
+        assert row["deals"] == len(terms) > 0
         assert row["simulated_median"] == pytest.approx(np.median(terms))
         assert row["simulated_q25"] <= row["simulated_median"] <= row["simulated_q75"]
 
 
-def test_the_default_has_no_nash_bargaining_set_at_its_stated_reservation_values():
-    """Russia (0.84) and Ukraine (0.80) ask for more than any package can give both at
-    their stated positions: the table must say so rather than present a Nash package."""
-    result = forecast(load_scenario(DEFAULT_SCENARIO), replicates=20, seed=1)
+def test_an_empty_bargaining_set_is_said_and_the_status_quo_point_has_one():
+    """Aspirations above what any package can give both parties: the table must say so
+    rather than present a Nash package; at lower aspirations the set is not empty."""
+    s = small(**{"actors.a.aspiration": 0.4, "actors.b.aspiration": 0.2})
+    result = forecast(s, replicates=4, seed=1)
     assert result.bargaining_set_empty
-    status_quo = forecast(load_scenario(DEFAULT_SCENARIO), 20, 1, disagreement="status-quo")
-    assert not status_quo.bargaining_set_empty
+    assert "bargaining set is empty" in " ".join(render(result, "small").caption.split())
+    assert not forecast(small(), 4, 1).bargaining_set_empty
 
 
 def test_forecast_command_prints_the_table():
-    result = CliRunner().invoke(app, ["forecast", "-n", "50", "--seed", "2"])
+    result = CliRunner().invoke(app, ["forecast", str(TWO_PARTY), "-n", "30", "--seed", "2"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())  # the caption wraps at the terminal width
-    for words in ("Compromise", "Nash", "Scope of the", "Territory", "bargaining set is empty"):
+    for words in ("Compromise", "Nash", "Monitoring", "Withdrawal from"):
         assert words in text
     # reproducer: the Nash gains were printed by actor id ("russia -0.159")
-    assert re.search(r"Nash package: Russia -\d\.\d{3}, Ukraine -\d\.\d{3}", text)
-    assert "russia" not in text and "settlement_link" not in text
+    assert re.search(r"Nash package: North [+-]\d\.\d{3}, South [+-]\d\.\d{3}", text)
+    assert "north" not in text and "withdrawal " not in text
 
 
 def test_forecast_command_rejects_bad_input(tmp_path):
     runner = CliRunner()
-    result = runner.invoke(app, ["forecast", "--disagreement", "median"])
+    result = runner.invoke(app, ["forecast", str(TWO_PARTY), "--disagreement", "median"])
     assert result.exit_code == 2
     assert "--disagreement" in result.output
     result = runner.invoke(app, ["forecast", str(tmp_path / "missing.toml")])

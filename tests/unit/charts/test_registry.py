@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from sim.charts.compare import COMPARE_CHARTS
 from sim.charts.registry import registry
 from sim.charts.sweep import SWEEP_CHARTS
 
+TWO_PARTY = Path(__file__).parents[2] / "data" / "two-party.toml"
 REGISTRIES = {"run": CHARTS, "sweep": SWEEP_CHARTS, "compare": COMPARE_CHARTS}
 
 
@@ -43,13 +45,16 @@ def test_the_registry_refuses_a_repeated_name_or_an_empty_caption():
         registry(Chart("a", len, "one"), Chart("b", len, "  "))
 
 
-def test_the_run_report_shows_each_charts_registry_caption(run_dirs):
+def test_the_run_report_shows_each_charts_registry_caption(tmp_path):
     from sim.report.run import render_run_report
     from sim.report.sections import _scenario
     from sim.results.run_dir import load_run
+    from sim.run import simulate
+    from tests.support.model2_outputs import store_run_dir
 
-    run = load_run(run_dirs["single"])
-    scenario, problem = _scenario(run_dirs["single"] / "scenario.toml")
+    scenario, problem = _scenario(TWO_PARTY)
+    result, _ = simulate(scenario, 1, 5)
+    run = load_run(store_run_dir(result, tmp_path / "single", TWO_PARTY))
     text = html.unescape(render_run_report(run, scenario, problem))
     for name, chart in CHARTS.items():
         figure = text[text.index(f'id="chart-{name}"') :]

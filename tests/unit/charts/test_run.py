@@ -1,27 +1,54 @@
-"""Run charts: each builds for R = 1, large R and degenerate results, follows the house
-style (titles that fit, labelled axes, legends off the data, day-month dates) and draws
-exactly the numbers in the result tables."""
+"""Run charts of model 2: each builds for a large run, a single replicate and a run without
+deals, follows the house style (titles that fit, labelled axes, legends off the data,
+day-month dates on time axes) and draws exactly the numbers of the result tables (the
+synthetic run of tests/support/model2_outputs.py, whose outcomes and series are counted
+from its agreements table)."""
 
 from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import matplotlib.dates as mdates
 import numpy as np
 import pytest
-from matplotlib.collections import PolyCollection, QuadMesh
+from matplotlib.collections import QuadMesh
 from matplotlib.patches import Rectangle
 
 from sim.charts import CHARTS
 from sim.charts.style import actor_colours
-from sim.results.stats import kaplan_meier
-from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
-from tests.conftest import CASES
+from sim.engine.codes import DealClass
+from sim.results.deals import durations
+from sim.results.stats import cumulative_incidence, survival_curve
+from sim.results.summary import summarise
+from tests.support.model2_outputs import in_force, synthetic_run
 
 DATE_LABEL = re.compile(r"^\d{1,2} [A-Z][a-z]{2}$")
-TIME_CHARTS = ("positions", "utility", "conditions", "agreement_dates")
+TIME_CHARTS = (
+    "timeline", "first_deal", "fronts", "outside_options", "beliefs", "responses", "conditions",
+)  # fmt: skip
+
+
+def _no_deals():
+    run = synthetic_run(replicates=30, horizon=60, seed=2)
+    a = {k: v[:0] for k, v in run.agreements.items()}
+    o = dict(run.outcomes)
+    for k in ("first_deal_day", "first_partial_day", "first_comprehensive_day", "first_deal_track"):
+        o[k] = np.full(30, -1)
+    o["outcome"] = np.zeros(30, dtype=np.int8)
+    o["days_under_ceasefire"] = np.zeros(30, dtype=np.int64)
+    run.agreements, run.outcomes = a, o
+    run.summary = summarise(o, a, run.meta)
+    return run
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {
+        "large": synthetic_run(replicates=400, horizon=150, seed=3),
+        "single": synthetic_run(replicates=1, horizon=90, seed=4),
+        "no_deals": _no_deals(),
+    }
 
 
 def drawn(fig):
@@ -29,7 +56,7 @@ def drawn(fig):
     return fig.canvas.get_renderer()
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", ["large", "single", "no_deals"])
 @pytest.mark.parametrize("name", list(CHARTS))
 def test_chart_builds_and_follows_the_house_style(runs, case, name):
     fig = CHARTS[name](runs[case])
@@ -45,8 +72,7 @@ def test_chart_builds_and_follows_the_house_style(runs, case, name):
     assert any(ax.get_xlabel() for ax in visible), "no x axis label"
     assert any(ax.get_ylabel() for ax in visible) or fig._supylabel is not None
 
-    # legends live outside the plotting areas, never on top of data
-    assert all(ax.get_legend() is None for ax in visible)
+    assert all(ax.get_legend() is None for ax in visible)  # legends never on the data
     for legend in fig.legends:
         lbox = legend.get_window_extent(renderer)
         for ax in visible:
@@ -55,185 +81,183 @@ def test_chart_builds_and_follows_the_house_style(runs, case, name):
     if name in TIME_CHARTS:
         labels = [t.get_text() for t in visible[-1].get_xticklabels() if t.get_text()]
         assert labels and all(DATE_LABEL.match(t) for t in labels), labels
+        assert "date (" in visible[-1].get_xlabel()
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=60)
     assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def _texts(fig) -> str:
-    return " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+def _lines(ax) -> dict:
+    return {line.get_label(): line for line in ax.get_lines()}
 
 
-def test_positions_show_median_both_bands_proposal_and_agreement_date(runs):
+def test_timeline_shares_are_the_agreements_tables_counts(runs):
     run = runs["large"]
-    fig = CHARTS["positions"](run)
-    s, meta = run.series, run.meta
-    ax = fig.axes[0]  # first issue
-    drawn_actors = [i for i, r in enumerate(meta["roles"]) if r != "supporter"]
-    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
-    assert len(bands) == 2 * (len(drawn_actors) + 1)  # 50% and 90% per line
-    lines = {line.get_label(): line for line in ax.get_lines()}
-    np.testing.assert_allclose(lines["proposal"].get_ydata(), s["proposal_q"][:, 2, 0])
-    russia = meta["actor_ids"].index("russia")
-    np.testing.assert_allclose(lines["Russia"].get_ydata(), s["position_q"][:, 2, russia, 0])
-    assert lines["Russia"].get_color() == actor_colours(meta["actor_ids"])["russia"]
-    agreement = [lab for lab in lines if lab.startswith("median agreement date")]
-    assert len(agreement) == 1
-    x = lines[agreement[0]].get_xdata()[0]
-    assert (
-        mdates.num2date(mdates.date2num(x)).date().isoformat()
-        == (run.summary["median_agreement_date"])
+    a, meta = run.agreements, run.meta
+    R, D = meta["replicates"], run.horizon
+    lines = _lines(CHARTS["timeline"](run).axes[0])
+    on = in_force(a, D, np.arange(len(a["replicate"])))
+    names = [*meta["track_labels"], "unilateral truces"]
+    drawn_tracks = 0
+    for j, name in enumerate(names):
+        code = j if j < len(meta["track_ids"]) else -1
+        per_rep = np.zeros((R, D), dtype=bool)
+        for i in np.flatnonzero(a["track"] == code):
+            per_rep[a["replicate"][i]] |= on[i]
+        if name in lines:
+            drawn_tracks += 1
+            np.testing.assert_allclose(lines[name].get_ydata(), 100 * per_rep.mean(axis=0))
+        else:  # a track is left out only when no replicate ever agreed on it
+            assert not (a["track"] == code).any()
+    assert drawn_tracks >= 3
+    # the series the engine records says the same (the fixture counts it from the table)
+    np.testing.assert_allclose(
+        lines[names[0]].get_ydata(), 100 * run.series["in_force_share"][:, 0]
     )
+    # deals waiting for consent: agreed share above the in-force share for the full track
+    waiting = lines[f"{names[0]}: agreed, in force or awaiting consent"].get_ydata()
+    assert (waiting >= lines[names[0]].get_ydata()).all() and (
+        waiting > lines[names[0]].get_ydata()
+    ).any()
 
 
-def test_positions_have_no_agreement_line_when_nothing_was_agreed(runs):
-    fig = CHARTS["positions"](runs["no_agreement"])
-    labels = [line.get_label() for line in fig.axes[0].get_lines()]
-    assert not any("agreement" in lab for lab in labels)
-
-
-def test_utility_draws_each_party_against_its_reservation(runs):
+def test_first_deal_curves_are_censored_cumulative_incidence(runs):
     run = runs["large"]
-    fig = CHARTS["utility"](run)
-    parties = [i for i, r in enumerate(run.meta["roles"]) if r == "party"]
-    for ax, i in zip(fig.axes, parties, strict=True):
-        lines = {line.get_label(): line for line in ax.get_lines()}
-        np.testing.assert_allclose(
-            lines["utility of the proposal"].get_ydata(), run.series["utility_q"][:, 2, i]
-        )
-        reservation = lines["reservation value (net of pending threats)"]
-        np.testing.assert_allclose(reservation.get_ydata(), run.series["reservation_q"][:, 2, i])
-        colour = actor_colours(run.meta["actor_ids"])[run.meta["actor_ids"][i]]
-        assert lines["utility of the proposal"].get_color() == colour
+    lines = _lines(CHARTS["first_deal"](run).axes[0])
+    o = run.outcomes
+    (any_deal,) = [v for k, v in lines.items() if k.startswith("any deal")]
+    ci = cumulative_incidence(o["first_deal_day"], run.horizon - 1)
+    np.testing.assert_allclose(any_deal.get_ydata(), 100 * ci["incidence"])
+    assert any_deal.get_ydata()[-1] == pytest.approx(100 * run.summary["deal"]["share"])
+    (comprehensive,) = [v for k, v in lines.items() if k.startswith("comprehensive")]
+    share = 100 * (o["first_comprehensive_day"] >= 0).mean()
+    assert comprehensive.get_ydata()[-1] == pytest.approx(share)
+    assert any(k.startswith("horizon") for k in lines)
 
 
-def test_conditions_heatmap_shows_the_shares_recorded_per_round(runs):
+def test_durations_are_kaplan_meier_by_class(runs):
     run = runs["large"]
-    fig = CHARTS["conditions"](run)
-    plots = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    meshes = [c for ax in plots for c in ax.collections if isinstance(c, QuadMesh)]
-    parties = [i for i, r in enumerate(run.meta["roles"]) if r == "party"]
-    assert len(meshes) == len(parties)
-    for mesh, i in zip(meshes, parties, strict=True):
-        expected = 100 * run.series["condition_share"][:, i, :].T
-        np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(expected.shape), expected)
-    # round 0 of the default scenario: Russia names Kursk (P6) in every replicate
-    russia = run.meta["actor_ids"].index("russia")
-    kursk = run.meta["issue_ids"].index("kursk")
-    assert run.series["condition_share"][0, russia, kursk] == 1.0
+    a = run.agreements
+    lines = _lines(CHARTS["durations"](run).axes[0])
+    held, broke, rows = durations(a, run.horizon)
+    bare = (a["deal_class"][rows] == DealClass.BARE) & (a["track"][rows] >= 0)
+    km = survival_curve(held[bare], broke[bare], int(held[bare].max()))
+    (curve,) = [v for k, v in lines.items() if k.startswith("bare")]
+    np.testing.assert_allclose(curve.get_ydata(), 100 * km["survival"])
+    assert (
+        f"{int(bare.sum()):,} in force, {int(broke[bare].sum()):,} broke down" in curve.get_label()
+    )
+    assert curve.get_ydata()[-1] < 100  # bare deals do break down in this run
 
 
 def _bars(ax) -> list[Rectangle]:
     return [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() > 0]
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_outcome_bars_are_the_class_shares(runs, case):
-    run = runs[case]
-    fig = CHARTS["outcomes"](run)
-    heights = [b.get_height() for b in _bars(fig.axes[0])]
-    codes = run.outcomes["outcome"]
-    expected = [100 * np.mean(codes == c) for c in range(3)]
-    np.testing.assert_allclose(heights, expected)
-    assert sum(heights) == pytest.approx(100)
-
-
-def test_agreement_dates_in_round_zero_is_one_full_bar_on_the_start_date(runs):
-    run = runs["round_zero"]
-    fig = CHARTS["agreement_dates"](run)
-    bars = [b for b in _bars(fig.axes[0]) if b.get_height() > 0]
-    assert len(bars) == 1 and bars[0].get_height() == pytest.approx(100)
-    centre = bars[0].get_x() + bars[0].get_width() / 2
-    assert mdates.num2date(centre).date() == run.start_date
-
-
-def test_agreement_dates_bars_add_up_to_the_agreement_share(runs):
+def test_endings_add_up_to_every_deal_of_a_track(runs):
     run = runs["large"]
-    fig = CHARTS["agreement_dates"](run)
-    total = sum(b.get_height() for b in _bars(fig.axes[0]))
-    assert total == pytest.approx(100 * run.summary["agreement"]["share"])
+    ax = CHARTS["endings"](run).axes[0]
+    rows = {}
+    for bar in _bars(ax):
+        rows.setdefault(round(bar.get_y() + bar.get_height() / 2), []).append(bar.get_width())
+    assert all(sum(widths) == pytest.approx(100) for widths in rows.values())
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    energy = sum(run.agreements["track"] == 1)
+    assert any(f"({energy:,})" in lab for lab in labels)
 
 
-@pytest.mark.parametrize("name", ["agreement_dates", "agreed_terms", "survival", "violations"])
-def test_charts_say_why_they_are_empty_when_nothing_was_agreed(runs, name):
-    fig = CHARTS[name](runs["no_agreement"])
-    assert "no " in _texts(fig) and "40 replicates" in _texts(fig)
-
-
-def test_agreed_terms_histograms_are_shares_of_agreed_replicates(runs):
+def test_outcome_bars_are_the_headline_measures(runs):
     run = runs["large"]
-    fig = CHARTS["agreed_terms"](run)
-    issue_axes = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(issue_axes) == len(run.meta["issue_ids"])
-    agreed = run.outcomes["agreed"]
-    for ax, issue in zip(issue_axes, run.meta["issue_ids"], strict=True):
-        assert sum(b.get_height() for b in _bars(ax)) == pytest.approx(100)
-        median = [line for line in ax.get_lines() if line.get_label().startswith("median")]
-        assert median[0].get_xdata()[0] == pytest.approx(
-            np.median(run.outcomes[f"terms_{issue}"][agreed])
+    heights = [b.get_height() for b in _bars(CHARTS["outcomes"](run).axes[0])]
+    keys = ["deal_by_30", "deal_by_90", "deal", "comprehensive", "partial_share", "breakdown"]
+    np.testing.assert_allclose(heights, [100 * run.summary[k]["share"] for k in keys])
+
+
+def test_fronts_draw_control_bands_and_who_decided_each(runs):
+    run = runs["large"]
+    fig = CHARTS["fronts"](run)
+    F = len(run.meta["front_ids"])
+    top, bottom = fig.axes[:F], fig.axes[F : 2 * F]
+    for f in range(F):
+        (median,) = [line for line in top[f].get_lines()]
+        np.testing.assert_allclose(median.get_ydata(), run.series["control_q"][:, 2, f])
+        # the stack's top is the share decided for either side, by date
+        paths = bottom[f].collections[-1].get_paths()[0].vertices[:, 1]
+        assert paths.max() == pytest.approx(
+            100 * run.series["decided_share"][:, f].sum(axis=1).max()
+        )
+    assert [ax.get_title(loc="left") for ax in top] == run.meta["front_labels"]
+
+
+def test_outside_options_and_offers_per_party_and_track(runs):
+    run = runs["large"]
+    fig = CHARTS["outside_options"](run)
+    parties = [i for i, r in enumerate(run.meta["roles"]) if r == "party"]
+    for ax, i in zip(fig.axes, parties, strict=False):
+        lines = _lines(ax)
+        np.testing.assert_allclose(
+            lines["outside option (what a deal must beat)"].get_ydata(),
+            run.series["outside_value_q"][:, 2, i],
+        )
+        label = f"package on the table: {run.meta['track_labels'][0]}"
+        np.testing.assert_allclose(
+            lines[label].get_ydata(), run.series["offer_value_q"][:, 2, i, 0]
         )
 
 
-def test_survival_curve_is_the_kaplan_meier_estimate(runs):
+def test_beliefs_show_each_holder_against_the_stated_drift(runs):
     run = runs["large"]
-    o = run.outcomes
-    fig = CHARTS["survival"](run)
-    km = kaplan_meier(
-        o["days_survived"][o["agreed"]], o["collapsed"][o["agreed"]], run.meta["duration_days"]
+    fig = CHARTS["beliefs"](run)
+    colours = actor_colours(run.meta["actor_ids"])
+    kursk = run.meta["front_ids"].index("kursk")
+    lines = _lines(fig.axes[kursk])
+    assert set(lines) == {"Russia", "Ukraine", "drift stated in the scenario"}  # NaN rows left out
+    assert lines["Russia"].get_color() == colours["russia"]
+    assert lines["drift stated in the scenario"].get_ydata()[0] == run.meta["front_drift"][kursk]
+    russia = run.meta["actor_ids"].index("russia")
+    np.testing.assert_allclose(
+        lines["Russia"].get_ydata(), run.series["belief_q"][:, 2, russia, kursk]
     )
-    (curve,) = [line for line in fig.axes[0].get_lines() if "Kaplan" in line.get_label()]
-    np.testing.assert_allclose(curve.get_ydata(), 100 * km["survival"])
-    band = [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
-    assert len(band) == 1
 
 
-def test_violations_first_violator_shares_cover_every_agreed_ceasefire(runs):
+def test_responses_are_drawn_on_session_days_only(runs):
     run = runs["large"]
-    fig = CHARTS["violations"](run)
-    left, right = fig.axes[:2]
-    assert sum(b.get_height() for b in _bars(right)) == pytest.approx(100)
-    colour = actor_colours(run.meta["actor_ids"])["russia"]
-    russia = [b for b in _bars(left) if b.get_facecolor()[:3] == _rgb(colour)]
-    assert sum(b.get_height() for b in russia) == pytest.approx(100)  # all count classes
+    fig = CHARTS["responses"](run)
+    s = run.series
+    line = _lines(fig.axes[1])[f"accepts: {run.meta['track_labels'][0]}"]
+    y = line.get_ydata()
+    session = s["session_share"] > 0
+    np.testing.assert_allclose(y[session], 100 * s["accept_share"][session, 1, 0])
+    assert np.isnan(y[~session]).all()
 
 
-def _rgb(hex_colour: str) -> tuple:
-    from matplotlib.colors import to_rgb
-
-    return to_rgb(hex_colour)
-
-
-def test_any_scenarios_actors_get_visible_colours_by_their_order(tmp_path):
-    """Reproducer: colours were keyed to the default scenario's actor ids, so the first
-    actor of any other scenario was drawn in near-invisible yellow (#F0E442) on white."""
-    from sim.charts.style import ACTOR_PALETTE, MIN_CONTRAST, SERIES_COLOURS, contrast
-    from sim.run import simulate
-
-    assert contrast("#F0E442") < MIN_CONTRAST <= min(map(contrast, ACTOR_PALETTE))
-    assert min(contrast(c) for c in SERIES_COLOURS) >= MIN_CONTRAST
-    assert actor_colours(["north", "south", "mediator"]) == dict(
-        zip(["north", "south", "mediator"], ACTOR_PALETTE, strict=False)
-    )
-    two_party = load_scenario(Path(__file__).resolve().parents[2] / "data" / "two-party.toml")
-    run, _ = simulate(two_party, 30, 2)
-    fig = CHARTS["positions"](run)
-    actors = [
-        n for n, r in zip(run.meta["names"], run.meta["roles"], strict=True) if r != "supporter"
-    ]
-    lines = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
-    assert lines[actors[0]] == ACTOR_PALETTE[0]
-    assert all(contrast(lines[name]) >= MIN_CONTRAST for name in actors)
+def test_conditions_heatmap_shows_the_shares_on_session_days(runs):
+    run = runs["large"]
+    fig = CHARTS["conditions"](run)
+    plots = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    meshes = [c for ax in plots for c in ax.collections if isinstance(c, QuadMesh)]
+    parties = [i for i, r in enumerate(run.meta["roles"]) if r == "party"]
+    assert len(meshes) == len(parties)
+    s = run.series
+    session = s["session_share"] > 0
+    for mesh, i in zip(meshes, parties, strict=True):
+        shown = np.ma.getdata(mesh.get_array()).reshape(len(run.meta["issue_ids"]), -1)
+        np.testing.assert_allclose(shown[:, session], 100 * s["condition_share"][session, i, :].T)
+        assert np.ma.getmaskarray(mesh.get_array()).reshape(shown.shape)[:, ~session].all()
 
 
-def test_the_default_scenario_keeps_its_look():
-    """Order-based colours give the default's actors the colours they always had (the
-    light ones darkened): US blue, Russia vermilion, Ukraine orange."""
-    ids = load_scenario(DEFAULT_SCENARIO).actors
-    colours = actor_colours(list(ids))
-    assert (colours["united_states"], colours["russia"], colours["ukraine"]) == (
-        "#0072B2",
-        "#D55E00",
-        "#C78500",
-    )
-    assert len(set(colours.values())) == len(colours)  # seven actors, seven colours
+def test_a_chart_of_a_run_without_deals_says_so(runs):
+    fig = CHARTS["timeline"](runs["no_deals"])
+    texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    assert "no deal or truce in any of 30 replicates" in texts
+    fig = CHARTS["durations"](runs["no_deals"])
+    assert "no deal entered into force" in " ".join(t.get_text() for t in fig.axes[0].texts)
+
+
+def test_the_first_deal_line_sits_on_the_median_date(runs):
+    run = runs["large"]
+    lines = _lines(CHARTS["timeline"](run).axes[0])
+    (line,) = [v for k, v in lines.items() if k.startswith("median first deal")]
+    x = mdates.num2date(mdates.date2num(line.get_xdata()[0])).date().isoformat()
+    assert x == run.summary["median_first_deal_date"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine import rules
-from sim.engine.codes import Outcome
 
 
 def test_salience_is_normalised_per_actor_and_zero_stays_zero():
@@ -39,37 +38,6 @@ def test_named_conditions_take_the_largest_losses_until_the_gap_closes():
     assert not accepted.any()
 
 
-def test_concession_rate_follows_the_time_dependent_tactic():
-    rate = np.array([[0.2]])
-    boulware, conceder = np.array([[0.5]]), np.array([[2.0]])
-    zero = np.zeros((1, 1))
-    half = dict(round_=5, rounds=10, sensitivity=zero, pressure=zero)
-    np.testing.assert_allclose(rules.concession_rate(rate, boulware, **half), [[0.2 * 0.25]])
-    np.testing.assert_allclose(rules.concession_rate(rate, conceder, **half), [[0.2 * 0.5**0.5]])
-    pushed = rules.concession_rate(rate, boulware, 5, 10, np.array([[2.0]]), np.array([[1.0]]))
-    assert pushed.item() == 1.0  # clipped
-
-
-def test_concession_step_concedes_most_where_salience_is_low():
-    step = rules.concession_step(
-        np.array([[[0.0, 0.0]]]),
-        np.array([[1.0, 1.0]]),
-        np.array([[[0.8, 0.2]]]),
-        np.array([[0.5]]),
-    )
-    np.testing.assert_allclose(step, [[[0.1, 0.4]]])
-
-
-def test_influence_pulls_toward_tied_actors_weighted_by_capability():
-    position = np.array([[[0.0], [1.0], [0.5]]])  # (R, N, K)
-    ties = np.array([[[0.0, 1.0, 1.0]]])  # actor 0 listens to 1 and 2
-    capability = np.array([[1.0, 3.0, 1.0]])
-    step = rules.influence_step(position[:, :1], position, ties, capability, np.array([0.5]))
-    np.testing.assert_allclose(step, [[[0.5 * (3 * 1.0 + 1 * 0.5) / 4]]])
-    untied = rules.influence_step(position[:, :1], position, 0 * ties, capability, np.array([0.5]))
-    assert not untied.any()
-
-
 def test_positions_are_clipped_to_red_lines():
     clipped = rules.clip_to_red_lines(
         np.array([0.1, 0.9]), np.array([0.2, 0.0]), np.array([1, 0.8])
@@ -83,11 +51,3 @@ def test_feasible_box_is_the_common_ground_or_everything():
     lo, hi = rules.feasible_box(low, high, np.array([0, 2]))
     np.testing.assert_allclose(lo, [[0.4, 0.0]])  # issue 1: 0.7 > 0.5, no common ground
     np.testing.assert_allclose(hi, [[0.9, 1.0]])
-
-
-def test_outcome_class_by_scope_and_only_for_agreements():
-    agreed = np.array([True, True, True, False])
-    scope = np.array([0.9, 0.5, 0.1, 0.9])
-    codes = rules.outcome_class(agreed, scope, np.full(4, 0.8), np.full(4, 0.3))
-    assert codes.tolist() == [Outcome.COMPREHENSIVE, Outcome.PARTIAL, Outcome.NONE, Outcome.NONE]
-    assert codes.dtype == np.int8

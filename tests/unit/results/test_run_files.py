@@ -12,7 +12,7 @@ from sim.results.run_checks import RunReadError
 from sim.results.run_dir import load_run
 from sim.results.tables import write_responses_csv, write_series_csv, write_table_csv
 from sim.run import global_ids
-from tests.support.model2_outputs import store_synthetic, synthetic_run
+from tests.support.model2_outputs import store_run_dir, synthetic_run
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def run():
 
 @pytest.fixture
 def stored(run, tmp_path):
-    return store_synthetic(run, tmp_path / "run")
+    return store_run_dir(run, tmp_path / "run")
 
 
 def _rows(path):

@@ -84,7 +84,7 @@ def test_a_source_file_that_is_no_digest_is_refused(tmp_path):
 def test_evidence_without_any_declared_source_is_refused(tmp_path):
     text = DEFAULT_SCENARIO.read_text(encoding="utf-8")
     start = text.index("[scenario.sources.article]")
-    end = text.index("[negotiation]")
+    end = text.index("# --- the calendar")
     bare = tmp_path / "bare.toml"
     bare.write_text(text[:start] + text[end:])
     with pytest.raises(ScenarioError) as err:
