@@ -38,7 +38,7 @@ import numpy as np
 from sim.engine import rules
 from sim.engine.model import CeasefireModel
 from sim.engine.parameters import Parameters, build_parameters
-from sim.results.measures import deal_rows
+from sim.results.measures import agreed_terms
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -186,14 +186,6 @@ def static_forecasts(s: Scenario, disagreement: Disagreement = "reservation") ->
         "red_line_low": p.red_low[0, p.parties].max(axis=0),  # (K,)
         "red_line_high": p.red_high[0, p.parties].min(axis=0),
     }
-
-
-def agreed_terms(agreements: dict[str, np.ndarray], issue: str) -> np.ndarray:
-    """The terms agreed on an issue, over the deals (not unilateral truces) deciding it."""
-    if not len(agreements.get("replicate", ())):
-        return np.zeros(0)
-    terms = np.asarray(agreements[f"term_{issue}"], dtype=float)
-    return terms[deal_rows(agreements) & np.isfinite(terms)]
 
 
 def forecast_rows(s: Scenario, agreements: dict[str, np.ndarray], static: dict) -> list[dict]:

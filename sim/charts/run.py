@@ -43,7 +43,7 @@ from sim.charts.talks import (
 )
 from sim.engine.codes import DealClass, EndReason
 from sim.results.deals import any_in_force_share, durations, in_force_shares
-from sim.results.measures import MEASURES
+from sim.results.measures import MEASURES, agreed_terms
 from sim.results.run_dir import RunResult
 from sim.results.stats import cumulative_incidence, survival_curve
 
@@ -250,26 +250,27 @@ def terms_chart(run: RunResult) -> Figure:
     """Distribution of the agreed terms on each issue, over the deals that decided it."""
     a, meta = run.agreements, run.meta
     K = len(meta["issue_ids"])
-    fig, axes = figure(K, 1, figsize=(8.0, 1.2 + 1.25 * K), sharex=True, squeeze=False)
+    fig, axes = figure(K, 1, figsize=(8.0, 1.2 + 1.5 * K), sharex=True, squeeze=False)
     bins = np.linspace(0, 1, 21)
     for k, issue in enumerate(meta["issue_ids"]):
         ax = axes[k, 0]
-        terms = np.asarray(a.get(f"term_{issue}", np.zeros(0)), dtype=float)
-        terms = terms[np.isfinite(terms)]
-        ax.set_title(
+        terms = agreed_terms(a, issue)
+        poles = wrap(f"0 = {meta['issue_zero'][k]};  1 = {meta['issue_one'][k]}", 110)
+        ax.set_title(  # the title above the poles, never over them
             f"{meta['issue_labels'][k]} ({len(terms):,} deals decide it)",
             fontsize=9.5,
             loc="left",
-            pad=2,
+            pad=4 + 8.5 * (poles.count("\n") + 1),
         )
-        ax.text(
-            1.0,
-            1.02,
-            wrap(f"0 = {meta['issue_zero'][k]};  1 = {meta['issue_one'][k]}", 70),
-            transform=ax.transAxes,
+        ax.annotate(
+            poles,
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 3),
+            textcoords="offset points",
             fontsize=7,
             color=MUTED,
-            ha="right",
+            ha="left",
             va="bottom",
         )
         if len(terms):
@@ -338,7 +339,8 @@ CHARTS = registry(
         "For each party: the value a deal must beat (its outside option, the war and pending "
         "threats, dashed grey) against the value to it of the package on the table on each "
         "track (coloured), median with 50% band; a party accepts when the package's value "
-        "clears the outside option.",
+        "clears the outside option. The value axis spans the central 96% of the 50% bands: "
+        "a package far past a red line can fall below it.",
     ),
     Chart(
         "beliefs",
@@ -350,8 +352,9 @@ CHARTS = registry(
     Chart(
         "responses",
         responses_chart,
-        "On session days, the share of replicates in which each party accepts the package "
-        "tabled on each track; grey shading marks the share of replicates in session.",
+        "Week by week, the share of the replicates in session in which each party accepts "
+        "the package tabled on each track (each day weighted by the replicates in session); "
+        "grey shading marks the share of all replicates in session each day.",
     ),
     Chart(
         "conditions",

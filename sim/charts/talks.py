@@ -54,11 +54,33 @@ def _front_sides(run: RunResult, f: int) -> list[str]:
     )
 
 
+MAX_COLUMNS = 3  # panels side by side at most: a figure stays slide-sized
+
+
 def _grid(n: int, width: float, height: float, rows: int = 1, **kwargs):
-    cols = max(n, 1)
-    return figure(
-        rows, cols, figsize=(max(width * cols, 6.0), height * rows + 1.4), squeeze=False, **kwargs
+    """Axes for ``n`` panels (``rows`` axes each, stacked), at most MAX_COLUMNS a row;
+    returns the figure and an array (rows, n) of each panel's axes, unused ones hidden."""
+    cols = min(max(n, 1), MAX_COLUMNS)
+    bands = -(-max(n, 1) // cols)
+    ratios = kwargs.pop("height_ratios", None) or [1] * rows
+    fig, grid = figure(
+        rows * bands,
+        cols,
+        figsize=(max(width * cols, 6.0), height * rows * bands + 1.4),
+        squeeze=False,
+        height_ratios=ratios * bands,
+        **kwargs,
     )
+    panels = np.empty((rows, max(n, 1)), dtype=object)
+    for j in range(cols * bands):
+        band, col = divmod(j, cols)
+        for r in range(rows):
+            ax = grid[band * rows + r, col]
+            if j < max(n, 1):
+                panels[r, j] = ax
+            else:
+                ax.set_visible(False)
+    return fig, panels
 
 
 def fronts_chart(run: RunResult) -> Figure:
@@ -67,7 +89,7 @@ def fronts_chart(run: RunResult) -> Figure:
     s, meta = run.series, run.meta
     F = len(meta["front_ids"])
     dates = run.dates(s["day"])
-    fig, axes = _grid(F, 4.2, 2.7, rows=2, sharex=True, height_ratios=[1.6, 1])
+    fig, axes = _grid(F, 4.2, 2.7, rows=2, height_ratios=[1.6, 1])
     if F == 0:
         no_data(axes[0, 0], "the scenario has no fronts")
     colours = actor_colours(meta["actor_ids"])
@@ -84,7 +106,7 @@ def fronts_chart(run: RunResult) -> Figure:
         )
         top.set_title(wrap(meta["front_labels"][f], 34), fontsize=10, loc="left")
         top.set_ylim(-0.02, 1.02)
-        top.set_ylabel(f"held by {_name(run, second)} (0–1)" if f == 0 else "")
+        top.set_ylabel(f"held by {_name(run, second)} (0–1)")
         decided = 100 * s["decided_share"][:, f, :]
         bottom.stackplot(
             dates,
@@ -96,7 +118,7 @@ def fronts_chart(run: RunResult) -> Figure:
             step="post",
         )
         bottom.set_ylim(0, max(5.0, float(decided.sum(axis=1).max()) * 1.15))
-        bottom.set_ylabel("decided (% of\nreplicates)" if f == 0 else "")
+        bottom.set_ylabel("decided (% of\nreplicates)" if f % MAX_COLUMNS == 0 else "")
         for ax in (top, bottom):
             date_axis(ax, label=ax is bottom, window=calendar_window(run))
     legend_below(fig, axes, ncol=3, extra=_band_legend(run))
@@ -128,7 +150,7 @@ def beliefs_chart(run: RunResult) -> Figure:
         elif truth[f] is not None:
             ax.axhline(truth[f], color="black", lw=1.2, label="drift stated in the scenario")
         ax.set_title(wrap(meta["front_labels"][f], 34), fontsize=10, loc="left")
-        if f == 0:
+        if f % MAX_COLUMNS == 0:
             ax.set_ylabel("believed drift of control (per day)")
         date_axis(ax, window=calendar_window(run))
     legend_below(fig, axes, ncol=4, extra=_band_legend(run)[:1])
@@ -172,6 +194,14 @@ def outside_options_chart(run: RunResult) -> Figure:
             )
         first_deal_line(ax, run)
         ax.set_title(meta["names"][i])
+    if parties:  # one y scale for every party (shared), fitted to the central values
+        band = slice(Q25, Q75 + 1)
+        _central_limits(
+            axes[0, 0],
+            s["outside_value_q"][:, band][..., parties],
+            s["offer_value_q"][:, band][:, :, parties],
+        )
+    for ax in axes.flat:
         date_axis(ax, window=calendar_window(run))
     if not parties:
         no_data(axes[0, 0], "no parties")
@@ -185,18 +215,47 @@ def outside_options_chart(run: RunResult) -> Figure:
     return fig
 
 
+def _central_limits(ax, *values: np.ndarray, share: float = 96.0) -> None:
+    """y limits holding the central ``share`` % of the values drawn (and the median
+    lines), so that a few packages valued far below (a red line breached by a wide margin)
+    do not squash every other line into a flat band at the top."""
+    drawn = np.concatenate([np.ravel(v) for v in values])
+    drawn = drawn[np.isfinite(drawn)]
+    if not len(drawn):
+        return
+    lo, hi = np.percentile(drawn, [(100 - share) / 2, 100 - (100 - share) / 2])
+    pad = 0.08 * max(hi - lo, 1e-3)
+    ax.set_ylim(lo - pad, hi + pad)
+
+
+def _weekly(share: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Week-by-week means of a per-day share, each day weighted by the replicates in
+    session that day (days without a session weigh nothing): (first day of each week,
+    mean share, NaN for a week without a session)."""
+    days = len(share)
+    starts = np.arange(0, days, 7)
+    out = np.full(len(starts), np.nan)
+    for j, lo in enumerate(starts):
+        w = weight[lo : lo + 7]
+        v = share[lo : lo + 7]
+        ok = np.isfinite(v) & (w > 0)
+        if ok.any():
+            out[j] = float((v[ok] * w[ok]).sum() / w[ok].sum())
+    return starts, out
+
+
 def _responding(run: RunResult) -> list[int]:
     a = run.series["accept_share"]
     return [i for i in range(a.shape[1]) if not np.isnan(a[:, i]).all()]
 
 
 def responses_chart(run: RunResult) -> Figure:
-    """On session days, the share of replicates in which each responding actor accepts the
-    package tabled on each track, with the share of replicates in session shaded."""
+    """Week by week, the share of replicates in session in which each responding actor
+    accepts the package tabled on each track (days weighted by the replicates in session),
+    with the daily share of replicates in session shaded."""
     s, meta = run.series, run.meta
     who = _responding(run)
     dates = run.dates(s["day"])
-    session = s["session_share"] > 0
     colours, T = track_colours(run), len(meta["track_ids"])
     fig, axes = _grid(len(who), 4.4, 3.8, sharey=True)
     for ax, i in zip(axes.flat, who, strict=False):
@@ -207,19 +266,18 @@ def responses_chart(run: RunResult) -> Figure:
             step="mid",
             color="#DDDDDD",
             lw=0,
-            label="replicates in session that day",
+            label="replicates in session that day (% of all)",
         )
         for t in range(T):
-            share = np.where(session, 100 * s["accept_share"][:, i, t], np.nan)
+            starts, share = _weekly(s["accept_share"][:, i, t], s["session_share"])
             if np.isnan(share).all():
                 continue
-            ax.plot(
-                dates,
-                share,
+            ax.step(
+                run.dates(s["day"][starts]),
+                100 * share,
+                where="post",
                 color=colours[t],
-                lw=1.2,
-                marker="o",
-                ms=2.5,
+                lw=1.6,
                 label=f"accepts: {meta['track_labels'][t]}",
             )
         ax.set_ylim(0, 102)
@@ -227,9 +285,9 @@ def responses_chart(run: RunResult) -> Figure:
         date_axis(ax, window=calendar_window(run))
     if not who:
         no_data(axes[0, 0], "no responses recorded")
-    axes[0, 0].set_ylabel("share of replicates in session (%)")
+    axes[0, 0].set_ylabel("accepting (% of replicates in session)")
     legend_below(fig, axes, ncol=2)
-    title(fig, "Answers to the packages on the table, by track (session days)", subtitle(run))
+    title(fig, "Answers to the packages on the table, by track (weekly)", subtitle(run))
     return fig
 
 

@@ -131,3 +131,11 @@ def first_deal_days(outcomes: Columns) -> np.ndarray:
     """Days to the first deal among the replicates that had one (uncensored)."""
     day = np.asarray(outcomes["first_deal_day"])
     return day[day >= 0]
+
+
+def agreed_terms(agreements: Columns, issue: str) -> np.ndarray:
+    """The terms agreed on an issue, over the deals (not unilateral truces) deciding it."""
+    if not len(agreements.get("replicate", ())):
+        return np.zeros(0)
+    terms = np.asarray(agreements[f"term_{issue}"], dtype=float)
+    return terms[deal_rows(agreements) & np.isfinite(terms)]

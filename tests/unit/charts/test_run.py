@@ -17,7 +17,7 @@ from matplotlib.patches import Rectangle
 
 from sim.charts import CHARTS
 from sim.charts.style import actor_colours
-from sim.engine.codes import DealClass
+from sim.engine.codes import DealClass, Side
 from sim.results.deals import durations
 from sim.results.stats import cumulative_incidence, survival_curve
 from sim.results.summary import summarise
@@ -221,15 +221,19 @@ def test_beliefs_show_each_holder_against_the_stated_drift(runs):
     )
 
 
-def test_responses_are_drawn_on_session_days_only(runs):
+def test_responses_are_weekly_means_weighted_by_the_replicates_in_session(runs):
     run = runs["large"]
     fig = CHARTS["responses"](run)
     s = run.series
-    line = _lines(fig.axes[1])[f"accepts: {run.meta['track_labels'][0]}"]
+    line = _lines(fig.axes[1])[f"accepts: {run.meta['track_labels'][0]}"]  # Russia, 1st track
     y = line.get_ydata()
-    session = s["session_share"] > 0
-    np.testing.assert_allclose(y[session], 100 * s["accept_share"][session, 1, 0])
-    assert np.isnan(y[~session]).all()
+    assert len(y) == -(-run.horizon // 7)
+    for week in (0, 5, len(y) - 1):
+        days = slice(7 * week, 7 * week + 7)
+        w, v = s["session_share"][days], s["accept_share"][days, 1, 0]
+        assert y[week] == pytest.approx(100 * (w * v).sum() / w.sum())
+    dates = mdates.date2num(line.get_xdata())
+    assert (np.diff(dates) == 7).all()
 
 
 def test_conditions_heatmap_shows_the_shares_on_session_days(runs):
@@ -245,6 +249,19 @@ def test_conditions_heatmap_shows_the_shares_on_session_days(runs):
         shown = np.ma.getdata(mesh.get_array()).reshape(len(run.meta["issue_ids"]), -1)
         np.testing.assert_allclose(shown[:, session], 100 * s["condition_share"][session, i, :].T)
         assert np.ma.getmaskarray(mesh.get_array()).reshape(shown.shape)[:, ~session].all()
+
+
+def test_terms_are_shares_of_the_deals_deciding_each_issue(runs):
+    run = runs["large"]
+    a = run.agreements
+    fig = CHARTS["terms"](run)
+    deals = a["side"] != Side.UNILATERAL
+    for ax, issue in zip(fig.axes, run.meta["issue_ids"], strict=True):
+        terms = a[f"term_{issue}"][deals & np.isfinite(a[f"term_{issue}"])]
+        assert sum(b.get_height() for b in _bars(ax)) == pytest.approx(100)
+        (median,) = [line for line in ax.get_lines() if line.get_label().startswith("median")]
+        assert median.get_xdata()[0] == pytest.approx(np.median(terms))
+        assert f"({len(terms):,} deals decide it)" in ax.get_title(loc="left")
 
 
 def test_a_chart_of_a_run_without_deals_says_so(runs):

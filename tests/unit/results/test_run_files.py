@@ -4,6 +4,7 @@ damaged directory in one line, and chunks whose agreements keep global replicate
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -134,3 +135,37 @@ def test_chunk_agreements_get_global_replicate_ids():
     np.testing.assert_array_equal(global_ids(local, 100)["replicate"], [100, 100, 103])
     already = {"replicate": np.array([100, 103])}
     np.testing.assert_array_equal(global_ids(already, 100)["replicate"], [100, 103])
+
+
+def test_a_run_in_chunks_has_the_tables_and_shares_of_one_model(monkeypatch):
+    """Chunks of 25 replicates: outcomes and agreements bit for bit those of one model
+    (replicate ids global), per-day shares and means those of the whole run."""
+    import sim.run
+    from sim.scenario.load import load_scenario
+
+    two_party = load_scenario(Path(__file__).parents[2] / "data" / "two-party.toml")
+    whole, _ = sim.run.simulate(two_party, 60, 9)
+    monkeypatch.setattr(sim.run, "RUN_CHUNK", 25)
+    chunked, _ = sim.run.simulate(two_party, 60, 9)
+    for name, column in whole.outcomes.items():
+        np.testing.assert_array_equal(chunked.outcomes[name], column, err_msg=name)
+    assert chunked.agreements["replicate"].max() >= 50  # the last chunk's ids are global
+    for name, column in whole.agreements.items():
+        np.testing.assert_array_equal(chunked.agreements[name], column, err_msg=name)
+    for name in ("in_force_share", "agreed_share", "session_share", "accept_share", "control_mean"):
+        np.testing.assert_allclose(chunked.series[name], whole.series[name], err_msg=name)
+    assert chunked.summary == whole.summary
+
+
+def test_a_run_directory_is_replaced_whole_by_the_next_run(tmp_path):
+    """Reproducer: --replace refused a run directory because it held agreements.csv,
+    a file the tool writes but did not list as its own."""
+    from sim.run import execute_run
+
+    two_party = Path(__file__).parents[2] / "data" / "two-party.toml"
+    out = tmp_path / "run"
+    execute_run(two_party, 4, 1, out, charts=False, progress=False)
+    names = {p.name for p in out.iterdir()}
+    assert {"agreements.npz", "agreements.csv", "outcomes.csv", "responses.csv"} <= names
+    execute_run(two_party, 6, 2, out, replace=True, charts=False, progress=False)
+    assert load_run(out).meta["replicates"] == 6
