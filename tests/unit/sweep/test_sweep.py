@@ -12,7 +12,7 @@ import pytest
 
 from sim.engine.model import CeasefireModel
 from sim.results.measures import MEASURES
-from sim.results.stats import wilson_interval
+from sim.results.stats import cumulative_incidence, wilson_interval
 from sim.sweep import load_experiment, read_results, run_sweep, summarise_sweep, write_summary
 from sim.sweep.design import build_design
 from sim.sweep.rows import replicate_rows
@@ -297,6 +297,10 @@ def test_summary_agrees_with_a_direct_count_per_point(reference):
             assert (s[f"{m.column}_lo"][p], s[f"{m.column}_hi"][p]) == wilson_interval(k, n)
         first = outcomes["first_deal_day"]
         assert s["median_first_deal_day"][p] == np.median(first[first >= 0])
+        curve = cumulative_incidence(first, exp.scenario.scenario.horizon - 1)
+        reached = np.flatnonzero(curve["incidence"] >= 0.5)
+        km = float(reached[0]) if len(reached) else np.nan
+        np.testing.assert_equal(s["km_median_first_deal_day"][p], km)
         assert s["mean_days_under_ceasefire"][p] == outcomes["days_under_ceasefire"].mean()
         rows = cols["point"] == p
         assert s["n_deals"][p] == cols["share_partial_base"][rows].sum() == outcomes["deals"].sum()
@@ -315,6 +319,7 @@ def test_summarize_writes_csv_and_parquet_with_the_contract_columns(reference, t
         "n_deals",
         *[f"{m.column}{end}" for m in MEASURES for end in ("", "_lo", "_hi")],
         "median_first_deal_day",
+        "km_median_first_deal_day",
         "mean_days_under_ceasefire",
         "mean_control_line",
         "p_decided_line",
