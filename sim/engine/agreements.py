@@ -93,3 +93,50 @@ class Agreements:
         for k, name in enumerate(issue_names):
             out[f"term_{name}"] = self.columns["terms"][:n, k][order]
         return out
+
+
+NEVER = 2**62  # the day of an event that does not happen
+
+
+class Schedule:
+    """The day on which something falls due for each entry of an (R, ...) array.
+
+    With the soonest day per replicate, the day's check is one comparison per replicate
+    and a look at the few that are due, not a pass over every slot of every replicate.
+    The soonest day may be stale-early (the entry was cleared): a due check then finds
+    nothing and ``refresh`` corrects it.
+    """
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.day = np.full(shape, NEVER, dtype=np.int64)
+        self.soonest = np.full(shape[0], NEVER, dtype=np.int64)
+        self._looked = np.empty(0, dtype=np.int64)
+
+    def set(self, index: tuple, days: np.ndarray, unique: bool = False) -> None:
+        """Set the due days at ``index`` (its first array the replicates, broadcast).
+
+        ``unique``: the replicates of ``index[0]`` (one per row of ``days``) do not repeat.
+        """
+        days = np.asarray(days, dtype=np.int64)
+        self.day[index] = days
+        r = np.asarray(index[0])
+        if r.size == 0:
+            return
+        if unique:
+            r = r.ravel()
+            self.soonest[r] = np.minimum(self.soonest[r], days.reshape(r.size, -1).min(axis=1))
+            return
+        r = np.broadcast_to(r, np.broadcast_shapes(r.shape, days.shape))
+        np.minimum.at(self.soonest, r.ravel(), np.broadcast_to(days, r.shape).ravel())
+
+    def due(self, day: int) -> tuple[np.ndarray, ...]:
+        """Indices (replicate, ...) of the entries due on or before ``day``."""
+        r = self._looked = np.flatnonzero(self.soonest <= day)
+        hit = np.nonzero(self.day[r] <= day)
+        return (r[hit[0]], *hit[1:])
+
+    def refresh(self) -> None:
+        """Recompute the soonest day of the replicates ``due`` looked at, once handled."""
+        r = self._looked
+        if r.size:
+            self.soonest[r] = self.day[r].reshape(r.size, -1).min(axis=1)

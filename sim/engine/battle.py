@@ -156,6 +156,13 @@ def halt_parts(
     the others' rows are 0. Returns (base, rearm), each (R, N, F) (rearm None without a
     shift); reduce them to a track's fronts with :func:`over_fronts`.
     """
+    fighters = np.flatnonzero((np.asarray(side_sign) != 0).any(axis=1))
+    if fighters.size < belief_mean.shape[1]:  # the others' war terms are 0: skip their rows
+        sub = (belief_mean[:, fighters], side_sign[fighters], stakes[:, fighters], intensity)
+        costs = None if cost is None else cost[:, fighters]
+        horizon = planning_horizon[:, fighters]
+        parts = halt_parts(control, *sub, costs, horizon, term, rearmament_shift)
+        return tuple(_embed(part, fighters, belief_mean.shape) for part in parts)
     R, N, F = belief_mean.shape
     halt = halt_days(term, planning_horizon)
     days = _by_front(halt, F)
@@ -285,7 +292,7 @@ def war_cost_today(intensity, cost, active, sanctions=None):
     return total
 
 
-def red_line_shift(red_low, red_high, control, control0, issue_front):
+def red_line_shift(red_low, red_high, control, control0, issue_front, out=None):
     """Red lines of issues tied to a front move with it: bounds + (b_f(t) - b_f(0)).
 
     MODEL.md section 2: what a party insists on over a contested area follows who holds it;
@@ -293,16 +300,19 @@ def red_line_shift(red_low, red_high, control, control0, issue_front):
     side moves both bounds toward 1. Pass the day-0 red lines (the shift is from day 0, so
     nothing accumulates). A bound at 0 (below) or 1 (above) means "no red line" and stays
     where it is; the others are clipped to [0, 1]. red_low, red_high (R, N, K); control,
-    control0 (R, F); issue_front (K,) int (-1 for untied issues).
+    control0 (R, F); issue_front (K,) int (-1 for untied issues). ``out`` = (low, high),
+    arrays the caller owns (not the day-0 ones) holding the day-0 values on the untied
+    issues, are written in place: no copy a day (copies this size page-fault).
     Returns (red_low, red_high), each (R, N, K).
     """
-    tied = issue_front >= 0
-    if not tied.any():
+    tied = np.flatnonzero(issue_front >= 0)
+    if tied.size == 0:
         return red_low, red_high
-    moved = control - control0
-    shift = np.where(tied, moved[:, np.where(tied, issue_front, 0)], 0.0)[:, None, :]
-    low = np.where(red_low > 0.0, np.clip(red_low + shift, 0.0, 1.0), red_low)
-    high = np.where(red_high < 1.0, np.clip(red_high + shift, 0.0, 1.0), red_high)
+    shift = (control - control0)[:, issue_front[tied]][:, None, :]  # (R, 1, tied)
+    low, high = (red_low.copy(), red_high.copy()) if out is None else out  # tied columns change
+    lo, hi = red_low[:, :, tied], red_high[:, :, tied]
+    low[:, :, tied] = np.where(lo > 0.0, np.clip(lo + shift, 0.0, 1.0), lo)
+    high[:, :, tied] = np.where(hi < 1.0, np.clip(hi + shift, 0.0, 1.0), hi)
     return low, high
 
 
@@ -351,3 +361,12 @@ def _by_front(x, f):
 def _actors(x, n):
     """(R, F) -> (R, n, F), contiguous: broadcasting a short trailing axis is ~8x slower."""
     return np.repeat(x[:, None, :], n, axis=1)
+
+
+def _embed(part, rows, shape):
+    """(R, n, F) values of actors ``rows`` in an (R, N, F) array of zeros (None stays None)."""
+    if part is None:
+        return None
+    out = np.zeros(shape)
+    out[:, rows] = part
+    return out

@@ -39,8 +39,13 @@ def update_beliefs(mean, sd, change, volatility, observed):
     var = sd * sd
     total = _actors(volatility * volatility, n)
     total += var
-    gain = np.divide(var, total, out=np.zeros_like(var), where=total > 0)
-    gain *= _actors(observed, n) if np.ndim(observed) == 2 else observed
+    np.maximum(total, 1e-300, out=total)  # 0 only where var = 0 too: the gain is then 0
+    gain = var / total
+    if np.ndim(observed) == 2:
+        observed = _actors(observed, n)
+    elif np.ndim(observed) == 3 and observed.shape[1] == 1:
+        observed = np.repeat(observed, n, axis=1)  # contiguous: see _actors
+    gain *= observed
     new_mean = _actors(change, n)
     new_mean -= mean
     new_mean *= gain

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from sim.engine import hazards, rng
-from sim.engine.agreements import Agreements
+from sim.engine.agreements import NEVER, Agreements, Schedule
 from sim.engine.codes import EndReason, Purpose, Side
 
 NONE, PENDING, IN_FORCE = 0, 1, 2  # slot states
@@ -83,6 +83,7 @@ class DealBook:
             n: np.broadcast_to(np.asarray(settings[n], dtype=float), (R,)).copy()
             for n in hazards.DEAL_SETTINGS
         }
+        self.factors = hazards.factor_tables(self.settings)
         self.monitoring_issue, self.definitive_issue = monitoring_issue, definitive_issue
         self.compliance_min, self.definitive_min = compliance_min, definitive_min
         self.monitoring_capacity = np.broadcast_to(np.asarray(monitoring_capacity, float), (R,))
@@ -97,7 +98,14 @@ class DealBook:
         self.rate = np.zeros((R, S))  # violation rate per party on the first day in force
         self.monitoring = np.zeros((R, S))
         self.guaranteed = np.zeros((R, S))
-        self.expires = np.full((R, S), -1, dtype=np.int64)  # day the term ends (-1: none)
+        self._halts = np.zeros((R, F), dtype=np.int64)  # deals in force halting each front
+        self.since = np.full((R, S), -1, dtype=np.int64)  # day in force
+        # per deal and party: the next violation (day, and time in force to order a day's)
+        # and the defection hazard left before the party defects (hazards, "times to event")
+        self.violation_due = Schedule((R, S, P))
+        self.violation_at = np.full((R, S, P), np.inf)
+        self.defection_left = np.zeros((R, S, P))
+        self.lapse_due, self.expiry_due = Schedule((R, S)), Schedule((R, S))  # NEVER: none
         self.breakdowns = np.zeros(R, dtype=np.int64)  # per replicate, for walk-out escalation
         self.horizon: int | None = None
         self.agreements = Agreements(P, K, capacity)
@@ -107,7 +115,7 @@ class DealBook:
 
     def halted(self) -> np.ndarray:
         """(R, F) bool: the fronts some deal in force halts (the battlefield skips them)."""
-        return (self.fronts & (self.state == IN_FORCE)[:, :, None]).any(axis=1)
+        return self._halts > 0
 
     def in_force(self) -> np.ndarray:
         """(R, S) bool: slots whose deal is in force (columns T.. are the parties' truces)."""
@@ -119,7 +127,7 @@ class DealBook:
 
     def expiring(self, day: int) -> np.ndarray:
         """(R, T) bool: track deals whose term ends today (the caller judges extension)."""
-        return (self.state[:, : self.T] == IN_FORCE) & (self.expires[:, : self.T] == day)
+        return (self.state[:, : self.T] == IN_FORCE) & (self.expiry_due.day[:, : self.T] == day)
 
     def reconsider(self, day: int) -> np.ndarray:
         """(R, T) bool: pending deals whose implementers reconsider today (``consent_chance``).
@@ -127,10 +135,11 @@ class DealBook:
         The caller evaluates the implementers' consent there and passes the yeses to
         :meth:`consent`.
         """
-        u = rng.uniform(
-            self.seed, self.replicate[:, None], day, "consent", 0, np.arange(self.T)[None, :]
-        )
-        return self.pending() & (u < self.settings["consent_chance"][:, None])
+        r, track = np.nonzero(self.pending())
+        u = rng.uniform(self.seed, self.replicate[r], day, "consent", 0, track)
+        ask = np.zeros((self.R, self.T), dtype=bool)
+        ask[r, track] = u < self.settings["consent_chance"][r]
+        return ask
 
     # --- agreeing and declaring -----------------------------------------------------------
 
@@ -164,6 +173,8 @@ class DealBook:
             day_agreed=day, term_days=self.track_term[track],
         )  # fmt: skip
         wait = np.broadcast_to(np.asarray(needs_consent, dtype=bool), mask.shape)[r]
+        lapse = day + np.ceil(self.settings["lapse_days"][r[wait]]).astype(np.int64)
+        self.lapse_due.set((r[wait], track), lapse, unique=True)
         self._replace(r[wait], track, day, pending_only=True)
         self._enter(r[~wait], track, day)
 
@@ -212,53 +223,27 @@ class DealBook:
         every party's current value of the track's deal is >= 0 (None: nobody extends).
         Deals that entered into force today run their first risks tomorrow.
         """
-        s = self.settings
-        if self.T:
-            agreed_on = self._gather("day_agreed", slice(None), slice(0, self.T))
-            lapse = self.pending() & (day - agreed_on >= s["lapse_days"][:, None])
-            for track in np.flatnonzero(lapse.any(axis=0)):
-                self._end(np.flatnonzero(lapse[:, track]), int(track), day, EndReason.LAPSED)
-        r, slot = np.nonzero(self.state == IN_FORCE)
-        rows = self.row[r, slot]
-        old = self._cols["day_in_force"][rows] < day
-        r, slot, rows = r[old], slot[old], rows[old]
-        if r.size:
-            self._risks(day, r, slot, rows, gain)
+        r, slot = self.lapse_due.due(day)
+        self._close(r, slot, day, EndReason.LAPSED)
+        self.lapse_due.refresh()
+        breakers = [hazards.violations_today(self, day)]
+        if gain is not None:
+            breakers.append(hazards.defections_today(self, day, np.asarray(gain)))
+        self._break(day, *(np.concatenate(c) for c in zip(*breakers, strict=True)))
         self._expire(day, satisfied)
 
-    def _risks(self, day: int, r, slot, rows, gain) -> None:
-        s = {n: v[r] for n, v in self.settings.items()}
-        party_gain = None
-        if gain is not None:
-            covered = self.fronts[r, slot][:, None, :]  # (L, 1, F)
-            party_gain = (np.asarray(gain)[r][:, self.parties, :] * covered).sum(axis=2)
-        violates, by = hazards.one_day(
-            (self.seed, self.replicate[r][:, None], day, self.parties[None, :], slot[:, None]),
-            s,
-            rate=self.rate[r, slot],
-            elapsed=day - self._cols["day_in_force"][rows] - 1,
-            violations=self._cols["violations"][rows],
-            committed=self._committed(rows),
-            gain=party_gain,
-            blame=hazards.blame(
-                s["blame_cost"], self.monitoring[r, slot], self.guaranteed[r, slot]
-            ),
-        )
-        self._cols["violations"][rows] += violates
-        breaks = by >= 0
-        self._cols["broken_by"][rows[breaks]] = self.parties[by[breaks]]
-        np.add.at(self.breakdowns, r[breaks], 1)
-        self._close(r[breaks], slot[breaks], day, EndReason.BREAKDOWN)
-
-    def _committed(self, rows: np.ndarray) -> np.ndarray:
-        """(L, P): who promised to hold the deal: every party, or a truce's declarer alone."""
-        declarer = self._cols["declared_by"][rows][:, None]
-        return (declarer < 0) | (declarer == self.parties[None, :])
-
-    def _expire(self, day: int, satisfied: np.ndarray | None) -> None:
-        r, slot = np.nonzero((self.state == IN_FORCE) & (self.expires == day))
+    def _break(self, day: int, r, slot, j, priority, when) -> None:
+        """End the deals that broke down today; who broke it: the first candidate of each."""
         if r.size == 0:
             return
+        first = hazards.first_per_deal(r * self.S + slot, priority, when)
+        r, slot, j = r[first], slot[first], j[first]
+        self._cols["broken_by"][self.row[r, slot]] = self.parties[j]
+        np.add.at(self.breakdowns, r, 1)
+        self._close(r, slot, day, EndReason.BREAKDOWN)
+
+    def _expire(self, day: int, satisfied: np.ndarray | None) -> None:
+        r, slot = self.expiry_due.due(day)
         rows = self.row[r, slot]
         tolerance = self.settings["violation_tolerance"][r]
         calm = self._cols["violations"][rows].sum(axis=1) <= tolerance / 2
@@ -267,9 +252,11 @@ class DealBook:
             track = slot < self.T
             content[track] = np.asarray(satisfied, dtype=bool)[r[track], slot[track]]
         extend = calm & content
-        self.expires[r[extend], slot[extend]] += self._cols["term_days"][rows[extend]]
+        re, se = r[extend], slot[extend]
+        self.expiry_due.set((re, se), day + self._cols["term_days"][rows[extend]])
         self._cols["extensions"][rows[extend]] += 1
         self._close(r[~extend], slot[~extend], day, EndReason.EXPIRED)
+        self.expiry_due.refresh()
 
     # --- the end of a run -----------------------------------------------------------------
 
@@ -296,10 +283,6 @@ class DealBook:
             EndReason.PENDING_AT_HORIZON,
         )
 
-    def _gather(self, column: str, rs, ss) -> np.ndarray:
-        rows = self.row[rs, ss]
-        return np.where(rows >= 0, self._cols[column][np.maximum(rows, 0)], -1)
-
     def _open(self, r, slot, fronts, n_issues, terms, side, **columns) -> None:
         """Append one row per replicate of ``r``, class it, and make it the slot's live deal.
 
@@ -316,8 +299,7 @@ class DealBook:
         coverage = fronts.all(axis=1).astype(np.int64)  # Coverage.COMPREHENSIVE == 1
         m = hazards.monitoring_level(terms, self.monitoring_issue, self.monitoring_capacity[r])
         g = hazards.guarantee_level(cls, self.guarantee[r])
-        s = {k: v[r] for k, v in self.settings.items()}
-        self.rate[r, slot] = hazards.violation_scale(s, cls, coverage, side, m, g)
+        self.rate[r, slot] = hazards.violation_scale(self.factors, r, cls, coverage, side, m, g)
         self.monitoring[r, slot], self.guaranteed[r, slot] = m, g
         columns.update(
             replicate=self.replicate[r], row=r, side=side, coverage=coverage, deal_class=cls,
@@ -336,28 +318,35 @@ class DealBook:
         if replace:
             self._replace(r, slot, day, pending_only=False)
         self.state[r, slot] = IN_FORCE
+        self._halts[r] += self.fronts[r, slot]  # r has no repeats: one slot, one deal each
+        self.since[r, slot] = day
+        self.lapse_due.day[r, slot] = NEVER  # consented: it no longer lapses
+        hazards.schedule_violation(
+            self, r[:, None], slot, np.arange(self.P)[None, :], day, 0.0, unique=True
+        )
+        u = rng.uniform(self.seed, self.replicate[r][:, None], day, "defect", self.parties, slot)
+        self.defection_left[r, slot] = hazards.exponential(u)
         rows = self.row[r, slot]
         self._cols["day_in_force"][rows] = day
         term = self._cols["term_days"][rows]
-        self.expires[r, slot] = np.where(term > 0, day + term, -1)
+        self.expiry_due.set((r, slot), np.where(term > 0, day + term, NEVER), unique=True)
 
     def _replace(self, r: np.ndarray, slot: int, day: int, pending_only: bool) -> None:
         """End, as replaced, the live deals of ``r`` that the deal in ``slot`` is broader than."""
+        r = r[(self.state[r] != NONE).sum(axis=1) > 1]  # replicates with another live deal
         if r.size == 0:
             return
-        new = self.fronts[r, slot]
-        for other in range(self.S):
-            if other == slot:
-                continue
-            state = self.state[r, other]
-            live = state == PENDING if pending_only else state != NONE
-            old = self.fronts[r, other]
-            broader = (old <= new).all(axis=1) & (
-                (old != new).any(axis=1)
-                | (self.n_issues[r, slot] > self.n_issues[r, other])
-                | (other >= self.T)  # a bilateral deal on the same fronts replaces a truce
-            )
-            self._end(r[live & broader], other, day, EndReason.REPLACED)
+        new, old = self.fronts[r, slot][:, None, :], self.fronts[r]  # (n, 1, F), (n, S, F)
+        state = self.state[r]
+        live = state == PENDING if pending_only else state != NONE
+        live[:, slot] = False
+        broader = (old <= new).all(axis=2) & (
+            (old != new).any(axis=2)
+            | (self.n_issues[r] < self.n_issues[r, slot][:, None])
+            | (np.arange(self.S) >= self.T)  # a bilateral deal on the same fronts replaces a truce
+        )
+        i, other = np.nonzero(live & broader)
+        self._close(r[i], other, day, EndReason.REPLACED)
 
     def _end(self, r: np.ndarray, slot: int, day: int, reason: EndReason) -> None:
         self._close(r, np.full(r.size, slot, dtype=np.int64), day, reason)
@@ -366,9 +355,13 @@ class DealBook:
         if r.size == 0:
             return
         rows = self.row[r, slot]
+        was = self.state[r, slot] == IN_FORCE
+        np.add.at(self._halts, r[was], -self.fronts[r[was], slot[was]].astype(np.int64))
         self._cols["day_ended"][rows] = day
         self._cols["end_reason"][rows] = reason
         self.state[r, slot] = NONE
         self.row[r, slot] = -1
         self.fronts[r, slot] = False
-        self.expires[r, slot] = -1
+        self.since[r, slot] = -1
+        for due in (self.violation_due, self.lapse_due, self.expiry_due):
+            due.day[r, slot] = NEVER

@@ -4,10 +4,10 @@ MODEL.md section 6. Small pure rules over arrays of live deals (one entry per de
 deal and party); :mod:`sim.engine.deals` keeps the book and calls them.
 
 - **Violations** (Fortna, "Peace Time", 2004; Clayton, Nygard, Rustad & Strand, ETH/PRIO Civil
-  Conflict Ceasefire Dataset, 2023). Party j violates a deal on a day with the rate
-      v = violation_rate x f_class x f_coverage x f_side x (1 - d_m m) x (1 - d_g g)
-          x (1 + elapsed / s) ** -decay
-  so partial and unilateral deals are more fragile, compliance mechanisms and definitive terms
+  Conflict Ceasefire Dataset, 2023). Party j violates a deal at the rate, t days in force,
+      v(t) = v0 x f_class x f_coverage x f_side x (1 - d_m m) x (1 - d_g g) x (1 + t / s) ** -decay
+  with v0 set so that a reference deal expects ``violation_rate`` violations on its first
+  day, so partial and unilateral deals are more fragile, compliance mechanisms and definitive terms
   less, and every deal most fragile in its first days (the data's breakdown hazard falls by
   two orders of magnitude over a year). ``m`` is the monitoring the agreed terms provide for:
   min(1, agreed monitoring term x (1 + supporters' monitoring capacity)) -- monitors deploy
@@ -22,15 +22,24 @@ deal and party); :mod:`sim.engine.deals` keeps the book and calls them.
   blamed breaks the deal with the rate defection_rate x max(0, gain - blame), blame =
   blame_cost x (m + g): monitoring attributes a breach, a guarantor punishes it.
 
-Rates are per day; the day's chance is 1 - exp(-rate).
+Both are drawn as **times to event**, not as a draw per deal and day. Violations, whose
+cumulative hazard has a closed form, get the time of the next one by inversion when a deal
+enters into force and after each violation (at most one a day per party: the next is drawn
+from the end of that day). Defection, whose rate moves with the battlefield, gets a unit
+exponential of cumulative hazard that the daily rates use up: the same law as a daily draw
+with chance 1 - exp(-rate). The day's violation work is thus proportional to the
+violations, not to the deals in force.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.engine import rng
-from sim.engine.codes import Coverage, DealClass, Side
+from sim.engine.agreements import NEVER
+from sim.engine.codes import DealClass
 
 # The [implementation] settings the deal book reads (sim/scenario/settings.py documents each
 # with its source); every one is an (R,) array, one value per replicate.
@@ -52,11 +61,8 @@ DEAL_SETTINGS = (
     "defection_rate",
     "blame_cost",
 )
-
-
-def daily_chance(rate: np.ndarray) -> np.ndarray:
-    """The chance of at least one event in a day at a constant daily rate."""
-    return -np.expm1(-np.maximum(rate, 0.0))
+if TYPE_CHECKING:
+    from sim.engine.deals import DealBook
 
 
 def deal_class(
@@ -97,38 +103,77 @@ def guarantee_level(cls: np.ndarray, guarantee: np.ndarray | float) -> np.ndarra
     return np.where(committed, np.minimum(1.0, guarantee), 0.0)
 
 
+def factor_tables(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per replicate, the violation-rate factors indexed by code (built once per book).
+
+    ``violation_rate`` is the expected number over the first day of the reference deal, so
+    its v0 = violation_rate / ``first_day``, Lambda(1) at a unit rate.
+    """
+    one = np.ones_like(s["violation_rate"])
+    return {
+        "rate": s["violation_rate"],
+        "first_day": cumulative_violations(
+            1.0, 1.0, s["violation_settle_days"], s["violation_decay"]
+        ),
+        "class": np.stack([one, s["compliance_factor"], s["definitive_factor"]], axis=1),
+        "coverage": np.stack([s["partial_factor"], one], axis=1),  # Coverage codes
+        "side": np.stack([s["unilateral_factor"], one, s["multilateral_factor"]], axis=1),
+        "monitoring": s["monitoring_effect"],
+        "guarantee": s["guarantee_effect"],
+    }
+
+
 def violation_scale(
-    s: dict[str, np.ndarray],
+    f: dict[str, np.ndarray],
+    r: np.ndarray,
     cls: np.ndarray,
     coverage: np.ndarray,
     side: np.ndarray,
     monitoring: np.ndarray,
     guarantee: np.ndarray,
 ) -> np.ndarray:
-    """Each party's daily violation rate on the first day in force (before settling in).
+    """Each party's violation rate v0 at entry into force of deals in replicates ``r``.
 
-    ``s`` holds the settings gathered to the deals' replicates, each (M,).
+    v0 x f_class x f_coverage x f_side x (1 - d_m m) x (1 - d_g g), from ``factor_tables``.
     """
-    f_class = np.select(
-        [cls == DealClass.COMPLIANCE, cls == DealClass.DEFINITIVE],
-        [s["compliance_factor"], s["definitive_factor"]],
-        1.0,
-    )
-    f_coverage = np.where(coverage == Coverage.PARTIAL, s["partial_factor"], 1.0)
-    f_side = np.select(
-        [side == Side.UNILATERAL, side == Side.MULTILATERAL],
-        [s["unilateral_factor"], s["multilateral_factor"]],
-        1.0,
-    )
-    deterred = (1.0 - s["monitoring_effect"] * monitoring) * (
-        1.0 - s["guarantee_effect"] * guarantee
-    )
-    return s["violation_rate"] * f_class * f_coverage * f_side * deterred
+    deterred = (1.0 - f["monitoring"][r] * monitoring) * (1.0 - f["guarantee"][r] * guarantee)
+    v0 = f["rate"][r] / f["first_day"][r]
+    return v0 * f["class"][r, cls] * f["coverage"][r, coverage] * f["side"][r, side] * deterred
 
 
 def settling(elapsed: np.ndarray, settle_days: np.ndarray, decay: np.ndarray) -> np.ndarray:
-    """(1 + elapsed / s) ** -decay: a new deal is most fragile on its first day (elapsed 0)."""
+    """(1 + t / s) ** -decay: a new deal is most fragile in its first hours (t = 0)."""
     return (1.0 + elapsed / settle_days) ** -decay
+
+
+def cumulative_violations(t, rate, settle_days, decay) -> np.ndarray:
+    """Lambda(t): the expected violations by day t in force, the integral of rate x settling."""
+    one = np.abs(1.0 - decay) < 1e-9
+    k = np.where(one, 1.0, 1.0 - decay)
+    x = 1.0 + t / settle_days
+    return rate * settle_days * np.where(one, np.log(x), (x**k - 1.0) / k)
+
+
+def violation_time(target, rate, settle_days, decay) -> np.ndarray:
+    """The t with Lambda(t) = target (inf if the rate is 0 or Lambda never gets there)."""
+    one = np.abs(1.0 - decay) < 1e-9
+    k = np.where(one, 1.0, 1.0 - decay)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        y = target / (rate * settle_days)
+        base = 1.0 + k * y
+        x = np.where(one, np.exp(y), np.where(base > 0, base ** (1.0 / k), np.inf))
+        t = settle_days * (x - 1.0)
+    return np.where((rate > 0) & np.isfinite(t), t, np.inf)
+
+
+def day_of(since: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The day an event at time t in force falls on (t in (k - 1, k] is day since + k)."""
+    return since + np.ceil(np.minimum(t, NEVER - since - 1)).astype(np.int64)
+
+
+def exponential(u: np.ndarray) -> np.ndarray:
+    """A unit exponential from a uniform: the hazard an event needs before it happens."""
+    return -np.log(u)
 
 
 def blame(blame_cost: np.ndarray, monitoring: np.ndarray, guarantee: np.ndarray) -> np.ndarray:
@@ -141,46 +186,79 @@ def defection_hazard(rate: np.ndarray, gain: np.ndarray, blame_: np.ndarray) -> 
     return rate * np.maximum(0.0, gain - blame_)
 
 
-def first_by_draw(trigger: np.ndarray, draw: np.ndarray) -> np.ndarray:
-    """Per row, the column of the triggering entry with the smallest draw (-1 if none).
+def first_per_deal(key: np.ndarray, priority: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """Index of the first candidate of each deal (``key``): lowest priority, then earliest.
 
-    Who broke a deal when several parties did so the same day: the one whose event came
-    first, read off its uniform draw, so the choice is a pure function of the coordinates.
+    Who broke a deal when several parties did so the same day: a defector before a violator
+    (a deliberate act), then the one whose event came first in the day.
     """
-    keyed = np.where(trigger, draw, np.inf)
-    return np.where(trigger.any(axis=1), np.argmin(keyed, axis=1), -1)
+    order = np.lexsort((when, priority, key))
+    return order[np.unique(key[order], return_index=True)[1]]
 
 
-def one_day(
-    coords: tuple,
-    s: dict[str, np.ndarray],
-    rate: np.ndarray,
-    elapsed: np.ndarray,
-    violations: np.ndarray,
-    committed: np.ndarray,
-    gain: np.ndarray | None,
-    blame: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """One day of risks for L live deals: (violations today (L, P), who broke each, or -1).
+# --- the day's risks, over the book's arrays ----------------------------------------------
 
-    ``coords`` = (seed, replicate (L, 1), day, party actor ids (1, P), slot (L, 1)) address the
-    draws; ``rate`` (L,) is the first-day violation rate, ``violations`` (L, P) the count so
-    far, ``committed`` (L, P) who may defect, ``gain`` (L, P) the gain from resuming on the
-    covered fronts (None: no defection), ``blame`` (L,). Who broke it: a defector first (a
-    deliberate act), else a major violator, else the violator whose incident took the count
-    past the tolerance.
+
+def violations_today(book: DealBook, day: int) -> tuple[np.ndarray, ...]:
+    """Count today's violations; draw each violator's next; return the deal breakers.
+
+    A violation is major with chance ``major_share``; a deal breaks down on a major one or
+    when all parties' violations exceed ``violation_tolerance``. Returned: replicate,
+    slot, party position, priority 1 and time in force of each breaking violation.
     """
-    today = rate * settling(elapsed, s["violation_settle_days"], s["violation_decay"])
-    u_violate = rng.uniform(*coords[:3], "violate", *coords[3:])
-    violates = u_violate < daily_chance(today)[:, None]
-    u_major = rng.uniform(*coords[:3], "major", *coords[3:])
-    major = violates & (u_major < s["major_share"][:, None])
-    over = (violations + violates).sum(axis=1) > s["violation_tolerance"]
-    trigger = np.where(major.any(axis=1)[:, None], major, violates & over[:, None])
-    by = first_by_draw(trigger, u_violate)
-    if gain is not None:
-        hazard = defection_hazard(s["defection_rate"][:, None], gain, blame[:, None])
-        u_defect = rng.uniform(*coords[:3], "defect", *coords[3:])
-        defects = committed & (u_defect < daily_chance(hazard))
-        by = np.where(defects.any(axis=1), first_by_draw(defects, u_defect), by)
-    return violates, by
+    r, slot, j = book.violation_due.due(day)
+    rate = _violation_rate(book, r, slot)
+    rows = book.row[r, slot]
+    book.agreements.columns["violations"][rows, j] += 1  # (row, party) pairs are distinct
+    at = book.violation_at[r, slot, j]
+    coords = (book.seed, book.replicate[r], day)
+    major = rng.uniform(*coords, "major", book.parties[j], slot)
+    major = major < book.settings["major_share"][r]
+    total = book.agreements.columns["violations"][rows].sum(axis=1)
+    breaks = major | (total > book.settings["violation_tolerance"][r])
+    # the next violation: at most one a day, so counted from the end of this day
+    elapsed = day - book.since[r, slot]
+    schedule_violation(book, r, slot, j, day, cumulative_violations(elapsed, *rate))
+    book.violation_due.refresh()
+    b = np.flatnonzero(breaks)
+    return r[b], slot[b], j[b], np.ones(b.size), at[b]
+
+
+def _violation_rate(book: DealBook, r, slot) -> tuple[np.ndarray, ...]:
+    """(first-day rate, settle days, decay) of the deals (r, slot): the hazards' arguments."""
+    s = book.settings
+    return book.rate[r, slot], s["violation_settle_days"][r], s["violation_decay"][r]
+
+
+def schedule_violation(book: DealBook, r, slot, j, day: int, done, unique=False) -> None:
+    """Draw party j's next violation of deal (r, slot): when the cumulative violation
+    hazard, ``done`` by now, has grown by a unit exponential (the inverse method)."""
+    u = rng.uniform(book.seed, book.replicate[r], day, "violate", book.parties[j], slot)
+    t = violation_time(done + exponential(u), *_violation_rate(book, r, slot))
+    book.violation_at[r, slot, j] = t
+    book.violation_due.set((r, slot, j), day_of(book.since[r, slot], t), unique=unique)
+
+
+def defections_today(book: DealBook, day: int, gain: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Use up each committed party's defection hazard; return the defectors, priority 0.
+
+    Its time is the share of the day at which the party's hazard ran out, so the first
+    of several defectors the same day is the one that broke the deal.
+    """
+    r, slot = np.nonzero(book.in_force() & (book.since < day))
+    covered = book.fronts[r, slot].astype(float)  # (L, F)
+    party_gain = np.einsum("lpf,lf->lp", np.take(gain, book.parties, axis=1)[r], covered)
+    rows = book.row[r, slot]
+    cost = blame(book.settings["blame_cost"][r], book.monitoring[r, slot], book.guaranteed[r, slot])
+    rate = book.settings["defection_rate"][r][:, None]
+    hazard = defection_hazard(rate, party_gain, cost[:, None]) * _committed(book, rows)
+    left = book.defection_left[r, slot]
+    book.defection_left[r, slot] = left - hazard
+    i, j = np.nonzero((hazard > 0) & (left <= hazard))
+    return r[i], slot[i], j, np.zeros(i.size), left[i, j] / hazard[i, j]
+
+
+def _committed(book: DealBook, rows: np.ndarray) -> np.ndarray:
+    """(L, P): who promised to hold the deal: every party, or a truce's declarer alone."""
+    declarer = book.agreements.columns["declared_by"][rows][:, None]
+    return (declarer < 0) | (declarer == book.parties[None, :])

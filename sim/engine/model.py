@@ -129,7 +129,7 @@ class CeasefireModel(mesa.Model):
                 self.agents_by_type[Party].shuffle_do("concede", w)
             w.influence()  # ... and influence among those who met
             w.walk_out(d)  # 9. walk-outs and resumption
-            w.days_halted += w.halted().any(axis=1)
+            w.close_day(d)  # days under ceasefire; rearmament after a pause
         if self.recorder is not None:  # 10. record
             self.recorder.record(self, d)
         self.datacollector.collect(self)

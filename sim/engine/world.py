@@ -58,6 +58,9 @@ class World:
         self.sessions = np.zeros(R, dtype=np.int64)
         self.session_today = np.zeros(R, dtype=bool)
         self.days_halted = np.zeros(R, dtype=np.int64)  # days with >= 1 front halted
+        self.was_halted = np.zeros((R, F), dtype=bool)  # at the end of yesterday
+        self.paused_since = np.full((R, F), -1, dtype=np.int64)
+        self.pause_rearmament = np.zeros((R, F))  # the rearmament term of the pause
         # the battlefield
         self.control = p.control0.copy()
         self.decided = np.zeros((R, F), dtype=bool)
@@ -328,6 +331,44 @@ class World:
         rate = p.influence_rate[rows, None, None] * self.has_ties[rows][:, :, None]
         moved = pos + rate * (pulled - pos)
         self.position[rows] = rules.clip_to_red_lines(moved, p.red_low[rows], p.red_high[rows])
+
+    # --- the end of the day: pauses that began or ended ------------------------------
+
+    def close_day(self, day: int) -> None:
+        """Count the day under ceasefire, and apply the rearmament shift when a pause ends.
+
+        A pause of L days with the first side free to rearm (rearmament term r) moves the
+        front's drift toward it afterwards (battle.rearmed_drift; P6's worry about what
+        Ukraine would do during the pause). The term is that of the track deal that halted
+        the front when the pause began (the status quo for a unilateral truce)."""
+        p = self.p
+        halted = self.halted()
+        self.days_halted += halted.any(axis=1)
+        if p.rearmament < 0 or not p.mechanisms.battlefield or not (p.rearmament_shift != 0).any():
+            self.was_halted = halted
+            return
+        started, ended = halted & ~self.was_halted, ~halted & self.was_halted
+        if started.any():
+            term = np.full(halted.shape, np.nan)
+            live = self.book.state[:, : self.T] == 2
+            for t in range(self.T):  # the narrowest covering track last: the broadest wins
+                cover = live[:, t, None] & self.p.track_fronts[t][None, :]
+                term = np.where(
+                    cover & np.isnan(term), self.agreed_terms[:, t, p.rearmament, None], term
+                )
+            q = self.status_quo[:, p.rearmament, None]
+            term = np.where(np.isnan(term), q, term)
+            self.pause_rearmament = np.where(started, term, self.pause_rearmament)
+            self.paused_since = np.where(started, day, self.paused_since)
+        if ended.any():
+            days = np.where(ended, day - self.paused_since, 0)
+            for f in np.flatnonzero(ended.any(axis=0)):
+                p.drift[:, f : f + 1] = battle.rearmed_drift(
+                    p.drift[:, f : f + 1], p.rearmament_shift[:, f : f + 1],
+                    self.pause_rearmament[:, f], days[:, f : f + 1], ended[:, f : f + 1],
+                )  # fmt: skip
+            self.paused_since = np.where(ended, -1, self.paused_since)
+        self.was_halted = halted
 
     # --- 9. walk-outs -----------------------------------------------------------------------
 

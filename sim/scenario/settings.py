@@ -90,8 +90,9 @@ class Implementation(_Strict):
     Their defaults are orders of magnitude read off the ETH/PRIO Civil Conflict Ceasefire
     Dataset aggregates (Clayton et al. 2023; shared/data/ceasefire-durations.csv, "CD" below:
     cause-specific breakdown hazard = rise of the breakdown incidence / survival, per interval)
-    until issue 13 calibrates them. The fields after them are model 1's (sim/engine/ceasefire.py)
-    and go when it does.
+    until issue 13 calibrates them. The fields after them are model 1's: nothing reads them
+    since sim/engine/ceasefire.py went (tests/unit/sweep uses base_violation_rate as a
+    parameter without effect), and they should be removed with that test's null parameter.
     """
 
     lapse_days: Annotated[int, Field(ge=1, le=365)] = Field(
@@ -104,21 +105,21 @@ class Implementation(_Strict):
         description="Daily chance that the implementers of a pending deal reconsider their "
         "consent (assumption: about once a week, the rhythm of the 2025 talks).",
     )
-    violation_rate: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        0.05,
-        description="Daily violation rate per party on the first day of a bare, comprehensive, "
-        "bilateral, unmonitored deal. CD: breakdown hazard on day 1 is 0.02-0.05 (comprehensive "
-        "0.022, bare 0.043, bilateral 0.055); 0.05 x 2 parties x major_share 0.3 = 0.03.",
+    violation_rate: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        0.033,
+        description="Expected violations per party over the first day in force of a bare, "
+        "comprehensive, bilateral, unmonitored deal. CD (comprehensive): breakdown hazard "
+        "0.022 on day 1 = 2 parties x major_share 0.3 x 0.037; fitted with s and decay.",
     )
     violation_settle_days: Annotated[float, Field(gt=0.0, le=365.0)] = Field(
-        0.1,
-        description="s: the violation rate falls as (1 + days since entry into force / s) ** "
-        "-decay. CD (all): breakdown hazard 0.036 on day 1, 0.005/day in days 1-7, 0.0024 in "
-        "7-30, 0.001 in 30-90, 0.0005 in 90-365; s = 0.1 and decay = 0.55 reproduce that fall "
-        "(1/7, 1/15, 1/36, 1/72 of day 1; the rule gives 1/7, 1/18, 1/34, 1/65).",
+        0.01,
+        description="s: the violation rate falls as (1 + days in force / s) ** -decay. CD "
+        "(comprehensive): breakdown hazard 0.022 on day 1, 0.0038/day in days 1-7, 0.0018 "
+        "in 7-30, 0.00075 in 30-90, 0.0004 in 90-365; s = 0.01 and decay = 0.61 (least "
+        "squares on the logs) give 0.91, 1.19, 0.94, 1.07 and 0.92 times those.",
     )
     violation_decay: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        0.55, description="decay: exponent of the fall of the violation rate (see s). CD (all)."
+        0.61, description="decay: exponent of the fall of the violation rate (see s). CD."
     )
     partial_factor: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
         3.0,

@@ -1,16 +1,15 @@
-"""The restructured package gives the same outcome files as the flat one it came from.
+"""Fixed runs and a reduced shipped sweep give the same outcome files, byte for byte.
 
-``tests/support/outcome_digests.json`` was recorded at commit 3900d3c (before the package
-was split into layers) by ``tests/support/outcome_digests.py``: every scenario of the
-library (march-2025 is the default) run at seed 1, and the shipped Monte Carlo sweep with
-fewer replicates, then summarised. Any change to a number, a label or a column's order in
-those files makes this test fail.
+``tests/support/outcome_digests.json`` holds the digests of every library scenario run at
+seed 1 (200 replicates) and of the shipped Monte Carlo sweep with fewer replicates, made by
+``tests/support/outcome_digests.py``. Any change to a number, a label or a column's order
+in those files makes this test fail.
 
-Regenerated once since, on purpose, when a finished replicate stopped losing its pending
-threats (issue 10, bit-identity): only the files of credible-sanctions (satisfaction and
-survival of deals struck while Waltz's threat was pending) and the reservation bands of
-nash-mediator's series changed; every other file, the default scenario's and the sweep's
-included, is byte-identical to 3900d3c.
+Re-recorded for model 2 (issues 11 and 12): the engine, the scenario format, the library
+and the run directory all changed (deals on tracks, fronts, the calendar; agreements.csv and
+agreements.npz join the run files), so no digest of model 1 could stand. The fixture was
+recorded on core merged with outputs and sweepd at the time of the model-2 merge; from then
+on it pins model 2 as model 1's pinned the layer restructuring.
 """
 
 import json

@@ -5,11 +5,13 @@ Each check runs ensembles with fixed seeds; tolerances come from the sample size
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
 
 from sim.engine.model import CeasefireModel
+from sim.scenario.load import modified
 from tests.behaviour.helpers import run, stated, two_party
 
 END = "2024-08-31"
@@ -192,3 +194,23 @@ def test_partial_deals_are_more_common_than_comprehensive_ones():
     assert n > 1000
     share = partial / n
     assert share - 0.5 > 4 * math.sqrt(0.25 / n), (partial, comprehensive)
+
+
+def test_a_pause_with_ukraine_free_to_rearm_slows_the_later_russian_advance(default_scenario):
+    """P6's worry as dynamics: when a pause on the main front ends, its drift moves toward
+    the first side (Ukraine) by shift x (1 - r) x days / 30 / 30; never-paused fronts keep
+    their drift."""
+    s = default_scenario
+    end = s.scenario.start_date + dt.timedelta(days=150)
+    m = CeasefireModel(modified(s, {"scenario.end_date": end}), 200, seed=5, record="none")
+    start = m.params.drift.copy()
+    m.run_model()
+    w, main = m.worlds[0], m.params.front_ids.index("main")
+    moved = w.p.drift[:, main] != start[:, main]
+    assert moved.sum() >= 20
+    assert np.all(w.p.drift[moved, main] < start[moved, main])  # toward Ukraine
+    deals = m.agreements()
+    # the deals that halt the main front: the full track, and Moscow's Easter truce
+    halts_main = (deals["track"] == m.params.track_ids.index("full")) | (deals["track"] == -1)
+    paused = (deals["day_in_force"] >= 0) & halts_main
+    assert set(m.outcomes()["replicate"][moved]) <= set(deals["replicate"][paused])

@@ -29,8 +29,8 @@ FIXTURE = Path(__file__).with_name("outcome_digests.json")
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 SWEEP = ROOT / "experiments" / "monte-carlo-march-2025.toml"
 REPLICATES = 200  # per scenario run, and per sweep point
-RUN_FILES = ("outcomes.csv", "series.csv", "responses.csv", "summary.json")
-NPZ_FILES = ("outcomes.npz", "series.npz")
+RUN_FILES = ("outcomes.csv", "agreements.csv", "series.csv", "responses.csv", "summary.json")
+NPZ_FILES = ("outcomes.npz", "agreements.npz", "series.npz")
 
 
 def _sha(data: bytes) -> str:

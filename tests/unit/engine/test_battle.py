@@ -342,6 +342,12 @@ def test_red_lines_of_tied_issues_move_with_their_front():
     np.testing.assert_allclose(new_high, [[[0.7, 0.6, 1.0], [1.0, 1.0, 0.6]]])
     same = battle.red_line_shift(low, high, control, control0, np.array([-1, -1, -1]))
     assert same[0] is low and same[1] is high
+    out = (low.copy(), high.copy())
+    again = battle.red_line_shift(low, high, control, control0, issue_front, out=out)
+    assert again[0] is out[0] and again[1] is out[1]
+    np.testing.assert_allclose(again[0], new_low)
+    np.testing.assert_allclose(again[1], new_high)
+    assert low[0, 0, 0] == 0.2  # the day-0 red lines are untouched
 
 
 @pytest.mark.parametrize("won, pole", [(1, 1.0), (0, 0.0)])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engine import rng
+from sim.engine import hazards, rng
 from sim.engine.codes import Coverage, DealClass, EndReason, Side
 from sim.engine.deals import IN_FORCE, NONE, PENDING, DealBook
 from sim.engine.hazards import DEAL_SETTINGS
@@ -199,7 +199,7 @@ def test_partial_and_unilateral_deals_are_shorter_lived_than_comprehensive_and_b
     assert shorter(0, 3) and shorter(3, 4), dict(zip(kinds, share, strict=True))
 
 
-def drive(replicate: np.ndarray, days: int = 120) -> tuple[DealBook, int]:
+def drive(replicate: np.ndarray, days: int = 90) -> tuple[DealBook, int]:
     """A run of random agreements, consents and truces whose schedule is a pure function of
     the replicate id (as the talks' draws are): returns the book and the deals made."""
     settings = defaults(violation_rate=0.2, lapse_days=10.0)
@@ -228,7 +228,7 @@ def drive(replicate: np.ndarray, days: int = 120) -> tuple[DealBook, int]:
 
 def test_a_replicate_is_bit_identical_alone_and_in_any_batch():
     whole = drive(np.arange(120))[0].table()
-    for batch in (np.array([77]), np.array([101, 3, 77]), np.arange(60, 120)):
+    for batch in (np.array([77]), np.array([101, 3, 77])):
         part = drive(batch)[0].table()
         keep = np.isin(whole["replicate"], batch)
         assert set(part) == set(whole)
@@ -281,3 +281,37 @@ def test_the_agreements_table_has_one_row_per_deal_with_consistent_days():
 def test_missing_settings_are_named():
     with pytest.raises(KeyError, match="blame_cost"):
         make_book(2, {k: v for k, v in CALM.items() if k != "blame_cost"})
+
+
+@pytest.mark.parametrize("decay", [0.61, 1.0, 1.4])
+def test_the_violation_time_inverts_the_integral_of_the_falling_rate(decay):
+    rate, settle = 0.8, 0.05
+    t = np.array([0.01, 0.5, 3.0, 40.0, 300.0])
+    grid = np.linspace(0.0, 1.0, 200_001)[:, None] * t  # trapezoid rule on [0, t]
+    integral = np.trapezoid(rate * hazards.settling(grid, settle, decay), grid, axis=0)
+    total = hazards.cumulative_violations(t, rate, settle, decay)
+    np.testing.assert_allclose(total, integral, rtol=1e-3)
+    np.testing.assert_allclose(hazards.violation_time(total, rate, settle, decay), t, rtol=1e-9)
+    if decay > 1:  # the rate falls so fast that some violations never come
+        ceiling = rate * settle / (decay - 1)
+        assert hazards.violation_time(np.array([ceiling * 1.01]), rate, settle, decay)[0] == np.inf
+    assert hazards.violation_time(np.array([1.0]), 0.0, settle, decay)[0] == np.inf
+
+
+def test_default_breakdown_hazards_are_those_of_the_ceasefire_data():
+    """Cause-specific breakdown hazard per day of comprehensive ceasefires in the ETH/PRIO
+    data (Clayton et al. 2023; shared/data/ceasefire-durations.csv: rise of the breakdown
+    incidence over an interval / survival / days) against the defaults' open-ended bare
+    bilateral deals, within a factor of two: issue 13 calibrates; this keeps the order."""
+    data = {(0, 1): 0.022, (1, 7): 0.0038, (7, 30): 0.0018, (30, 90): 0.00075}
+    R = 12_000
+    book = make_book(R, term=(0, 0, 0, 0))
+    book.agree(np.ones(R, bool), FULL, 0, terms(R))
+    for day in range(1, 91):
+        book.day(day)
+    t = book.table()
+    ended = np.where(t["end_reason"] == EndReason.BREAKDOWN, t["day_ended"], np.inf)
+    for (a, b), hazard in data.items():
+        at_risk = (ended > a).sum()
+        model = ((ended > a) & (ended <= b)).sum() / at_risk / (b - a)
+        assert hazard / 2 < model < hazard * 2, ((a, b), model, hazard)
