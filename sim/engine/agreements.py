@@ -17,6 +17,7 @@ LIVE = -1  # end_reason of a row whose deal has not ended (censored when the tab
 # violations (one per party) and terms (one per issue) are 2-d and named by ``table``.
 COLUMNS = {
     "replicate": -1,
+    "row": -1,  # the replicate's row in the block: the table's order, not an output column
     "track": -1,
     "declared_by": -1,
     "side": -1,
@@ -67,16 +68,25 @@ class Agreements:
         return rows
 
     def table(
-        self, end_reason: np.ndarray, party_names: tuple[str, ...], issue_names: tuple[str, ...]
+        self,
+        end_reason: np.ndarray,
+        party_names: tuple[str, ...],
+        issue_names: tuple[str, ...],
+        with_row: bool = False,
     ) -> dict[str, np.ndarray]:
-        """Copies of the filled rows, ordered by replicate (stably), with ``end_reason`` (n,).
+        """Copies of the filled rows, ordered by replicate (then by the replicate's row in
+        the block, stably), with ``end_reason`` (n,).
 
         Ordering by replicate makes the table of a batch the concatenation of the tables of
-        its contiguous chunks, whatever order the deals were made in.
+        its contiguous chunks, whatever order the deals were made in; the row tells apart
+        two runs with the same replicate id (a sweep chunk with common random numbers across
+        design points). ``with_row`` keeps that row column (the block's outcomes count
+        deals by row, not by replicate id).
         """
         n = self.n
-        order = np.argsort(self.columns["replicate"][:n], kind="stable")
-        out = {c: v[:n][order] for c, v in self.columns.items() if c not in self.width}
+        order = np.lexsort((self.columns["row"][:n], self.columns["replicate"][:n]))
+        hidden = {*self.width} if with_row else {*self.width, "row"}
+        out = {c: v[:n][order] for c, v in self.columns.items() if c not in hidden}
         out["end_reason"] = np.asarray(end_reason)[order]
         for j, name in enumerate(party_names):
             out[f"violations_{name}"] = self.columns["violations"][:n, j][order]

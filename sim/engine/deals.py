@@ -265,11 +265,12 @@ class DealBook:
         self.horizon = int(horizon)
         self._censor(self._cols["end_reason"])
 
-    def table(self) -> dict[str, np.ndarray]:
-        """The agreements table: one row per deal, rows ordered by replicate (stably)."""
+    def table(self, with_row: bool = False) -> dict[str, np.ndarray]:
+        """The agreements table: one row per deal, rows ordered by replicate (stably);
+        ``with_row`` adds each deal's row in the block (the block's outcomes count by it)."""
         reason = self._cols["end_reason"][: self.agreements.n].copy()
         self._censor(reason)
-        return self.agreements.table(reason, self.party_names, self.issue_names)
+        return self.agreements.table(reason, self.party_names, self.issue_names, with_row)
 
     # --- internals ----------------------------------------------------------------------
 
@@ -301,8 +302,9 @@ class DealBook:
         self.rate[r, slot] = hazards.violation_scale(self.factors, r, cls, coverage, side, m, g)
         self.monitoring[r, slot], self.guaranteed[r, slot] = m, g
         columns.update(
-            replicate=self.replicate[r], side=side, coverage=coverage, deal_class=cls, terms=terms
-        )
+            replicate=self.replicate[r], row=r, side=side, coverage=coverage, deal_class=cls,
+            terms=terms,
+        )  # fmt: skip
         for column, value in columns.items():
             self._cols[column][rows] = value
         self.state[r, slot] = PENDING

@@ -34,9 +34,8 @@ def _first(local: np.ndarray, day: np.ndarray, value: np.ndarray, R: int) -> tup
 def world_outcomes(w: World) -> dict[str, np.ndarray]:
     p = w.p
     R = w.R
-    table = w.book.table()
-    order = np.argsort(p.replicate, kind="stable")
-    local = order[np.searchsorted(p.replicate[order], table["replicate"])]
+    table = w.book.table(with_row=True)
+    local = table["row"]  # by row, not replicate id: a sweep chunk may hold an id twice
     side, coverage, track = table["side"], table["coverage"], table["track"]
     halts = np.zeros(track.shape, dtype=bool)
     on_track = track >= 0

@@ -38,7 +38,7 @@ from sim.scenario.schema import Scenario
 
 SAMPLED = ("random", "lhs", "sobol")
 MAX_CHUNK_SIZE = 20_000  # default ceiling: ~300 MB per worker with the default scenario
-MIN_CHUNK_SIZE = 2_000  # below this, per-round overhead eats the vectorisation gain
+MIN_CHUNK_SIZE = 2_000  # below this, per-day overhead eats the vectorisation gain
 MAX_CHUNKS = 1_000_000  # the chunk plan is a list in manifest.json
 MAX_POINTS = 2**31 - 1  # the point column is int32
 

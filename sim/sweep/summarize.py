@@ -42,10 +42,6 @@ from sim.sweep.store import (
 )
 
 SOBOL_RESAMPLES = 1000
-DAYS = {  # per-point columns in days, beside the measures: column -> label
-    "median_first_deal_day": "median day of the first deal (replicates with one)",
-    "mean_days_under_ceasefire": "mean days under ceasefire",
-}
 # what Sobol' indices are computed on: each point's value of every measure and of the
 # mean days under ceasefire (a median of few replicates is too coarse to apportion)
 SOBOL_OUTCOMES = (*(m.column for m in MEASURES), "mean_days_under_ceasefire")
@@ -176,6 +172,7 @@ def point_stats(rows: dict[str, np.ndarray], threats: list[str], fronts: list[st
         out[f"{m.column}_lo"], out[f"{m.column}_hi"] = wilson_interval(k, trials)
     first = rows["first_deal_day"]
     out["median_first_deal_day"] = grouped_median(point, first, first >= 0, points)
+    out["km_median_first_deal_day"] = censored_median(point, first, points)
     out["mean_days_under_ceasefire"] = total(rows["days_under_ceasefire"]) / n
     for t in threats:
         out[f"p_threat_{t}_carried_out"] = total(rows[f"threat_{t}_carried_out"]) / n
@@ -198,6 +195,23 @@ def grouped_median(
         v[start + (count - 1) // 2] + v[start + count // 2]
     ) / 2
     return medians
+
+
+def censored_median(point: np.ndarray, day: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The Kaplan–Meier median day of the first deal per point, a replicate without one
+    censored at the horizon: every replicate is followed to the horizon, so it is the day
+    by which half the point's replicates have a deal (NaN if fewer than half ever do), as
+    sim.results.stats.cumulative_incidence gives it for a run."""
+    never = np.iinfo(np.int64).max
+    day = np.asarray(day, dtype=np.int64)
+    d = np.where(day >= 0, day, never)
+    order = np.lexsort((d, point))
+    p, d = point[order], d[order]
+    groups, start, count = np.unique(p, return_index=True, return_counts=True)
+    reached = d[start + (count + 1) // 2 - 1]  # the ceil(n/2)-th smallest day
+    out = np.full(len(points), np.nan)
+    out[np.searchsorted(points, groups)] = np.where(reached == never, np.nan, reached)
+    return out
 
 
 def sobol_indices(

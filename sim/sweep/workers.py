@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.engine.model import CeasefireModel
 from sim.scenario.schema import Scenario
-from sim.sweep.rows import replicate_rows, shares_ids
+from sim.sweep.rows import AmbiguousRows, replicate_rows
 from sim.sweep.store import (
     Chunk,
     SweepDirError,
@@ -107,10 +107,10 @@ def simulate_rows(
 ) -> dict[str, np.ndarray]:
     """Per-run rows of a chunk (:func:`sim.sweep.rows.replicate_rows`), from one model.
 
-    When two runs of the chunk share a replicate id (common random numbers across two
-    points), the agreements table cannot tell their deals apart by id, so each point's
-    runs are one model of their own: a run's results depend only on its point and
-    replicate id, so this gives the same bytes, only less vectorised.
+    Should the engine's agreements not line up with its runs where they share replicate
+    ids (:class:`~sim.sweep.rows.AmbiguousRows`), each point's runs are one model of their
+    own: a run's results depend only on its point and replicate id, so this gives the same
+    bytes, only slower.
     """
 
     def run(select: slice) -> dict[str, np.ndarray]:
@@ -121,12 +121,13 @@ def simulate_rows(
         model.run_model()
         return replicate_rows(model)
 
-    if not shares_ids(replicate):
+    try:
         return run(slice(None))
-    _, starts = np.unique(point, return_index=True)
-    bounds = [*starts.tolist(), len(point)]
-    parts = [run(slice(a, b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    except AmbiguousRows:
+        _, starts = np.unique(point, return_index=True)
+        bounds = [*starts.tolist(), len(point)]
+        parts = [run(slice(a, b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
 
 
 def run_in_process(tasks: Iterable[ChunkTask], scenario: Scenario) -> Iterator[dict]:

@@ -16,7 +16,7 @@ from sim.cli import app
 from sim.engine.codes import Coverage, EndReason, Side
 from sim.results.measures import MEASURES
 from sim.results.run_dir import load_run
-from tests.support.model2_outputs import store_synthetic, synthetic_run
+from tests.support.model2_outputs import store_run_dir, synthetic_run
 
 ROOT = Path(__file__).resolve().parents[2]
 API_DOC = ROOT / "docs" / "api.md"
@@ -85,7 +85,7 @@ def test_outcomes_name_tracks_and_actors_and_date_first_deals(synthetic):
 
 
 def test_a_run_directory_gives_the_same_frames_as_the_result_in_memory(synthetic, tmp_path):
-    stored = load_run(store_synthetic(synthetic, tmp_path / "run"))
+    stored = load_run(store_run_dir(synthetic, tmp_path / "run"))
     pd.testing.assert_frame_equal(sim.outcomes(stored), sim.outcomes(synthetic))
     pd.testing.assert_frame_equal(sim.agreements(tmp_path / "run"), sim.agreements(synthetic))
 

@@ -200,7 +200,8 @@ def test_parameter_labels_use_names_never_ids(sweeps):
     assert parameter_label("fronts.kursk.beliefs.russia.drift", facts) == (
         "Kursk salient, belief of Russia: drift"
     )
-    assert parameter_label("fronts.main.cost.russia", facts) == "Main front line: cost to Russia"
+    main = dict(zip(facts["front_ids"], facts["front_labels"], strict=True))["main"]
+    assert parameter_label("fronts.main.cost.russia", facts) == f"{main}: cost to Russia"
 
 
 @pytest.mark.parametrize("experiment", sorted(EXPERIMENTS.glob("*.toml")), ids=lambda p: p.stem)

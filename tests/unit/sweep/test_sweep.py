@@ -12,7 +12,7 @@ import pytest
 
 from sim.engine.model import CeasefireModel
 from sim.results.measures import MEASURES
-from sim.results.stats import wilson_interval
+from sim.results.stats import cumulative_incidence, wilson_interval
 from sim.sweep import load_experiment, read_results, run_sweep, summarise_sweep, write_summary
 from sim.sweep.design import build_design
 from sim.sweep.rows import replicate_rows
@@ -159,6 +159,27 @@ def test_each_points_rows_are_a_direct_model_run_with_its_parameters(reference, 
         assert_identical(table.filter(point == p), direct)
 
 
+def test_runs_sharing_replicate_ids_in_one_model_get_their_own_deals(tmp_path):
+    """Reproducer: with common random numbers a chunk spanning two points holds replicate j
+    twice, and the deals were matched to runs by replicate id, so both runs got both runs'
+    deals. One model of the chunk (in internal blocks of any size) must give each run the
+    rows it gets alone."""
+    exp = load_experiment(write_experiment(tmp_path))
+    ids = np.concatenate([np.arange(37, 40), np.arange(40), np.arange(10)])
+    alone = []
+    for part in (ids[:3], ids[3:43], ids[43:]):
+        model = CeasefireModel(exp.scenario, part, seed=3, record="none")
+        model.run_model()
+        alone.append(replicate_rows(model))
+    assert int(alone[1]["deals"].sum()) > 0
+    for chunk in (8192, 7):
+        model = CeasefireModel(exp.scenario, ids, seed=3, record="none", chunk=chunk)
+        model.run_model()
+        together = replicate_rows(model)
+        for name, values in together.items():
+            np.testing.assert_array_equal(values, np.concatenate([a[name] for a in alone]), name)
+
+
 def test_table_has_compact_dtypes_and_every_run_once(reference):
     _, table = reference
     assert table.num_rows == 6 * REPLICATES
@@ -276,6 +297,10 @@ def test_summary_agrees_with_a_direct_count_per_point(reference):
             assert (s[f"{m.column}_lo"][p], s[f"{m.column}_hi"][p]) == wilson_interval(k, n)
         first = outcomes["first_deal_day"]
         assert s["median_first_deal_day"][p] == np.median(first[first >= 0])
+        curve = cumulative_incidence(first, exp.scenario.scenario.horizon - 1)
+        reached = np.flatnonzero(curve["incidence"] >= 0.5)
+        km = float(reached[0]) if len(reached) else np.nan
+        np.testing.assert_equal(s["km_median_first_deal_day"][p], km)
         assert s["mean_days_under_ceasefire"][p] == outcomes["days_under_ceasefire"].mean()
         rows = cols["point"] == p
         assert s["n_deals"][p] == cols["share_partial_base"][rows].sum() == outcomes["deals"].sum()
@@ -294,6 +319,7 @@ def test_summarize_writes_csv_and_parquet_with_the_contract_columns(reference, t
         "n_deals",
         *[f"{m.column}{end}" for m in MEASURES for end in ("", "_lo", "_hi")],
         "median_first_deal_day",
+        "km_median_first_deal_day",
         "mean_days_under_ceasefire",
         "mean_control_line",
         "p_decided_line",
