@@ -8,12 +8,16 @@ run:
 
 # Style first (ruff lint and format check: seconds), then the suite. The dashboard extra
 # too: the browser tests drive the dashboard (skipped only outside CI). .ci/run runs this.
+# The suite runs on TEST_WORKERS processes (pytest-xdist; CI has 2 cores); --dist loadscope
+# sends each test file to one process, so a file's module fixtures are built once.
+# One process: make test TEST_WORKERS=0.
+TEST_WORKERS ?= 2
 test:
 	scripts/bootstrap test,dashboard
 	.venv/bin/ruff check sim tests benchmarks
 	.venv/bin/ruff format --check sim tests benchmarks
 	scripts/install-chromium
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # Explore a scenario live in the browser: http://127.0.0.1:8765/ (Ctrl-C to stop).
 dashboard:

@@ -1,5 +1,10 @@
-"""`ceasefire validate` and `ceasefire run` as a user runs them: the installed console command
-in a subprocess (issue 2, items 5 and 6).
+"""`ceasefire validate` and `ceasefire run` as a user runs them (issue 2, items 5 and 6).
+
+Most calls go through the command's entry point in this process (tests/commands/inprocess.py:
+the same stdout, stderr and exit code as the console command, without an interpreter's
+start-up per call). The installed console command itself runs in a subprocess where a
+process of its own is the point: `validate` and one full run with charts end to end, and
+the killed and interrupted runs.
 
 Bad input must give one `error: ...` line per problem on stderr, exit code 2, no traceback
 and no output directory; a run directory appears whole or not at all, and an existing one
@@ -15,9 +20,7 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +29,9 @@ import pytest
 from sim import __version__
 from sim.results.summary import headline
 from sim.scenario.load import DEFAULT_SCENARIO
+from tests.commands.inprocess import CEASEFIRE, ceasefire, console_script
 from tests.support.malformed import CASES, DEFAULT_TEXT, matches
 
-CEASEFIRE = Path(sys.executable).parent / "ceasefire"
 CHARTS = {"positions", "utility", "outcomes", "survival"}  # the four issue 2 asks for
 RUN_FILES = {
     "scenario.toml",
@@ -40,16 +43,6 @@ RUN_FILES = {
     "series.csv",
     "responses.csv",
 }
-
-
-def ceasefire(*args, cwd=None, timeout=120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(CEASEFIRE), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=timeout,
-    )
 
 
 def start(*args) -> subprocess.Popen:
@@ -94,7 +87,8 @@ def scenario_copy(folder: Path, name: str = "case.toml", text: str = DEFAULT_TEX
 
 
 def test_validate_ok():
-    proc = ceasefire("validate", DEFAULT_SCENARIO)
+    """The installed console command, in a process of its own."""
+    proc = console_script("validate", DEFAULT_SCENARIO, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"OK: {DEFAULT_SCENARIO}\n"
     assert proc.stderr == ""
@@ -137,9 +131,7 @@ def test_run_on_every_malformed_file_fails_cleanly_and_writes_nothing(tmp_path):
         proc = ceasefire("run", path, "-n", 20, "--no-charts", "--out", out)
         return case, path, folder, proc
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        results = list(pool.map(attempt, CASES))
-    for case, path, folder, proc in results:
+    for case, path, folder, proc in map(attempt, CASES):
         assert proc.returncode == 2, (case.id, proc.stderr)
         assert "Traceback" not in proc.stderr + proc.stdout, case.id
         assert proc.stdout == "", case.id
@@ -188,11 +180,12 @@ def test_run_out_under_a_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory):
-    """One run with charts, shared by the checks on its contents."""
+    """One run with charts, shared by the checks on its contents: the console command end
+    to end, in a process of its own."""
     folder = tmp_path_factory.mktemp("full")
     scenario = scenario_copy(folder)
     out = folder / "run"
-    proc = ceasefire("run", scenario, "-n", 20, "--seed", 7, "--out", out)
+    proc = console_script("run", scenario, "-n", 20, "--seed", 7, "--out", out, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return scenario, out, proc
 

@@ -3,7 +3,10 @@ wrote, two writers never silently lose a run, report/plot/compare never overwrit
 they did not write, interrupted and killed runs leave nothing that the next run does not
 clean up, and a full disk or a read-only target is one line, exit code 2.
 
-Each test is a reproducer from the issue, run as a user runs it.
+Each test is a reproducer from the issue, run as a user runs it: through the command's entry
+point in this process (typer's CliRunner, tests/commands/inprocess.py), or as the console
+command in processes of its own where that is the point (two writers at once, signals,
+a killed run and the process id in its marker).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,17 +27,11 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.results.claim import MARKER
 from sim.sweep import store as sweep_store
+from tests.commands.inprocess import CEASEFIRE, ceasefire, console_script
 from tests.support.malformed import DEFAULT_TEXT
 from tests.support.sweeps import tree, write_experiment
 
-CEASEFIRE = Path(sys.executable).parent / "ceasefire"
 cli = CliRunner()
-
-
-def ceasefire(*args, cwd=None, timeout=180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(CEASEFIRE), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout
-    )
 
 
 def start(*args, cwd=None) -> subprocess.Popen:
@@ -270,7 +266,8 @@ def test_the_next_run_cleans_up_after_a_killed_one_and_only_after_ours(tmp_path)
     marker = {"kind": "run", "package": "ceasefire-sim", "pid": os.getpid()}
     (alive / MARKER).write_text(json.dumps(marker | {"host": os.uname().nodename}))
 
-    again = ceasefire("run", "case.toml", "-n", 5, "--no-charts", "--out", out, cwd=tmp_path)
+    # a process of its own: the marker of a live writer holds this process's id
+    again = console_script("run", "case.toml", "-n", 5, "--no-charts", "--out", out, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [".run.tmp-0badc0de", ".run.tmp-a11fe000", "case.toml", "run"]

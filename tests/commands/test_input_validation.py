@@ -2,6 +2,10 @@
 escaped line in the house style. The malformed scenarios themselves are in tests/malformed.py
 (checked in process by test_validation.py and through the command by test_cli.py); here are
 the files that must be *accepted* and then run, the sweep files, and the command line.
+
+The commands run in this process through their entry point (tests/commands/inprocess.py:
+stdout, stderr and exit code as from the console command); the one test about what a
+process of its own can read (/proc/self/environ) runs the console command.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ import json
 import math
 import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -29,18 +32,12 @@ from sim.scenario.errors import ScenarioError, printable, shown
 from sim.scenario.load import DEFAULT_SCENARIO, load_scenario, parse_scenario
 from sim.scenario.paths import parameter_paths, path_bounds, schema_node
 from sim.scenario.schema import Scenario
+from tests.commands.inprocess import ceasefire, console_script
 from tests.support.malformed import DEFAULT_TEXT, MEETING, add_table, drop_table, set_key
 from tests.support.sweeps import experiment_text
 
-CEASEFIRE = Path(sys.executable).parent / "ceasefire"
 EXPERIMENTS = sorted((DEFAULT_SCENARIO.parent.parent / "experiments").glob("*.toml"))
 runner = CliRunner()
-
-
-def ceasefire(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(CEASEFIRE), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
-    )
 
 
 def one_error(proc: subprocess.CompletedProcess) -> str:
@@ -253,12 +250,8 @@ def test_proc_self_environ_as_base_is_not_echoed(tmp_path):
         pytest.skip("no /proc on this system")
     path = tmp_path / "s.toml"
     path.write_text(experiment_text(base=str(environ)))
-    proc = subprocess.run(
-        [str(CEASEFIRE), "validate", str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CEASEFIRE_TEST_SECRET": SECRET},
-    )
+    # a process of its own, started with the secret in its environment
+    proc = console_script("validate", path, env={**os.environ, "CEASEFIRE_TEST_SECRET": SECRET})
     assert proc.returncode == 2 and SECRET not in proc.stderr
     assert "is not a scenario file" in proc.stderr
 
@@ -280,8 +273,9 @@ def test_bad_bases(tmp_path):
         "sweep.base: contains the control character '\\x00'; write one line of plain text "
         '(got "a\\u0000b")'
     )
-    assert sweep_error(tmp_path, experiment_text(base=str(tmp_path / "loop1"))).startswith(
-        f'sweep.base: cannot resolve "{tmp_path / "loop1"}" (Symlink loop'
+    loop = str(tmp_path / "loop1")  # quoted as shown() quotes it: over 60 characters, cut
+    assert sweep_error(tmp_path, experiment_text(base=loop)).startswith(
+        f"sweep.base: cannot resolve {shown(loop)} (Symlink loop"
     )
     assert sweep_error(tmp_path, experiment_text(base=str(tmp_path))) == (
         f"sweep.base: scenario file is a directory: {tmp_path}"
