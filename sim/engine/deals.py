@@ -10,9 +10,10 @@ Rules, each documented where it is applied:
 - **entry into force**: at agreement, or on the implementers' consent (``consent``);
   without it the deal **lapses** ``lapse_days`` after agreement;
 - **replacement**: a deal entering into force ends, with reason ``replaced``, every live
-  deal it is broader than (fronts a superset, and more fronts, more issues, or the old one
-  unilateral); a deal still waiting for consent replaces only the narrower deals that are
-  waiting too, so a linked deal that lapses never ended the one in force;
+  deal it is broader than (fronts a superset, its issues among the new deal's, and more
+  fronts, more issues, or the old one unilateral); a deal still waiting for consent
+  replaces only the narrower deals that are waiting too, so a linked deal that lapses
+  never ended the one in force;
 - **competing risks** of a deal in force, from the day after it entered into force
   (:mod:`sim.engine.hazards`): violations and breakdown, strategic defection, then expiry at
   the fixed term or, if the caller says every party is satisfied and the violations are at
@@ -95,6 +96,10 @@ class DealBook:
         self.row = np.full((R, S), -1, dtype=np.int64)
         self.fronts = np.zeros((R, S, F), dtype=bool)  # what each live deal halts
         self.n_issues = np.zeros((R, S), dtype=np.int64)
+        # The issues each slot's deal decides (a truce decides none): a deal replaces only
+        # deals whose issues it decides too, so a prisoner exchange outlives a ceasefire.
+        self.slot_issues = np.zeros((S, K), dtype=bool)
+        self.slot_issues[:T] = self.track_issues
         self.rate = np.zeros((R, S))  # violation rate per party on the first day in force
         self.monitoring = np.zeros((R, S))
         self.guaranteed = np.zeros((R, S))
@@ -340,10 +345,17 @@ class DealBook:
         state = self.state[r]
         live = state == PENDING if pending_only else state != NONE
         live[:, slot] = False
-        broader = (old <= new).all(axis=2) & (
-            (old != new).any(axis=2)
-            | (self.n_issues[r] < self.n_issues[r, slot][:, None])
-            | (np.arange(self.S) >= self.T)  # a bilateral deal on the same fronts replaces a truce
+        decides_theirs = (self.slot_issues <= self.slot_issues[slot]).all(axis=1)  # (S,)
+        broader = (
+            (old <= new).all(axis=2)
+            & decides_theirs
+            & (
+                (old != new).any(axis=2)
+                | (self.n_issues[r] < self.n_issues[r, slot][:, None])
+                | (
+                    np.arange(self.S) >= self.T
+                )  # a bilateral deal on the same fronts replaces a truce
+            )
         )
         i, other = np.nonzero(live & broader)
         self._close(r[i], other, day, EndReason.REPLACED)

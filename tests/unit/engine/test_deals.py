@@ -82,6 +82,33 @@ def test_a_broader_deal_replaces_the_narrower_ones_and_only_those():
     assert book.state[3, ENERGY_TRUCE] == IN_FORCE  # nothing broader came
 
 
+def test_a_deal_on_issues_the_broader_one_leaves_open_is_not_replaced():
+    """Reproducer: a prisoner exchange (no fronts, its own issue) was ended as 'replaced' by
+    every ceasefire, since no fronts is a subset of any. A deal replaces only deals whose
+    issues it decides too."""
+    fronts = np.array([[1, 1, 1], [0, 0, 0], [0, 0, 1]], dtype=bool)  # full, prisoners, energy
+    issues = np.array([[1, 1, 0], [0, 0, 1], [1, 0, 0]], dtype=bool)  # prisoners: issue 2 only
+    book = DealBook(
+        SEED,
+        np.arange(2),
+        parties=np.array([UKRAINE, RUSSIA]),
+        track_fronts=fronts,
+        track_issues=issues,
+        track_term=np.array([30, 1, 30]),
+        track_purpose=np.zeros(3, dtype=np.int64),
+        settings=CALM,
+    )
+    both = np.ones(2, dtype=bool)
+    book.agree(both, 1, 0, terms(2))  # prisoner exchange
+    book.agree(both, 2, 1, terms(2))  # energy truce
+    book.agree(both, 0, 2, terms(2))  # full ceasefire: replaces the energy truce only
+    t = book.table()
+    reason = dict(zip(t["track"].tolist(), t["end_reason"].tolist(), strict=False))
+    assert reason[2] == EndReason.REPLACED
+    assert reason[1] != EndReason.REPLACED
+    assert book.state[:, 1].tolist() == [IN_FORCE, IN_FORCE]
+
+
 def test_a_deal_without_consent_lapses_and_with_it_enters_into_force():
     lapse = int(CALM["lapse_days"])
     book = make_book(3, CALM, term=(0, 0, 0, 0))
