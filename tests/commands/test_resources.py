@@ -94,7 +94,7 @@ SWEEPS = {  # name -> (sweep settings, parameters, field named, words in the err
         {"design": '"sobol"', "samples": str(2**26), "replicates": "10", "chunk_size": None},
         {
             "threats.waltz.credibility": "low = 0.0; high = 1.0",
-            "actors.russia.reservation": "low = 0.0; high = 1.0",
+            "actors.russia.aspiration": "low = -1.0; high = 1.0",
         },
         "sweep.samples",
         "design table",
@@ -103,7 +103,7 @@ SWEEPS = {  # name -> (sweep settings, parameters, field named, words in the err
         {"replicates": "1", "chunk_size": None},
         {
             "threats.waltz.credibility": "range = { start = 0.0, stop = 1.0, num = 46340 }",
-            "actors.russia.reservation": "range = { start = 0.0, stop = 1.0, num = 46340 }",
+            "actors.russia.aspiration": "range = { start = -1.0, stop = 1.0, num = 46340 }",
         },
         "parameters",
         "design table",
@@ -179,12 +179,12 @@ def test_a_large_run_is_chunked_and_its_outcomes_are_bit_identical(monkeypatch, 
         assert np.array_equal(value, chunked.outcomes[key], equal_nan=True), key
     assert whole.summary == chunked.summary
     assert list(whole.series) == list(chunked.series)
-    rounds = len(whole.series["round"])
+    days = len(whole.series["day"])
     for key, value in chunked.series.items():
         assert value.shape == whole.series[key].shape, key
         if key.endswith("_q"):
             band = first.series[key]
-            padded = np.concatenate([band, np.repeat(band[-1:], rounds - len(band), axis=0)])
+            padded = np.concatenate([band, np.repeat(band[-1:], days - len(band), axis=0)])
             np.testing.assert_array_equal(value, padded, err_msg=key)
         elif key.endswith("_mean"):
             np.testing.assert_allclose(value, whole.series[key], rtol=1e-12, err_msg=key)
