@@ -157,11 +157,12 @@ def test_workers_are_capped_by_cores_and_by_memory(machine, tmp_path):
     code, out, err = invoke("sweep", str(small), "--out", str(tmp_path / "a"), "--workers", "64")
     assert code == 0, err
     assert "note: --workers 64 capped to 2: this machine has 2 cores" in err.splitlines()
-    # On 8 cores, chunks of 150,000 runs (about 1.6 GiB each with the interpreter):
-    # 4 GiB holds two at once, not three; small chunks are not capped.
+    # On 8 cores, chunks of 60,000 runs (about 1.6 GiB each with the interpreter, at
+    # model 2's 20 KB per replicate): 4 GiB holds two at once, not three; small chunks
+    # are not capped.
     machine["cores"] = 8
-    n, note = resources.worker_cap(3, 150_000, runner_scenario())
-    assert n == 2 and "--workers 3 capped to 2: memory for 2 chunks of 150,000 runs" in note
+    n, note = resources.worker_cap(3, 60_000, runner_scenario())
+    assert n == 2 and "--workers 3 capped to 2: memory for 2 chunks of 60,000 runs" in note
     assert resources.worker_cap(3, 2_000, runner_scenario()) == (3, None)
 
 
