@@ -124,12 +124,13 @@ def simulate(
     """Run in memory: the stored-result view (for charts) and, with ``record="full"``,
     every replicate's trajectory. Used by `ceasefire run`.
 
-    Up to :func:`sim.engine.resources.run_chunk_size` replicates (100,000 for the shipped
-    scenarios) run as one model. A larger run is made of chunks of that many replicates,
-    one after the other, so memory does not grow with the run beyond its tables: every
-    outcome and agreement is the same bit for bit as in one model (a replicate's draws and
-    state are its own; replicate ids are global), the per-day means and shares are those of
-    the whole run (``recorder.merge_chunks``), the quantile bands those of the first chunk.
+    Up to :func:`sim.engine.resources.run_chunk_size` replicates (50,457 to 53,687 for
+    the shipped scenarios, from model 2's memory per replicate) run as one model. A larger
+    run is made of chunks of that many replicates, one after the other, so memory does not
+    grow with the run beyond its tables: every outcome and agreement is the same bit for
+    bit as in one model (a replicate's draws and state are its own; replicate ids are global),
+    the per-day means and shares are those of the whole run (``recorder.merge_chunks``),
+    the quantile bands those of the first chunk.
     The chunk size depends only on the scenario, so a run gives the same numbers on every
     machine. ``progress`` is called with the replicate-steps done, as they are done.
     """

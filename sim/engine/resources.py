@@ -3,14 +3,15 @@
 A command that cannot fit must say so in one line before it has written anything, and
 say what would fit; one that would run for hours must be asked for (``--yes``). The
 estimates are per replicate, measured by ``benchmarks/bench_memory.py`` on the default
-scenario (7 actors, 6 issues, 60 rounds, 30 days) and rounded up:
+scenario (7 actors, 6 issues) and rounded up:
 
-- engine state: 6,878 bytes per replicate, 55 bytes per "cell" of the scenario (one
-  actor x issue or actor x actor pair, plus the per-replicate scalars), rounded to 64;
-- time: 0.43 ms of CPU per replicate for the engine, 0.6 ms more for `ceasefire run`'s
-  tables, CSV files and charts (measured on a shared 2-core machine; an idle core is
-  about twice as fast), the engine's part scaled by cells and by the number of steps
-  (rounds plus ceasefire days);
+- engine state (model 2, re-measured: see the constants): about 19 KB per replicate,
+  151 bytes per "cell" of the scenario (one actor x issue or actor x actor pair, plus the
+  per-replicate scalars), rounded to 160;
+- time: 3.4 ms of CPU per replicate for the engine over the default's 296 calendar days,
+  0.6 ms more for `ceasefire run`'s tables, CSV files and charts (model 1's figure, not
+  re-measured; measured on a shared 2-core machine; an idle core is about twice as
+  fast), the engine's part scaled by cells and by the number of steps (calendar days);
 - disk: 112 bytes per replicate for a run directory (outcomes.csv and outcomes.npz),
   25 per run for a sweep part (Parquet), about 4.5 and 1 per outcome column;
 - the outcome table a run holds until it is written: 135 bytes per replicate, counted
@@ -30,8 +31,13 @@ from pathlib import Path
 
 from sim.scenario.schema import Scenario
 
-BYTES_PER_CELL = 64  # engine state per replicate and cell (measured 55)
-SECONDS_PER_CELL_STEP = 4.3e-4 / (125 * 91)  # one core: 0.43 ms per default replicate
+# Model 2, re-measured on the default scenario (125 cells, 296 calendar days) at m2 68186f8
+# with sim.run.simulate on a shared 2-core machine: 100 replicates 7.7 s of CPU and 198 MiB
+# peak RSS, 5,000 replicates 24.3 s and 287 MiB. The difference is 3.4 ms and 18.9 KB per
+# replicate (151 bytes per cell); the rest (about 26 ms per simulated day of one chunk, the
+# numpy call overhead of the day loop) does not grow with replicates and is left out.
+BYTES_PER_CELL = 160  # engine state per replicate and cell (measured 151; model 1: 55)
+SECONDS_PER_CELL_STEP = 3.4e-3 / (125 * 296)  # one core: 3.4 ms per default replicate
 RUN_WRITE_SECONDS = 6e-4  # per replicate: `ceasefire run`'s tables, CSV files, charts
 RUN_DISK_BYTES_PER_COLUMN = 6  # outcomes.csv + outcomes.npz (measured 4.5)
 PART_DISK_BYTES_PER_COLUMN = 2  # a sweep part file (measured 1)
@@ -66,7 +72,7 @@ def replicate_bytes(s: Scenario) -> int:
 
 def replicate_seconds(s: Scenario) -> float:
     """Seconds per replicate on one core."""
-    steps = s.scenario.horizon  # model 2: one step per calendar day (not re-measured)
+    steps = s.scenario.horizon  # model 2: one step per calendar day
     return SECONDS_PER_CELL_STEP * cells(s) * steps
 
 

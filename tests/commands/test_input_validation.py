@@ -10,6 +10,7 @@ process of its own can read (/proc/self/environ) runs the console command.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -27,11 +28,11 @@ from typer.testing import CliRunner
 from sim.charts.style import figure, title
 from sim.cli import app
 from sim.engine.parameters import build_parameters
-from sim.scenario.base import ID_RULE
+from sim.scenario.base import FIRST_DATE, ID_RULE, LAST_DATE
 from sim.scenario.errors import ScenarioError, printable, shown
 from sim.scenario.load import DEFAULT_SCENARIO, load_scenario, parse_scenario
 from sim.scenario.paths import parameter_paths, path_bounds, schema_node
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import MAX_HORIZON_DAYS, Scenario
 from tests.commands.inprocess import ceasefire, console_script
 from tests.support.malformed import DEFAULT_TEXT, MEETING, add_table, drop_table, set_key
 from tests.support.sweeps import experiment_text
@@ -52,7 +53,29 @@ def one_error(proc: subprocess.CompletedProcess) -> str:
 
 # --- accepted by validate, so run must run them -------------------------------------------
 
-WITHOUT_DATES = drop_table(drop_table(DEFAULT_TEXT, "threats.waltz"), MEETING)
+
+def drop_array_tables(text: str, table: str) -> str:
+    """``text`` without any ``[[table]]`` entry (arrays of tables have no unique header)."""
+    lines, kept, skipping = text.splitlines(), [], False
+    for line in lines:
+        if line.lstrip().startswith("["):
+            skipping = line.strip() == f"[[{table}]]"
+        if not skipping:
+            kept.append(line)
+    assert len(kept) < len(lines), f"no [[{table}]] in the text"
+    return "\n".join(kept) + "\n"
+
+
+# every dated item (threat, event, dated sessions, truce occasions) out, so that the start
+# date can move to the ends of the calendar
+WITHOUT_DATES = drop_array_tables(
+    drop_array_tables(
+        drop_table(drop_table(DEFAULT_TEXT, "threats.waltz"), MEETING), "calendar.sessions"
+    ),
+    "calendar.truce_occasions",
+)
+# the longest run (schema.MAX_HORIZON_DAYS) that ends on the calendar's last date
+LONGEST_START = LAST_DATE - dt.timedelta(days=MAX_HORIZON_DAYS - 1)
 ACCEPTED = {
     # mathtext syntax in every kind of text that reaches a chart: drawn as written
     "dollar-signs-in-names": set_key(
@@ -66,19 +89,21 @@ ACCEPTED = {
         "label",
         '"Kursk ($_$)"',
     ),
-    "first-date-of-the-calendar": set_key(WITHOUT_DATES, "scenario", "start_date", "1800-01-01"),
+    "first-date-of-the-calendar": set_key(
+        WITHOUT_DATES, "scenario", "start_date", FIRST_DATE.isoformat()
+    ),
     "last-date-with-the-longest-talks": set_key(
-        set_key(WITHOUT_DATES, "scenario", "start_date", "2199-12-31"),
-        "negotiation",
-        "rounds",
-        "1000",
+        set_key(WITHOUT_DATES, "scenario", "start_date", LONGEST_START.isoformat()),
+        "scenario",
+        "end_date",
+        LAST_DATE.isoformat(),
     ),
     # an event may set a whole-number setting with a whole number written either way
     "event-sets-tolerance-to-a-whole-number": set_key(
         DEFAULT_TEXT, MEETING, "set", '{ "implementation.tolerance" = 5.0 }'
     ),
     "event-shifts-within-bounds": set_key(
-        DEFAULT_TEXT, MEETING, "shift", '{ "actors.russia.reservation" = -0.5 }'
+        DEFAULT_TEXT, MEETING, "shift", '{ "actors.russia.aspiration" = -0.5 }'
     ),
     "longest-allowed-id": DEFAULT_TEXT.replace("waltz", "w" + "a" * 39),
 }
@@ -214,10 +239,13 @@ def sweep_error(tmp_path, text: str) -> str:
             "(got 100.3 = 99.8 + 0.5 after this shift)",
         ),
         (
+            # within its bounds, but on the wrong side of the stance's red line (model 2
+            # removed partial_min/comprehensive_min, the v1 pair this case used)
             None,
-            {"outcomes.partial_min": "values = [0.1, 0.95]"},
-            'parameters."outcomes.partial_min".values[1]: with this value, outcomes: '
-            "partial_min must not exceed comprehensive_min",
+            {"actors.russia.stances.kursk.position": "values = [1.0, 0.3]"},
+            'parameters."actors.russia.stances.kursk.position".values[1]: with this value, '
+            "actors.russia.stances.kursk: position 0.3 is below its red line never_below = "
+            "0.5: the red line is on the wrong side of the position (position must be >= 0.5)",
         ),
         (
             {"name": '"' + "n" * 201 + '"'},

@@ -94,7 +94,7 @@ SWEEPS = {  # name -> (sweep settings, parameters, field named, words in the err
         {"design": '"sobol"', "samples": str(2**26), "replicates": "10", "chunk_size": None},
         {
             "threats.waltz.credibility": "low = 0.0; high = 1.0",
-            "actors.russia.reservation": "low = 0.0; high = 1.0",
+            "actors.russia.aspiration": "low = -1.0; high = 1.0",
         },
         "sweep.samples",
         "design table",
@@ -103,7 +103,7 @@ SWEEPS = {  # name -> (sweep settings, parameters, field named, words in the err
         {"replicates": "1", "chunk_size": None},
         {
             "threats.waltz.credibility": "range = { start = 0.0, stop = 1.0, num = 46340 }",
-            "actors.russia.reservation": "range = { start = 0.0, stop = 1.0, num = 46340 }",
+            "actors.russia.aspiration": "range = { start = -1.0, stop = 1.0, num = 46340 }",
         },
         "parameters",
         "design table",
@@ -157,11 +157,12 @@ def test_workers_are_capped_by_cores_and_by_memory(machine, tmp_path):
     code, out, err = invoke("sweep", str(small), "--out", str(tmp_path / "a"), "--workers", "64")
     assert code == 0, err
     assert "note: --workers 64 capped to 2: this machine has 2 cores" in err.splitlines()
-    # On 8 cores, chunks of 150,000 runs (about 1.6 GiB each with the interpreter):
-    # 4 GiB holds two at once, not three; small chunks are not capped.
+    # On 8 cores, chunks of 60,000 runs (about 1.6 GiB each with the interpreter, at
+    # model 2's 20 KB per replicate): 4 GiB holds two at once, not three; small chunks
+    # are not capped.
     machine["cores"] = 8
-    n, note = resources.worker_cap(3, 150_000, runner_scenario())
-    assert n == 2 and "--workers 3 capped to 2: memory for 2 chunks of 150,000 runs" in note
+    n, note = resources.worker_cap(3, 60_000, runner_scenario())
+    assert n == 2 and "--workers 3 capped to 2: memory for 2 chunks of 60,000 runs" in note
     assert resources.worker_cap(3, 2_000, runner_scenario()) == (3, None)
 
 
@@ -179,12 +180,12 @@ def test_a_large_run_is_chunked_and_its_outcomes_are_bit_identical(monkeypatch, 
         assert np.array_equal(value, chunked.outcomes[key], equal_nan=True), key
     assert whole.summary == chunked.summary
     assert list(whole.series) == list(chunked.series)
-    rounds = len(whole.series["round"])
+    days = len(whole.series["day"])
     for key, value in chunked.series.items():
         assert value.shape == whole.series[key].shape, key
         if key.endswith("_q"):
             band = first.series[key]
-            padded = np.concatenate([band, np.repeat(band[-1:], rounds - len(band), axis=0)])
+            padded = np.concatenate([band, np.repeat(band[-1:], days - len(band), axis=0)])
             np.testing.assert_array_equal(value, padded, err_msg=key)
         elif key.endswith("_mean"):
             np.testing.assert_allclose(value, whole.series[key], rtol=1e-12, err_msg=key)

@@ -42,9 +42,11 @@ CASES = {
         {"parameters": {"threats.waltz.credibility": "values = []"}},
         'parameters."threats.waltz.credibility".values: empty: a grid needs at least one value',
     ),
+    # model 2 has no negotiation.rounds (the horizon is the calendar); the baseline rule is
+    # its remaining structural setting (values are numbers: a sweep varies numbers only)
     "structural setting": (
-        {"parameters": {"negotiation.rounds": "values = [30, 60]"}},
-        "parameters.\"negotiation.rounds\": 'negotiation.rounds' is structural",
+        {"parameters": {"negotiation.proposal_rule": "values = [0, 1]"}},
+        "parameters.\"negotiation.proposal_rule\": 'negotiation.proposal_rule' is structural",
     ),
     "sobol with one parameter": (
         {
@@ -58,7 +60,7 @@ CASES = {
             "sweep": {"design": '"sobol"', "samples": "100"},
             "parameters": {
                 "threats.waltz.credibility": "low = 0.0; high = 1.0",
-                "actors.russia.reservation": "low = 0.7; high = 0.9",
+                "actors.russia.aspiration": "low = -0.1; high = 0.1",
             },
         },
         "sweep.samples: a sobol design needs a power of 2 (got 100; try 64 or 128)",
