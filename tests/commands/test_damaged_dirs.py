@@ -90,7 +90,7 @@ def sweep_dir(tmp_path_factory) -> Path:
     return out
 
 
-RUN_INPUTS = {"run.json", "summary.json", "outcomes.npz", "series.npz"}
+RUN_INPUTS = {"run.json", "summary.json", "outcomes.npz", "agreements.npz", "series.npz"}
 READS = {  # what each command reads, by directory kind: damage there must be refused
     ("run", "report"): RUN_INPUTS | {"scenario.toml"},
     ("run", "plot"): RUN_INPUTS,
@@ -115,13 +115,15 @@ RUN_FILES = [
     "run.json",
     "summary.json",
     "outcomes.npz",
+    "agreements.npz",
     "series.npz",
     "trajectories.npz",
     "scenario.toml",
     "outcomes.csv",
+    "agreements.csv",
     "series.csv",
     "responses.csv",
-    "charts/positions.png",
+    "charts/timeline.png",
 ]
 SWEEP_FILES = [
     MARKER,
@@ -145,7 +147,7 @@ def command_line(command: str, target: Path, tmp_path: Path, other: Path | None)
     if command == "report":
         return ["report", target]
     if command == "plot" and target.name == "run":  # one chart: all share the reading path
-        return ["plot", target, "--only", "positions"]
+        return ["plot", target, "--only", "timeline"]
     if command == "plot":
         return ["plot", target]
     if command == "compare":
@@ -213,7 +215,7 @@ def test_damaged_sobol_csv(command, how, tmp_path):
     source = make_sweep_dir(
         tmp_path / "made",
         kind="sobol",
-        parameters=["actors.russia.reservation", "threats.waltz.credibility"],
+        parameters=["fronts.kursk.drift", "threats.waltz.credibility"],
         points=24,
     )
     check("sweep", source, "sobol.csv", command, how, tmp_path / "case")

@@ -208,9 +208,9 @@ def test_plot_refuses_an_existing_file_and_a_foreign_chart(tmp_path, made_run):
     notes = tmp_path / "notes.txt"
     notes.write_text("mine")
     one_error(invoke("plot", run, "--out", notes), str(notes), "not a folder")
-    (run / "charts" / "survival.png").write_bytes(b"my own drawing")
+    (run / "charts" / "durations.png").write_bytes(b"my own drawing")
     before = tree(run)
-    one_error(invoke("plot", run), "charts/survival.png", "not written by ceasefire")
+    one_error(invoke("plot", run), "charts/durations.png", "not written by ceasefire")
     assert tree(run) == before  # not even the other charts were redrawn
     assert notes.read_text() == "mine"
 
@@ -295,10 +295,21 @@ def test_a_second_unreadable_copy_of_a_part_never_overwrites_the_first(tmp_path)
 # --- strict JSON ---------------------------------------------------------------------------
 
 
-def test_summary_json_has_null_not_nan_when_no_replicate_agrees(tmp_path):
-    """`ceasefire run -n 1 --out n1` wrote NaN, which is not JSON."""
+NO_DEAL_TEXT = DEFAULT_TEXT.replace("\naspiration = 0.0 ", "\naspiration = 1.0 ")  # both parties
+
+
+@pytest.mark.parametrize("scenario", ["default", "no-deal"])
+def test_summary_json_has_null_not_nan_when_no_replicate_agrees(tmp_path, scenario):
+    """`ceasefire run -n 1 --out n1` wrote NaN, which is not JSON. Model 2: the default
+    scenario's one replicate, and a scenario whose parties aspire to more than any deal
+    gives them (no deal at all, so every share among deals and the medians are undefined)."""
     out = tmp_path / "n1"
-    result = invoke("run", "-n", 1, "--no-charts", "--out", out)
+    args = ["run", "-n", 1, "--no-charts", "--out", out]
+    if scenario == "no-deal":
+        assert NO_DEAL_TEXT.count("aspiration = 1.0 ") == 2
+        (tmp_path / "no-deal.toml").write_text(NO_DEAL_TEXT)
+        args.insert(1, tmp_path / "no-deal.toml")
+    result = invoke(*args)
     assert result.exit_code == 0, result.output
     text = (out / "summary.json").read_text()
 
@@ -306,13 +317,12 @@ def test_summary_json_has_null_not_nan_when_no_replicate_agrees(tmp_path):
         raise ValueError(constant)
 
     summary = json.loads(text, parse_constant=refuse)
-    if summary["agreement"]["count"] == 0:  # seed 1, one replicate: no agreement
-        assert summary["survives_duration"] == {
-            "share": None,
-            "count": 0,
-            "n": 0,
-            "ci95": [None, None],
-        }
+    undefined = {"share": None, "count": 0, "n": 0, "ci95": [None, None]}
+    if summary["deals"] == 0:
+        assert summary["partial_share"] == summary["breakdown"] == undefined
+        assert summary["median_first_deal_day"] is None
+        assert summary["median_first_deal_date"] is None
+    assert summary["deals"] == 0 or scenario == "default"
     assert "NaN" not in text and "Infinity" not in text
     json.loads((out / "run.json").read_text(), parse_constant=refuse)
 

@@ -92,7 +92,7 @@ def _event_value(lines: list[str], rng: random.Random) -> str:
     value = rng.choice(["nan", "inf", "-5.0", "3.0"])
     for i, line in enumerate(lines):
         if line.startswith("shift = {"):
-            lines[i] = f'shift = {{ "actors.russia.reservation" = {value} }}'
+            lines[i] = f'shift = {{ "actors.russia.aspiration" = {value} }}'
     return f"event shift {value}"
 
 
@@ -109,7 +109,7 @@ SPECIAL = {
     "long-string": _replace_value("name", '"' + "x" * 10_000_000 + '"'),
     "event-value": _event_value,
     "deep-nesting": _deep_nesting,
-    "huge-int": _replace_value("rounds", "9" * 5000),
+    "huge-int": _replace_value("planning_horizon", "9" * 5000),
     "control-chars": _replace_value("name", '"\\u001b]0;owned\\u0007 \\n second line"'),
 }
 CHARTED = ("math-label", "long-string", "control-chars")  # defects that show in charts
@@ -189,30 +189,52 @@ def assert_clean_csv(path: Path) -> None:
 
 
 def assert_sound_run(out: Path) -> None:
-    """No NaN where a value is defined, every value in its range, strict JSON."""
+    """No NaN where a value is defined, every value in its range, strict JSON (model 2's
+    outputs contract: outcomes per replicate, one agreements row per deal, per-day series)."""
     run = strict_json(out / "run.json")
     summary_text = (out / "summary.json").read_text()
     outcomes = dict(np.load(out / "outcomes.npz"))
-    agreed = outcomes["agreed"]
+    agreements = dict(np.load(out / "agreements.npz"))
+    agreed = outcomes["first_deal_day"] >= 0
     if agreed.any() or "no-agreement-json" not in EXCLUDED:
         strict_json(out / "summary.json")
     else:
         json.loads(summary_text)  # still JSON to Python's lenient reader
-    rounds, days = run["rounds"], run["duration_days"]
+    days = run["horizon"]
     for key, value in outcomes.items():
         if value.dtype.kind == "f":
-            defined = value[agreed]
-            assert not np.isnan(defined).any(), key
-            if key.startswith(("terms_", "satisfaction_")) or key == "monitoring":
-                assert ((defined >= 0) & (defined <= 1)).all(), key
-    assert ((outcomes["agreement_round"] >= -1) & (outcomes["agreement_round"] <= rounds)).all()
-    assert ((outcomes["days_survived"] >= -1) & (outcomes["days_survived"] <= days)).all()
+            assert not np.isnan(value).any(), key
+            if key.startswith("control_"):
+                assert ((value >= 0) & (value <= 1)).all(), key
+        if key.endswith("_day") or key.startswith("decided_day_"):
+            assert ((value >= -1) & (value < days)).all(), key
+    assert (
+        (outcomes["days_under_ceasefire"] >= 0) & (outcomes["days_under_ceasefire"] <= days)
+    ).all()
+    tracks = agreements["track"]
+    for issue in run["issue_ids"]:  # a term is defined exactly where the deal's track decides it
+        term = agreements[f"term_{issue}"]
+        decides = np.array([t >= 0 and issue in run["track_issues"][t] for t in tracks], bool)
+        assert not np.isnan(term[decides]).any() and np.isnan(term[~decides]).all(), issue
+        assert ((term[decides] >= 0) & (term[decides] <= 1)).all(), issue
+    agreed_on, start, end = (agreements[k] for k in ("day_agreed", "day_in_force", "day_ended"))
+    assert ((agreed_on >= 0) & (agreed_on < days)).all()
+    assert ((start == -1) | ((start >= agreed_on) & (start < days))).all()
+    assert ((end == -1) | ((end >= agreed_on) & (end <= days))).all()
     series = dict(np.load(out / "series.npz"))
+    parties = [i for i, role in enumerate(run["roles"]) if role == "party"]
+    sessions = series["session_share"] > 0
     for key, value in series.items():
-        assert np.isfinite(value).all(), key
-        if key.endswith(("_q", "_mean", "_share")):
-            assert ((value >= 0) & (value <= 1)).all(), key
-    for name in ("outcomes.csv", "series.csv", "responses.csv"):
+        assert not np.isinf(value).any(), key
+        if key in ("belief_q", "belief_mean"):  # NaN only for actors that hold no belief
+            assert np.isfinite(value[..., parties, :]).all(), key
+        elif key in ("accept_share", "condition_share"):  # NaN only where nobody answers
+            assert np.isfinite(value[sessions][:, parties]).all(), key
+        elif not key.startswith(("outside_value", "offer_value")):  # NaN before a first offer
+            assert np.isfinite(value).all(), key
+        if key.startswith("control_") or key.endswith("_share"):
+            assert ((value[~np.isnan(value)] >= 0) & (value[~np.isnan(value)] <= 1)).all(), key
+    for name in ("outcomes.csv", "agreements.csv", "series.csv", "responses.csv"):
         assert_clean_csv(out / name)
 
 
@@ -265,7 +287,7 @@ design = "{design}"
 [parameters."threats.waltz.credibility"]
 {first}
 
-[parameters."actors.russia.reservation"]
+[parameters."actors.russia.aspiration"]
 {second}
 """
 SWEEP_KINDS = ["number"] * 4 + ["delete"] * 2 + ["extreme-number", "type", "odd-string"]
