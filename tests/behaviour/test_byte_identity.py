@@ -8,8 +8,10 @@ in those files makes this test fail.
 Re-recorded for model 2 (issues 11 and 12): the engine, the scenario format, the library
 and the run directory all changed (deals on tracks, fronts, the calendar; agreements.csv and
 agreements.npz join the run files), so no digest of model 1 could stand. The fixture was
-recorded on core merged with outputs and sweepd at the time of the model-2 merge; from then
-on it pins model 2 as model 1's pinned the layer restructuring.
+recorded on core merged with outputs and sweepd at the time of the model-2 merge, and again
+on the integrated tree (m2) after the deal book's replacement rule was fixed (a prisoner
+exchange is no longer ended by every ceasefire); from then on it pins model 2 as model 1's
+pinned the layer restructuring.
 """
 
 import json
@@ -35,5 +37,5 @@ def test_fixture_covers_the_library_and_a_sweep():
 def test_outcome_files_are_byte_identical_to_the_flat_package(digests):
     recorded = json.loads(FIXTURE.read_text())
     changed = sorted(k for k in recorded if digests.get(k) != recorded[k])
-    assert not changed, f"outcome files differ from commit 3900d3c: {changed}"
+    assert not changed, f"outcome files differ from the recorded digests: {changed}"
     assert set(digests) == set(recorded)
