@@ -79,24 +79,7 @@ def kaplan_meier(
     fail_day = np.where(events, durations + 1, horizon + 1)
     deaths = np.bincount(fail_day[events], minlength=horizon + 2)[: horizon + 1]
     at_risk = np.array([(np.where(events, fail_day, durations + 1) >= d).sum() for d in days])
-    hazard = np.divide(deaths, at_risk, out=np.zeros(len(days)), where=at_risk > 0)
-    survival = np.cumprod(1.0 - hazard)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gw = np.cumsum(
-            np.divide(
-                deaths,
-                at_risk * (at_risk - deaths),
-                out=np.zeros(len(days)),
-                where=(at_risk - deaths) > 0,
-            )
-        )
-        log_s = np.log(survival)
-        se = np.sqrt(gw) / np.abs(log_s)
-        lower = np.exp(-np.exp(np.log(-log_s) + z * se))
-        upper = np.exp(-np.exp(np.log(-log_s) - z * se))
-    lower = np.where(np.isfinite(lower), lower, survival)
-    upper = np.where(np.isfinite(upper), upper, survival)
-    return {"day": days, "survival": survival, "lower": lower, "upper": upper, "at_risk": at_risk}
+    return _km_curve(days, deaths, at_risk, z)
 
 
 def survival_curve(
@@ -116,24 +99,7 @@ def survival_curve(
     deaths = np.bincount(times[events], minlength=horizon + 1)[: horizon + 1].astype(float)
     leaving = np.bincount(times, minlength=horizon + 1)[: horizon + 1]
     at_risk = len(times) - np.concatenate([[0], np.cumsum(leaving)[:-1]])
-    hazard = np.divide(deaths, at_risk, out=np.zeros(len(days)), where=at_risk > 0)
-    survival = np.cumprod(1.0 - hazard)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gw = np.cumsum(
-            np.divide(
-                deaths,
-                at_risk * (at_risk - deaths),
-                out=np.zeros(len(days)),
-                where=(at_risk - deaths) > 0,
-            )
-        )
-        log_s = np.log(survival)
-        se = np.sqrt(gw) / np.abs(log_s)
-        lower = np.exp(-np.exp(np.log(-log_s) + z * se))
-        upper = np.exp(-np.exp(np.log(-log_s) - z * se))
-    lower = np.where(np.isfinite(lower), lower, survival)
-    upper = np.where(np.isfinite(upper), upper, survival)
-    return {"day": days, "survival": survival, "lower": lower, "upper": upper, "at_risk": at_risk}
+    return _km_curve(days, deaths, at_risk, z)
 
 
 def cumulative_incidence(event_day: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
@@ -161,3 +127,26 @@ def median_time(curve: dict[str, np.ndarray]) -> int | None:
     when it never does within the horizon (fewer than half the units had the event)."""
     below = np.flatnonzero(curve["survival"] <= 0.5)
     return int(curve["day"][below[0]]) if len(below) else None
+
+
+def _km_curve(days: np.ndarray, deaths: np.ndarray, at_risk: np.ndarray, z: float) -> dict:
+    """Kaplan-Meier survival from deaths and numbers at risk per day, with Greenwood's
+    log(-log) band: the one computation both curves above share."""
+    hazard = np.divide(deaths, at_risk, out=np.zeros(len(days)), where=at_risk > 0)
+    survival = np.cumprod(1.0 - hazard)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gw = np.cumsum(
+            np.divide(
+                deaths,
+                at_risk * (at_risk - deaths),
+                out=np.zeros(len(days)),
+                where=(at_risk - deaths) > 0,
+            )
+        )
+        log_s = np.log(survival)
+        se = np.sqrt(gw) / np.abs(log_s)
+        lower = np.exp(-np.exp(np.log(-log_s) + z * se))
+        upper = np.exp(-np.exp(np.log(-log_s) - z * se))
+    lower = np.where(np.isfinite(lower), lower, survival)
+    upper = np.where(np.isfinite(upper), upper, survival)
+    return {"day": days, "survival": survival, "lower": lower, "upper": upper, "at_risk": at_risk}
