@@ -277,12 +277,17 @@ def forecast(
     Console().print(forecasts.render(result, s.scenario.name))
 
 
+from sim.validation.command import check  # noqa: E402  (the validation suite, issue 14)
+
+app.command()(check)
+
+
 # --- reading results: report, plot, compare (sim/report/, sim/compare.py) ---------------
 
 
 @app.command()
 def report(
-    directory: Path = typer.Argument(..., help="A run directory or a summarised sweep directory."),
+    directory: Path = typer.Argument(..., help="A run, summarised sweep or check directory."),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Write here instead of DIR/report.html."
     ),

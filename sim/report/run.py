@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.report.check import is_check_dir, render_check_report
 from sim.report.html import esc, interval, page, pct, section, table
 from sim.report.plot import charts_html
 from sim.report.sections import (
@@ -251,8 +252,11 @@ def render_run_report(run: RunResult, scenario, problem: str | None = None) -> s
 def write_report(path: str | Path, out: Path | None = None) -> Path:
     """Build DIR/report.html (or ``out``) from a run or a summarised sweep directory."""
     path = Path(path)
-    result = open_results(path)
     target = Path(out) if out else path / "report.html"
+    if path.is_dir() and is_check_dir(path):  # a `ceasefire check` table
+        check_output_file(target, "report.html")
+        return write_text_atomically(target, render_check_report(path))
+    result = open_results(path)
     check_output_file(target, "report.html")
     if isinstance(result, SweepResult):
         base = path / result.manifest.get("base_scenario", "scenario.toml")

@@ -40,8 +40,9 @@ OWN_FILES = {
         "responses.csv",
     },
     "compare": {"differences.csv", "compare.html"},
+    "check": {"check.csv", "check.json", "check.md"},
 }
-OWN_SIGNED = {"run": {"report.html", "charts/"}, "compare": {"*"}}
+OWN_SIGNED = {"run": {"report.html", "charts/"}, "compare": {"*"}, "check": {"report.html"}}
 _HELD: set[Path] = set()  # targets whose lock this process holds
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.engine.model import CeasefireModel
 from sim.scenario.load import modified
+from sim.validation.generic import generic
 from tests.behaviour.helpers import run, stated, two_party
 
 END = "2024-08-31"
@@ -120,55 +121,6 @@ def test_identical_correct_priors_learn_nothing_on_average():
     se = math.sqrt(0.002**2 - post**2) / math.sqrt(w.R)  # sd of the posterior mean's shift
     assert np.all(np.abs(mean.mean(axis=0) - truth) < 4 * se)
     assert np.array_equal(mean[:, 0], mean[:, 1])  # same data, same beliefs
-
-
-def generic(rng: np.random.Generator):
-    """A random 2-party scenario: two territorial fronts, each with its own drift and
-    optimistic priors (each side expects more of it than the truth), and a sectoral front
-    nobody wins; a partial track halting the sector and the comprehensive one."""
-
-    def land(label):
-        drift = rng.uniform(-0.004, 0.004)
-        cost = rng.uniform(0.0005, 0.003, 2)
-        stakes = rng.uniform(1.0, 5.0, 2)  # what they fight over: worth more than the terms
-        belief = {"sd": 0.002, "assumption": "test fixture"}
-        return {
-            "label": label, "sides": ["south", "north"], "control": rng.uniform(0.3, 0.7),
-            "drift": drift, "volatility": 0.01,
-            "cost": {"north": cost[0], "south": cost[1]},
-            "stakes": {"north": stakes[0], "south": stakes[1]},
-            "beliefs": {
-                "north": {"drift": drift + rng.uniform(0, 0.006), **belief},
-                "south": {"drift": drift - rng.uniform(0, 0.006), **belief},
-            },
-            "assumption": "test fixture",
-        }  # fmt: skip
-
-    cost = rng.uniform(0.0005, 0.003, 2)
-    fronts = {
-        "east": land("East"),
-        "west": land("West"),
-        "strikes": {
-            "label": "Strikes", "sides": ["south", "north"], "control": 0.5, "drift": 0.0,
-            "volatility": 0.005, "cost": {"north": cost[0], "south": cost[1]},
-            "stakes": {"north": 0.05, "south": 0.05}, "assumption": "test fixture",
-        },
-    }  # fmt: skip
-    tracks = {
-        "sector": {"label": "Strikes halt", "fronts": ["strikes"], "issues": ["monitoring"],
-                   "term_days": 30, "purpose": "sectoral", "assumption": "test fixture"},
-        "full": {"label": "Full", "fronts": "all", "issues": ["monitoring", "withdrawal"],
-                 "term_days": 30, "assumption": "test fixture"},
-    }  # fmt: skip
-    issues = two_party().model_dump(mode="python", exclude_none=True)["issues"]
-    issues["withdrawal"]["front"] = "east"
-    rates = rng.uniform(0.02, 0.2, 2)  # concession rates of the default's order (0.05-0.15)
-    changes = {
-        "scenario.end_date": END,
-        "actors.north.concession_rate": rates[0],
-        "actors.south.concession_rate": rates[1],
-    }
-    return two_party(changes, tracks=tracks, fronts=fronts, issues=issues)
 
 
 def test_partial_deals_are_more_common_than_comprehensive_ones():
