@@ -38,7 +38,7 @@ def check(
 
     Writes check.csv, check.json and check.md (render them with `ceasefire report DIR`).
     The same seed gives the same table bit for bit, whatever the number of workers."""
-    from sim.results.atomic import OutputError
+    from sim.results.atomic import OutputError, sigterm_as_interrupt
     from sim.results.claim import claimed
     from sim.results.progress import progress_bar
     from sim.run import default_out_dirs
@@ -56,7 +56,7 @@ def check(
         fail(str(err))
     targets = out if out is not None else default_out_dirs(Path("check"))
     try:
-        with claimed(targets, replace, "check") as target:  # refused before any work
+        with sigterm_as_interrupt(), claimed(targets, replace, "check") as target:
             with progress_bar(len(prepared.units), label="check", unit="ensembles") as advance:
                 table = run_suite(prepared, workers or default_workers(), advance)
             write_check_dir(target, table, replace=replace)
@@ -64,6 +64,8 @@ def check(
         fail(str(err))
     except OSError as err:
         fail(f"{out or 'runs/check'}: cannot write the check directory ({os_reason(err)})")
+    except KeyboardInterrupt:  # workers stopped; the directory was never made
+        fail(f"interrupted; nothing was written to {out or 'runs/check'}", code=130)
     typer.echo(markdown(table), nl=False)
     if write_findings is not None:
         try:
