@@ -102,6 +102,7 @@ class Prepared:
     seed: int
     patterns: list[Pattern]
     units: list[Unit]
+    sha256: str  # of the file as read, so an edit during the run cannot be mistaken for it
 
 
 def prepare(patterns_file: str | Path, mode: str = "full") -> Prepared:
@@ -112,6 +113,7 @@ def prepare(patterns_file: str | Path, mode: str = "full") -> Prepared:
 
     path = Path(patterns_file)
     settings, patterns = load_patterns(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     chosen = [p for p in patterns if mode == "full" or p.quick]
     for p in chosen:
         scenario = GENERATORS[p.generator](_seeds(settings["seed"], p.key, 0)[0])
@@ -127,7 +129,8 @@ def prepare(patterns_file: str | Path, mode: str = "full") -> Prepared:
                     f"{path}: patterns.{p.key}.threat: no threat {p.threat!r} in the "
                     f"{p.generator} scenarios (they have: {', '.join(drawn.threats) or 'none'})"
                 )
-    return Prepared(path, mode, settings["seed"], chosen, plan(chosen, mode, settings["seed"]))
+    units = plan(chosen, mode, settings["seed"])
+    return Prepared(path, mode, settings["seed"], chosen, units, digest)
 
 
 def run_suite(
@@ -151,7 +154,7 @@ def run_suite(
         "mode": mode,
         "seed": prepared.seed,
         "patterns_file": prepared.path.name,
-        "patterns_sha256": hashlib.sha256(prepared.path.read_bytes()).hexdigest(),
+        "patterns_sha256": prepared.sha256,
         "units": len(units),
         "version": __version__,
     }
