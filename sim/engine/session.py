@@ -188,7 +188,7 @@ def hold_talks(w, day: int, mediator) -> None:
         met[rows] = True
         if len(p.threat_ids):
             w.coercion.comply(p, rows, t, full & w.is_party[None, :])
-        deal = carried(w, rows, effective, n_yes[:, 0] == n_parties)
+        deal = carried(w, rows, effective, n_yes[:, 0] == n_parties) & changes(w, v, package)
         if deal.any():
             waiting = (need & ~yes & ~v.party)[deal].any(axis=1)
             strike(w, rows[deal], t, w.package[rows[deal], t], waiting, day)
@@ -213,6 +213,18 @@ def carried(w, rows: np.ndarray, effective: np.ndarray, unanimous: np.ndarray) -
     capability = p.capability[rows[:, None], w.parties[None, :]]
     share = (capability * effective).sum(axis=1) / capability.sum(axis=1)
     return share >= p.majority_threshold[rows] * (1.0 - 1e-12)
+
+
+def changes(w, v: View, package: np.ndarray) -> np.ndarray | bool:
+    """Whether a package is something to agree on -> (S,) bool, or True.
+
+    A deal halts the fronts its track covers, so with fronts even a package that leaves
+    every issue at the status quo is a deal (a ceasefire). In a case without fronts (plain
+    bargaining) agreeing to change nothing is no agreement: the package must move an issue
+    the track decides."""
+    if len(w.p.front_ids):
+        return True
+    return ((np.abs(package - v.q) > 1e-9) & v.decide).any(axis=1)
 
 
 def respond(w, v: View, package: np.ndarray, day: int):

@@ -224,3 +224,17 @@ def test_a_scenario_without_a_mediator_tables_the_parties_compromise():
     p = forecasts.stated_parameters(s)
     assert p.mediator == -1
     assert (forecasts.table_weights(p) == 1.0).all()
+
+
+def test_without_fronts_agreeing_to_change_nothing_is_no_deal():
+    """Opening at the status quo: every state gains 0 from it and says yes, but in a case
+    without fronts there is nothing to agree on; the first deal moves the issue."""
+    s = modified(
+        load_scenario(EU),
+        {"negotiation.majority_threshold": 0.6, "issues.emissions.opening": 0.4},
+    )
+    model = CeasefireModel(s, 20, 2, record="none")
+    model.run_model()
+    terms = np.asarray(model.agreements()["term_emissions"])
+    assert terms.size >= 15 and (terms > 0.4 + 1e-9).all()
+    assert (model.outcomes()["first_deal_day"] > 0).all()  # not the first session's opening
