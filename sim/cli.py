@@ -399,5 +399,9 @@ def dashboard(
     raise typer.Exit(code)
 
 
+from sim.importers.command import import_app  # noqa: E402  (ceasefire import ktab)
+
+app.add_typer(import_app, name="import")
+
 if __name__ == "__main__":  # `python -m sim.cli`, as the sweep crash tests run it
     app()

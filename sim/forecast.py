@@ -70,7 +70,8 @@ def table_weights(p: Parameters) -> np.ndarray:
     turns to a holdout)."""
     weight = np.zeros(p.capability.shape)
     weight[:, p.parties] = 1.0
-    weight[:, p.mediator] = p.mediator_bias
+    if p.mediator >= 0:  # a scenario without a mediator has only the parties at the table
+        weight[:, p.mediator] = p.mediator_bias
     return weight
 
 
@@ -172,7 +173,7 @@ def static_forecasts(s: Scenario, disagreement: Disagreement = "reservation") ->
     """The three static forecasts per issue, from the stated (round-0) values, with the
     range the parties' stated red lines leave open, and the Nash surplus per party."""
     p = stated_parameters(s)
-    salience = rules.normalise_salience(p.salience)
+    salience = rules.normalise_salience(p.salience, p.absolute_salience)
     weight = table_weights(p)
     nash, surplus = nash_forecast(p, salience, disagreement)
     return {
@@ -301,9 +302,9 @@ def _caption(f: Forecast) -> str:
     )
     lines = [
         "Static forecasts from the stated day-0 values (no spreads, no events). Compromise "
-        "and weighted median: over the parties and the mediator (weight = capability, times "
-        "salience for the compromise). Nash: over the parties, within their red lines. "
-        "* marks a forecast beyond a party's stated red line.",
+        "and weighted median: over the parties and the mediator, if any (weight = "
+        "capability, times salience for the compromise). Nash: over the parties, within "
+        "their red lines. * marks a forecast beyond a party's stated red line.",
         f"Nash disagreement point: {point}; each party's gain at the Nash package: {surplus}.",
     ]
     if f.bargaining_set_empty:

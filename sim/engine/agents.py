@@ -171,6 +171,7 @@ class Chair:
     public_gain = Mediator.public_gain
     table = Mediator.table
     _learned = Mediator._learned
+    _compromise = Mediator._compromise  # over the parties only (index -1: no mediator)
 
     def __init__(self, model: CeasefireModel):
         self.model = model

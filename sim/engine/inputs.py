@@ -152,6 +152,11 @@ class Parameters:
     definitive_issue: int
     definitive_min: np.ndarray  # (R,)
     events: list[ScheduledChange] = field(default_factory=list)  # by day, then file order
+    # the general format (docs/scenarios.md): who carries a package, how salience is read
+    decision_rule: str = "unanimity"  # unanimity | qualified-majority
+    majority_threshold: np.ndarray | None = None  # (R,) capability share (1 under unanimity)
+    absolute_salience: bool = False  # saliences are percent of attention, not normalised
+    implementation_phase: bool = True  # off: the first agreed package ends the talks
 
     @property
     def replicates(self) -> int:
@@ -195,6 +200,9 @@ class Parameters:
 
 
 _STRUCTURAL_ARRAYS = {
+    "decision_rule",
+    "absolute_salience",
+    "implementation_phase",
     "role",
     "session_day",
     "accepts_only_with",

@@ -31,6 +31,12 @@ def _first(local: np.ndarray, day: np.ndarray, value: np.ndarray, R: int) -> tup
     return np.where(best == BIG, -1, best), out
 
 
+def no_fronts(p) -> bool:
+    """A case without fronts (plain bargaining, docs/scenarios.md): every deal counts as
+    one, since there is no fighting for it to halt."""
+    return len(p.front_ids) == 0
+
+
 def world_outcomes(w: World) -> dict[str, np.ndarray]:
     p = w.p
     R = w.R
@@ -39,7 +45,7 @@ def world_outcomes(w: World) -> dict[str, np.ndarray]:
     side, coverage, track = table["side"], table["coverage"], table["track"]
     halts = np.zeros(track.shape, dtype=bool)
     on_track = track >= 0
-    halts[on_track] = p.track_fronts[track[on_track]].any(axis=1)
+    halts[on_track] = p.track_fronts[track[on_track]].any(axis=1) | no_fronts(p)
     deal = (side != Side.UNILATERAL) & halts
     agreed = table["day_agreed"]
 

@@ -239,6 +239,7 @@ def build_parameters(
         threat_issued=np.array([calendar.day_of(start, t.issued) for t in th], dtype=np.int64),
         threat_deadline=np.array([calendar.day_of(start, t.deadline) for t in th], dtype=np.int64),
         threat_moved=[np.array([calendar.day_of(start, d) for d in t.moved]) for t in th],
+        **_general_format(s, R),
         **{
             f"threat_{f}": tile([float(getattr(t, f)) for t in th]).reshape(R, len(th))
             for f in THREAT_ARRAYS
@@ -281,9 +282,27 @@ def _issue_index(issues: list[str], issue: str | None) -> int:
 
 
 def _implementation(s: Scenario, R: int) -> dict[str, np.ndarray]:
-    """Every number of ``[implementation]`` as an (R,) array (deals.py reads them)."""
+    """Every number of ``[implementation]`` as an (R,) array (deals.py reads them).
+
+    With ``phase = false`` (a plain bargaining case) no deal is violated or defected from,
+    so an agreed deal stays the outcome."""
     out = {}
     for name, value in s.implementation.model_dump().items():
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             out[name] = np.full(R, float(value))
+    if not s.implementation.phase:
+        out["violation_rate"] = np.zeros(R)
+        out["defection_rate"] = np.zeros(R)
     return out
+
+
+def _general_format(s: Scenario, R: int) -> dict:
+    """The decision rule and the salience scale (docs/scenarios.md, "A general format")."""
+    neg = s.negotiation
+    threshold = neg.majority_threshold
+    return {
+        "decision_rule": neg.decision_rule,
+        "majority_threshold": np.full(R, 1.0 if threshold is None else float(threshold)),
+        "absolute_salience": s.scenario.salience_scale(len(s.issues)) == "absolute",
+        "implementation_phase": s.implementation.phase,
+    }

@@ -12,8 +12,12 @@ import numpy as np
 _TINY = 1e-12
 
 
-def normalise_salience(salience: np.ndarray) -> np.ndarray:
-    """Saliences scaled to sum 1 over issues (MODEL.md section 1)."""
+def normalise_salience(salience: np.ndarray, absolute: bool = False) -> np.ndarray:
+    """Saliences scaled to sum 1 over issues (MODEL.md section 1); ``absolute``: read as
+    percent of the actor's attention, not normalised (``[scenario] salience``), so that a
+    single-issue case keeps how much each actor cares (docs/scenarios.md)."""
+    if absolute:
+        return salience / 100.0
     total = salience.sum(axis=-1, keepdims=True)
     return salience / np.where(total > 0, total, 1.0)
 

@@ -188,7 +188,7 @@ def hold_talks(w, day: int, mediator) -> None:
         met[rows] = True
         if len(p.threat_ids):
             w.coercion.comply(p, rows, t, full & w.is_party[None, :])
-        deal = n_yes[:, 0] == n_parties
+        deal = carried(w, rows, effective, n_yes[:, 0] == n_parties) & changes(w, v, package)
         if deal.any():
             waiting = (need & ~yes & ~v.party)[deal].any(axis=1)
             strike(w, rows[deal], t, w.package[rows[deal], t], waiting, day)
@@ -199,6 +199,32 @@ def hold_talks(w, day: int, mediator) -> None:
             w.lo[rows[:, None], v.actors[None, :], t] = lo
             w.hi[rows[:, None], v.actors[None, :], t] = hi
     w.holdout = np.where(met[:, None], holdout, w.holdout)
+
+
+def carried(w, rows: np.ndarray, effective: np.ndarray, unanimous: np.ndarray) -> np.ndarray:
+    """Whether the parties' (effective) yes answers carry the package -> (S,) bool.
+
+    Under unanimity (the default) every party must say yes: ``unanimous``. Under a
+    qualified majority the yes answers must hold at least ``majority_threshold`` of the
+    parties' capability (``negotiation.decision_rule``, docs/scenarios.md)."""
+    p = w.p
+    if p.decision_rule == "unanimity":
+        return unanimous
+    capability = p.capability[rows[:, None], w.parties[None, :]]
+    share = (capability * effective).sum(axis=1) / capability.sum(axis=1)
+    return share >= p.majority_threshold[rows] * (1.0 - 1e-12)
+
+
+def changes(w, v: View, package: np.ndarray) -> np.ndarray | bool:
+    """Whether a package is something to agree on -> (S,) bool, or True.
+
+    A deal halts the fronts its track covers, so with fronts even a package that leaves
+    every issue at the status quo is a deal (a ceasefire). In a case without fronts (plain
+    bargaining) agreeing to change nothing is no agreement: the package must move an issue
+    the track decides."""
+    if len(w.p.front_ids):
+        return True
+    return ((np.abs(package - v.q) > 1e-9) & v.decide).any(axis=1)
 
 
 def respond(w, v: View, package: np.ndarray, day: int):
@@ -239,7 +265,7 @@ def strike(w, rows, t, terms, waiting, day) -> None:
     w.book.agree(mask, t, day, full_terms, needs, side, p.mediator >= 0)
     w.book_changed()
     w.agreed_terms[rows, t] = terms
-    if not p.mechanisms.tracks:
+    if not p.mechanisms.tracks or not p.implementation_phase:  # a bargaining case: settled
         w.ended[rows] = True
 
 

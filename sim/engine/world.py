@@ -39,7 +39,7 @@ class World:
         self.is_party = np.isin(np.arange(N), self.parties)
         # the negotiation
         self.position = rules.clip_to_red_lines(p.position.copy(), p.red_low, p.red_high)
-        self.salience = rules.normalise_salience(p.salience)
+        self.salience = rules.normalise_salience(p.salience, p.absolute_salience)
         self.status_quo = p.status_quo.copy()
         self.aspiration = p.aspiration.copy()
         self.package = p.track_opening.copy()  # (R, T, K): last tabled (or the opening)
@@ -152,7 +152,7 @@ class World:
             target[where] = np.clip(new, *bounds[change.path])
             changed = True
             if change.array == "salience":
-                self.salience = rules.normalise_salience(p.salience)
+                self.salience = rules.normalise_salience(p.salience, p.absolute_salience)
         if changed:
             self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
             self.influence_matrix()

@@ -25,6 +25,12 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 PARAGRAPH = re.compile(r"\bP\d+\b")
+# A citation of a declared source: ``source:locator`` (``article:P6``, ``bdm1994:table-2``).
+# The locator starts with a letter or digit and has no spaces; a colon followed by a space
+# ("P6: ...") or a slash ("https://") is not a citation.
+CITATION = re.compile(
+    r"(?<![\w/.:-])([a-z][a-z0-9_]{0,39}):([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9])"
+)
 
 # Ids are table keys and parts of dotted paths (``fronts.kursk.drift``), so a dot,
 # a quote or a control character in one would make paths ambiguous or error lines unreadable.
@@ -84,12 +90,14 @@ def number_text(x: float) -> str:
 
 
 def _cites_paragraph(text: str) -> str:
-    if not PARAGRAPH.search(text):
+    if not PARAGRAPH.search(text) and not CITATION.search(text):
         raise ValueError("must cite a paragraph of the source, such as 'P6: ...'")
     return text
 
 
-# Evidence is a paragraph reference and a paraphrase ("P6: Putin named Kursk").
+# Evidence is a citation and a paraphrase: ``source:locator`` of a declared source
+# ("article:P6: Putin named Kursk", "bdm1994:table-2: ..."), or a bare paragraph ``P6`` as
+# shorthand for the paragraph of the article (the scenario's only source, or the one named first).
 Evidence = Annotated[Text, AfterValidator(_not_blank), AfterValidator(_cites_paragraph)]
 # Why a value is assumed: a reason, so never empty.
 Assumption = Annotated[Text, AfterValidator(_not_blank)]
@@ -108,8 +116,10 @@ class _Sourced(_Strict):
 
     evidence: Evidence | None = Field(
         None,
-        description="The source: a paragraph of the article and a paraphrase, e.g. "
-        "'P6: Putin raised the Kursk question'. Give this or `assumption`, not both.",
+        description="The source and a paraphrase: `source:locator` of a source declared "
+        "in `[scenario.sources]` (e.g. 'article:P6: Putin raised the Kursk question', "
+        "'bdm1994:table-2: ...'), or a bare paragraph 'P6: ...' of the article. Give this "
+        "or `assumption`, not both.",
     )
     assumption: Assumption | None = Field(
         None,

@@ -24,13 +24,14 @@ def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
     known_actors = f"(known: {', '.join(actors)})"
     roles = [a.role for a in s.actors.values()]
     mediators = [aid for aid, a in s.actors.items() if a.role == "mediator"]
-    if len(mediators) != 1:
-        found = f"found {len(mediators)}" + (f": {', '.join(mediators)}" if mediators else "")
-        problems.append(("actors", f"need exactly one actor with role = 'mediator' ({found})"))
+    if len(mediators) > 1:
+        found = f"found {len(mediators)}: {', '.join(mediators)}"
+        problems.append(("actors", f"need at most one actor with role = 'mediator' ({found})"))
     if roles.count("party") < 1:
         problems.append(("actors", "need at least one party (role = 'party')"))
     if not issues:
         problems.append(("issues", "need at least one issue"))
+    problems += decision_problems(s) + salience_problems(s)
 
     for aid, actor in s.actors.items():
         for k in actor.stances:
@@ -100,6 +101,47 @@ def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
                 if location.kind == "spread":
                     problems.append((where, "an event cannot change a spread (it is drawn once)"))
     return problems or event_problems(s)
+
+
+def decision_problems(s: Scenario) -> list[tuple[str, str]]:
+    """A qualified majority needs its threshold, and unanimity has none (a threshold given
+    with unanimity would be silently ignored)."""
+    neg = s.negotiation
+    if neg.decision_rule == "qualified-majority" and neg.majority_threshold is None:
+        return [
+            (
+                "negotiation.majority_threshold",
+                "decision_rule = 'qualified-majority' needs a threshold: the capability share "
+                "of the parties' yes answers that carries a package (allowed: > 0.5 and <= 1)",
+            )
+        ]
+    if neg.decision_rule == "unanimity" and neg.majority_threshold is not None:
+        return [
+            (
+                "negotiation.majority_threshold",
+                "only a 'qualified-majority' decision_rule has a threshold (unanimity needs "
+                f"every party; got {shown(neg.majority_threshold)})",
+            )
+        ]
+    return []
+
+
+def salience_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Absolute saliences are percent of an actor's attention: at most 100 in total."""
+    if s.scenario.salience_scale(len(s.issues)) != "absolute":
+        return []
+    problems = []
+    for aid, actor in s.actors.items():
+        total = sum(st.salience for st in actor.stances.values())
+        if total > 100.0 + 1e-9:
+            problems.append(
+                (
+                    f"actors.{aid}.stances",
+                    "absolute saliences are percent of the actor's attention: their sum over "
+                    f"issues must be <= 100 (got {shown(total, bound=True)})",
+                )
+            )
+    return problems
 
 
 def _event_field(eid: str, op: str, path: str) -> str:

@@ -63,9 +63,20 @@ __all__ = [
 
 
 class Source(_Strict):
-    """A source the scenario's evidence cites."""
+    """A source the scenario's evidence cites (``source:locator``): its bibliographic record,
+    and the digest its locators are checked against where the project ships one."""
 
     title: Name = Field(description="Title of the source.")
+    author: Name | None = Field(None, description="Author(s), as the source gives them.")
+    outlet: Name | None = Field(
+        None, description="Where it appeared: the journal, newspaper or book series."
+    )
+    publisher: Name | None = Field(None, description="Publisher (of a book or report).")
+    year: Annotated[int, Field(ge=1800, le=2199)] | None = Field(
+        None, description="Year of publication, where the source gives no full date."
+    )
+    url: Name | None = Field(None, description="Where to read it (URL), where known.")
+    doi: Name | None = Field(None, description="Its DOI, where it has one.")
     file: Name | None = Field(
         None,
         description="The source's digest, relative to this file: a TOML file with its "
@@ -90,7 +101,22 @@ class Meta(_Strict):
         description="Last day simulated (the horizon); default 31 December of the start "
         "date's year. Must be after `start_date`.",
     )
-    sources: dict[Id, Source] = Field(default_factory=dict, description="Sources by id.")
+    sources: dict[Id, Source] = Field(
+        default_factory=dict,
+        description="Sources by id (a top-level `[sources.<id>]` table is read as the same).",
+    )
+    salience: Literal["relative", "absolute"] | None = Field(
+        None,
+        description="How stances' `salience` is read: `relative`, weights normalised to sum "
+        "1 over the actor's issues; `absolute`, percent of the actor's attention (/100, not "
+        "normalised, at most 100 in total over its issues; the rest is what the talks do not "
+        "touch). Default: `absolute` with one issue (normalised, a single issue would weigh 1 "
+        "for everyone), `relative` with more.",
+    )
+
+    def salience_scale(self, issues: int) -> str:
+        """``absolute`` or ``relative``: the setting, or its default for ``issues`` issues."""
+        return self.salience or ("absolute" if issues == 1 else "relative")
 
     @property
     def last_date(self) -> dt.date:
@@ -254,9 +280,11 @@ class Actor(_Strict):
 
     name: Name = Field(description="Display name on charts and tables.")
     role: Literal["mediator", "party", "supporter"] = Field(
-        description="`mediator` makes the proposals (exactly one); a `party` holds a veto (at "
-        "least one); a `supporter` has no veto, pulls the actors tied to it and adds "
-        "monitoring and guarantees to an agreed ceasefire."
+        description="`mediator` makes the proposals (at most one; without one the parties' "
+        "chair tables them by the same rule, with no utility of its own); a `party` answers "
+        "under `negotiation.decision_rule` (at least one; under unanimity each holds a "
+        "veto); a `supporter` has no vote, pulls the actors tied to it and adds monitoring "
+        "and guarantees to an agreed ceasefire."
     )
     capability: Annotated[float, Field(gt=0.0, le=100.0)] = Field(
         description="Weight at the table relative to the others (in the compromise target and "
@@ -334,6 +362,11 @@ class Actor(_Strict):
 class Scenario(_Strict):
     """A whole scenario file (format version 2)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _general_format(cls, data):
+        return general_format(data)
+
     scenario: Meta = Field(description="Name, start and end dates, and sources.")
     calendar: Calendar = Field(
         default_factory=Calendar, description="Sessions of talks and truce occasions."
@@ -355,10 +388,48 @@ class Scenario(_Strict):
         default_factory=dict, description="Fronts by id, in the order given."
     )
     tracks: dict[Id, Track] = Field(
-        description="Tracks (kinds of deal) by id, in the order given; at least one."
+        description="Tracks (kinds of deal) by id, in the order given; at least one. A file "
+        "without a `[tracks]` table has one, `deal`: it decides every issue and halts every "
+        "front (a plain bargaining case)."
     )
     actors: dict[Id, Actor] = Field(description="Actors by id, in the order given.")
     threats: dict[Id, Threat] = Field(default_factory=dict, description="Threats by id.")
     events: dict[Id, Event] = Field(
         default_factory=dict, description="Dated parameter changes by id."
     )
+
+
+DEFAULT_TRACK = "deal"
+
+
+def general_format(data: object) -> object:
+    """The optional tables of the general format, filled in before validation.
+
+    A top-level ``[sources.<id>]`` table is read as ``[scenario.sources.<id>]`` (an id in
+    both is an error); a file without ``[tracks]`` gets one track, ``deal``, deciding every
+    issue and halting every front, so a plain bargaining case needs no ceasefire tables.
+    """
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    top = data.pop("sources", None)
+    if top is not None:
+        meta = data.get("scenario")
+        if not isinstance(top, dict) or not isinstance(meta, dict):
+            raise ValueError("sources: must be a table of [sources.<id>] tables beside [scenario]")
+        declared = meta.get("sources", {})
+        both = sorted(set(top) & set(declared)) if isinstance(declared, dict) else []
+        if both:
+            raise ValueError(
+                f"source '{both[0]}' is declared twice, in [sources] and [scenario.sources]"
+            )
+        data["scenario"] = {**meta, "sources": {**(declared or {}), **top}}
+    if "tracks" not in data and isinstance(data.get("issues"), dict):
+        data["tracks"] = {
+            DEFAULT_TRACK: {
+                "label": "Deal",
+                "issues": list(data["issues"]),
+                "assumption": "no [tracks] table: one deal decides every issue (the default track)",
+            }
+        }
+    return data

@@ -27,6 +27,18 @@ class Negotiation(_Strict):
             },
         )
 
+    decision_rule: Literal["unanimity", "qualified-majority"] = Field(
+        "unanimity",
+        description="When a package is agreed: `unanimity`, every party says yes (each holds "
+        "a veto; the default, as for a ceasefire); `qualified-majority`, the parties saying "
+        "yes hold at least `majority_threshold` of the parties' capability (as in the "
+        "Council of the EU).",
+    )
+    majority_threshold: Annotated[float, Field(gt=0.5, le=1.0)] | None = Field(
+        None,
+        description="The capability share of the parties' yes answers that carries a "
+        "package under `qualified-majority` (needed there, and only there).",
+    )
     proposal_rule: Literal["learning", "compromise", "nash"] = Field(
         "learning",
         description="How the mediator chooses its package: `learning`, the package it expects "
@@ -95,6 +107,12 @@ class Implementation(_Strict):
     parameter without effect), and they should be removed with that test's null parameter.
     """
 
+    phase: bool = Field(
+        True,
+        description="Off: no implementation phase, for a plain bargaining case: the first "
+        "agreed package is the outcome; it ends the talks and never breaks down (no "
+        "violations, no defection).",
+    )
     lapse_days: Annotated[int, Field(ge=1, le=365)] = Field(
         30,
         description="An agreed deal whose implementers have not consented lapses after this "

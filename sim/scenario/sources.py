@@ -14,19 +14,21 @@ report built from a run directory shows the same digests as the scenario it was 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
 
-from sim.scenario.base import PARAGRAPH, _Strict
+from sim.scenario.base import CITATION, PARAGRAPH, _Strict
 from sim.scenario.errors import ScenarioError, shown, validated
 from sim.scenario.files import parse_toml, read_text
 from sim.scenario.schema import Scenario
 
 SOURCES_DIR = Path(__file__).resolve().parents[2] / "sources"
 LOCATOR = PARAGRAPH  # a paragraph locator, "P6"
+DIGEST_KEY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?")  # P6, table-2
 RECORD_FIELDS = ("title", "outlet", "author", "date", "url")
 
 
@@ -76,10 +78,13 @@ def _shown_name(path: Path) -> str:
 def _load(path: Path, _mtime: float) -> Digest:
     label = _shown_name(path)
     data = validated(DigestFile, parse_toml(read_text(path), label), label)
-    bad = [key for key in data.paragraphs if not LOCATOR.fullmatch(key)]
+    bad = [key for key in data.paragraphs if not DIGEST_KEY.fullmatch(key)]
     if bad:
         raise ScenarioError(
-            [f"{label}: paragraphs.{bad[0]}: a locator is P and a number, like P6 (got {bad[0]})"]
+            [
+                f"{label}: paragraphs.{bad[0]}: a locator is letters, digits, '.', '-' or '_', "
+                f"like P6 or table-2 (got {bad[0]})"
+            ]
         )
     if not data.paragraphs:
         raise ScenarioError([f"{label}: paragraphs: no paragraph digests"])
@@ -143,8 +148,8 @@ def _sourced(s: Scenario):
 
 
 def cited_source(s: Scenario, text: str) -> str | None:
-    """The source an evidence text cites: the one it names first ('article P6: ...'), else
-    the scenario's only source; None when that is ambiguous or there is none."""
+    """The source a bare paragraph (``P6``) cites: the one the text names first ('article
+    P6: ...'), else the scenario's only source; None when that is ambiguous or there is none."""
     ids = list(s.scenario.sources)
     first = text.split(maxsplit=1)[0].rstrip(":,") if text.strip() else ""
     if first in ids:
@@ -152,22 +157,38 @@ def cited_source(s: Scenario, text: str) -> str | None:
     return ids[0] if len(ids) == 1 else None
 
 
+def cited(s: Scenario, text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """What an evidence text cites -> ([(source id, locator)], [bare paragraphs]).
+
+    ``source:locator`` names its source; a bare ``P6`` (not part of such a citation) is
+    shorthand for a paragraph of :func:`cited_source`. Locators are in text order, once each.
+    """
+    named = list(dict.fromkeys((m[1], m[2]) for m in CITATION.finditer(text)))
+    rest = CITATION.sub(" ", text)
+    return named, list(dict.fromkeys(PARAGRAPH.findall(rest)))
+
+
 def citations(s: Scenario, text: str | None, digests: dict[str, Digest]) -> list[tuple[str, str]]:
-    """(locator, digest) for each paragraph an evidence text cites, where a digest has it."""
+    """(locator, digest) for each locator an evidence text cites, where a digest has it."""
     if not text:
         return []
-    digest = digests.get(cited_source(s, text) or "")
-    if digest is None:
-        return []
-    found = dict.fromkeys(LOCATOR.findall(text))
-    return [(p, digest.paragraphs[p]) for p in found if p in digest.paragraphs]
+    named, bare = cited(s, text)
+    sid = cited_source(s, text) or ""
+    pairs = named + [(sid, p) for p in bare]
+    return [
+        (loc, digests[src].paragraphs[loc])
+        for src, loc in pairs
+        if src in digests and loc in digests[src].paragraphs
+    ]
 
 
 def check_citations(s: Scenario, scenario_path: Path, label: str | None = None) -> None:
-    """Raise ``ScenarioError`` unless every cited locator is a paragraph of its digest.
+    """Raise ``ScenarioError`` unless every cited locator is in its source's digest.
 
-    Each source needs a digest file (``[scenario.sources.<id>] file``) once evidence cites
-    it, so that every citation in a shipped scenario can be checked by a reader.
+    ``source:locator`` must name a declared source; where that source has a digest file
+    the locator must be in it (a source without one, a book say, is cited unchecked). A
+    bare paragraph (``P6``) needs a digest file to be checked against, so that every
+    citation in a shipped scenario can be checked by a reader.
     """
     label = label or str(scenario_path)
     problems: list[str] = []
@@ -191,6 +212,18 @@ def check_citations(s: Scenario, scenario_path: Path, label: str | None = None) 
     for where, text in _sourced(s):
         if not text:
             continue
+        named, bare = cited(s, text)
+        for sid, locator in named:
+            if sid not in s.scenario.sources:
+                problems.append(
+                    f"{label}: {where}: cites {sid}:{locator}, but '{sid}' is not a declared "
+                    f"source (declared: {', '.join(ids) or 'none'}; declare it in "
+                    f"[sources.{sid}]) (got {shown(text)})"
+                )
+            elif sid in digests:
+                problems += _missing(label, where, digests[sid], [locator], text)
+        if not bare:
+            continue
         sid = cited_source(s, text)
         if sid is None:
             need = (
@@ -208,11 +241,15 @@ def check_citations(s: Scenario, scenario_path: Path, label: str | None = None) 
                     f"(scenario.sources.{sid}.file) to check it against (got {shown(text)})"
                 )
             continue  # its file problem is reported above
-        for locator in dict.fromkeys(LOCATOR.findall(text)):
-            if locator not in digest.paragraphs:
-                problems.append(
-                    f"{label}: {where}: cites {locator}, which is not a paragraph of "
-                    f"{digest.name} (it has {digest.span()}) (got {shown(text)})"
-                )
+        problems += _missing(label, where, digest, bare, text)
     if problems:
         raise ScenarioError(problems)
+
+
+def _missing(label: str, where: str, digest: Digest, locators: list[str], text: str) -> list[str]:
+    return [
+        f"{label}: {where}: cites {locator}, which is not a paragraph of "
+        f"{digest.name} (it has {digest.span()}) (got {shown(text)})"
+        for locator in locators
+        if locator not in digest.paragraphs
+    ]

@@ -1,0 +1,1 @@
+"""Converters from other tools' input files to scenario files (``ceasefire import``)."""
