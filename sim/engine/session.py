@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine import battle, rng, talks
+from sim.engine import battle, defection, rng, talks
 from sim.engine.codes import Answer, Side
 
 
@@ -186,9 +186,11 @@ def hold_talks(w, day: int, mediator) -> None:
         n_yes = effective.sum(axis=1, keepdims=True)
         holdout[rows[:, None], w.parties[None, :]] |= ~effective & (n_yes == n_parties - 1)
         met[rows] = True
+        deal = n_yes[:, 0] == n_parties
+        if deal.any():  # valued before compliance withdraws the threats it counted on
+            w.book.kept_terms[rows[deal], t] = defection.terms_value(w, v, package, deal)
         if len(p.threat_ids):
             w.coercion.comply(p, rows, t, full & w.is_party[None, :])
-        deal = n_yes[:, 0] == n_parties
         if deal.any():
             waiting = (need & ~yes & ~v.party)[deal].any(axis=1)
             strike(w, rows[deal], t, w.package[rows[deal], t], waiting, day)
