@@ -9,22 +9,27 @@ during the pause, sanctions, or the term running down. Each day, for every deal 
 and every committed party j, the net gain from resuming is minus the value of keeping the
 deal, by the terms of acceptance but today's state:
 
-    gain_j = -( V_j                                        issue terms, fixed at agreement
+    gain_j = -( V_j L_rem / L                              issue terms still to come
               + sum_{f covered, not decided} F_jf(L_rem)   halt value over the rest of the pause
               + min(L_rem, H_j) x sanctions_j )            comprehensive deals only
 
 V_j = issue gain - red-line penalty + threat terms (pending threats and promises on the
 track), valued when the deal is agreed (:func:`terms_value`) and stored in the book's
-``kept_terms``. F_jf(L_rem) is battle.halt_value over the L_rem = days left of the term
-(the planning horizon if open-ended), with the deal's rearmament term and the fighting
-costs saved, so the advance forgone, the costs the party would pay, and the further
-rearmament it would allow all enter (what battle.resume_gain alone left out). Left out, as
-at acceptance: perception noise (a considered act) and the implementation risk (what j fears
-the others do, not what it gains by doing it). The aspiration is left out too: it is a
-demand at the table, not a payoff; resuming yields the war, not the demand, so a deal worth
-more than war but less than the aspiration is kept. The issue terms are not pro-rated over
-the term (docs/model.md, "Strategic defection"): as the halt's remaining value shrinks, a
-party whose issue terms cost it is tempted near the term's end.
+``kept_terms``. The terms hold for the deal's term L (a freeze on rearmament, monitors, for
+30 days), so breaking it forfeits the share still to come, L_rem / L (all of it for an
+open-ended deal, and all of it again when the deal is extended). F_jf(L_rem) is
+battle.halt_value over the L_rem days left of the term (the planning horizon if
+open-ended), with the deal's rearmament term and the fighting costs saved: the advance
+forgone, the costs the party would pay and the further rearmament it would allow all enter
+(battle.resume_gain alone left out the costs). Left out, as at acceptance: perception noise
+(a considered act) and the implementation risk (what j fears the others do, not what it
+gains by doing it). The aspiration is left out too: it is a demand at the table, not a
+payoff; resuming yields the war, not the demand, so a deal worth more than war but less than
+the aspiration is kept. Pro-rating keeps the two parts in step as the term runs down: with
+fronts, beliefs and sanctions unchanged, a deal accepted at Delta_j >= 0 stays worth keeping
+to its end (the halt value is close to linear in L_rem; its rearmament part, L (H - L), is
+not), whereas a party counted as forfeiting all its issue terms on the last day would break,
+near the end of every term, any deal whose issue terms cost it.
 """
 
 from __future__ import annotations
@@ -81,7 +86,9 @@ def resume_gains(w, day: int, out: np.ndarray) -> np.ndarray:
         p.intensity[r], p.front_cost[session.ix(r, P)], horizon, remaining, rearm, shift,
         book.fronts[r, slot], w.decided[r],
     ).sum(axis=2)  # fmt: skip
-    keep = book.kept_terms[r, slot] + halt
+    term = book.agreements.columns["term_days"][rows]
+    left = np.where(term > 0, remaining / np.maximum(term, 1), 1.0)  # share of the term to come
+    keep = book.kept_terms[r, slot] * left[:, None] + halt
     track = slot < w.T
     comprehensive = np.zeros(r.size, dtype=bool)
     comprehensive[track] = w.comprehensive[slot[track]]
