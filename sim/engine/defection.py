@@ -34,19 +34,15 @@ near the end of every term, any deal whose issue terms cost it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from sim.engine import battle, session, talks
+from sim.engine import battle, talks
 from sim.engine.agreements import NEVER
 
-if TYPE_CHECKING:
-    from sim.engine.session import View
 
-
-def terms_value(w, v: View, package: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """V_j of the agreed ``package`` (S, K_t) for the parties, at rows ``rows`` of ``v``
+def terms_value(w, v, package: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """V_j of the agreed ``package`` (S, K_t) for the parties, at rows ``rows`` of the
+    session's view ``v`` (a session.View; session calls this, so no import of it)
     -> (n, P): issue gain - red-line penalty + threat terms. Call before the threats are
     withdrawn for compliance: what the party counted on when it accepted."""
     p, P = w.p, w.parties.size  # the parties are the view's first actors (track_actors)
@@ -67,7 +63,7 @@ def resume_gains(w, day: int, out: np.ndarray) -> np.ndarray:
     rest of ``out`` is left as it was (the book reads only those). One evaluation of the
     halt value per deal in force, with the arrays of all of them at once.
     """
-    p, book = w.p, w.book  # session.ix at call time: session imports this module
+    p, book = w.p, w.book
     r, slot = np.nonzero(book.in_force() & (book.since < day))
     if r.size == 0:
         return out
@@ -75,15 +71,15 @@ def resume_gains(w, day: int, out: np.ndarray) -> np.ndarray:
     rows = book.row[r, slot]
     due = book.expiry_due.day[r, slot]
     remaining = np.where(due < NEVER, np.maximum(due - day, 1), 0)  # 0: open-ended
-    horizon = p.planning_horizon[session.ix(r, P)]
+    horizon = p.planning_horizon[r][:, P]
     rearm = shift = None
     if p.rearmament >= 0:
         rearm = book.agreements.columns["terms"][rows, p.rearmament]
         rearm = np.where(np.isnan(rearm), w.status_quo[r, p.rearmament], rearm)
         shift = p.rearmament_shift[r]
     halt = battle.halt_value(
-        w.control[r], w.beliefs(r, P, w.all_fronts), p.side_sign[P], p.stakes[session.ix(r, P)],
-        p.intensity[r], p.front_cost[session.ix(r, P)], horizon, remaining, rearm, shift,
+        w.control[r], _beliefs(w, r, P), p.side_sign[P], p.stakes[r][:, P],
+        p.intensity[r], p.front_cost[r][:, P], horizon, remaining, rearm, shift,
         book.fronts[r, slot], w.decided[r],
     ).sum(axis=2)  # fmt: skip
     term = book.agreements.columns["term_days"][rows]
@@ -95,7 +91,15 @@ def resume_gains(w, day: int, out: np.ndarray) -> np.ndarray:
     if comprehensive.any():
         c = np.flatnonzero(comprehensive)
         keep[c] += battle.sanctions_saved(
-            w.coercion.sanctions[session.ix(r[c], P)], remaining[c], horizon[c]
+            w.coercion.sanctions[r[c]][:, P], remaining[c], horizon[c]
         )
     out[r, slot] = -keep
     return out
+
+
+def _beliefs(w, r: np.ndarray, parties: np.ndarray) -> np.ndarray:
+    """The parties' beliefs (L, P, F) for the deals' replicates ``r`` (sorted, as np.nonzero
+    gives them), computed once per replicate: a replicate holds several deals in force."""
+    first = np.ones(r.size, dtype=bool)
+    first[1:] = r[1:] != r[:-1]
+    return w.beliefs(r[first], parties, w.all_fronts)[np.cumsum(first) - 1]
