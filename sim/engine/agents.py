@@ -42,9 +42,11 @@ class Negotiator(mesa.Agent):
 
 
 def _concede(agent: Negotiator, w: World) -> None:
-    i = agent.index
-    step = talks.concede(0.0, w.p.concession_rate[:, i], w.cost_today[:, i], w.pressure[:, i])
-    w.aspiration[:, i] += step
+    i, p = agent.index, w.p
+    w.aspiration[:, i] = talks.concede(
+        w.aspiration[:, i], p.concession_rate[:, i], w.cost_today[:, i], w.pressure[:, i],
+        p.aspiration_floor[:, i],
+    )  # fmt: skip
 
 
 class Party(Negotiator):
@@ -54,7 +56,8 @@ class Party(Negotiator):
     role = "party"
 
     def concede(self, world: World) -> None:
-        """a_i(t+1) = a_i(t) - rate_i (cost_i(t) + pressure_i(t)) (talks.concede)."""
+        """a_i(t+1) = max(a_i(t) - rate_i (cost_i(t) + pressure_i(t)), min(a_i(t), floor_i))
+        (talks.concede): down to its aspiration floor, the war, and not below."""
         _concede(self, world)
 
 

@@ -257,8 +257,10 @@ def resume_gain(
     gain_jf = -stakes_jf [own_j(E_j b(t+H-L) + (1 - r) delta_f) - own_j(E_j b(t+H))], the
     advance the rest of the pause (L = ``remaining`` days >= 1; 0 = open-ended) forgoes: minus
     the first term of :func:`halt_value`, without the costs (model2.md, deals). Positive
-    only for the side that expects to advance; strategic defection weighs it against the
-    cost of being blamed (Fearon 1995 and Powell 2006, the commitment problem). Arguments
+    only for the side that expects to advance. This is the advance part alone: strategic
+    defection weighs the net value of keeping a deal, costs, sanctions and issue terms
+    included (sim/engine/defection.py; Fearon 1995 and Powell 2006), and
+    session.cheating_risk rates the others' defection by this part. Arguments
     as :func:`halt_value` (rows are independent: pass only the replicates with the deal in
     force). Returns (R, N, F), 0 outside covered, undecided fronts.
     """

@@ -110,6 +110,9 @@ class DealBook:
         self.violation_due = Schedule((R, S, P))
         self.violation_at = np.full((R, S, P), np.inf)
         self.defection_left = np.zeros((R, S, P))
+        # what each party's deal gives it on its issue terms, valued at agreement (set by
+        # the caller: defection.terms_value); a truce decides none (0)
+        self.kept_terms = np.zeros((R, S, P))
         self.lapse_due, self.expiry_due = Schedule((R, S)), Schedule((R, S))  # NEVER: none
         self.breakdowns = np.zeros(R, dtype=np.int64)  # per replicate, for walk-out escalation
         self.horizon: int | None = None
@@ -223,9 +226,10 @@ class DealBook:
     ) -> None:
         """Lapses, then violations, breakdown and defection, then expiry or extension.
 
-        ``gain`` (R, N, F): each actor's expected gain from resuming the fighting on each
-        front (battle.resume_gain); None means no strategic defection. ``satisfied`` (R, T):
-        every party's current value of the track's deal is >= 0 (None: nobody extends).
+        ``gain`` (R, S, P): each party's net gain from resuming rather than keeping the deal
+        in each slot (defection.resume_gains); None means no strategic defection.
+        ``satisfied`` (R, T): every party's current value of the track's deal is >= 0
+        (None: nobody extends).
         Deals that entered into force today run their first risks tomorrow.
         """
         r, slot = self.lapse_due.due(day)

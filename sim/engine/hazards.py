@@ -18,9 +18,12 @@ deal and party); :mod:`sim.engine.deals` keeps the book and calls them.
 - **Breakdown** when a violation is major (chance ``major_share``) or the violations of all
   parties together exceed ``violation_tolerance``.
 - **Strategic defection** (the commitment problem: Fearon 1995; Powell 2006): a committed
-  party whose expected gain from resuming on the covered fronts exceeds the cost of being
-  blamed breaks the deal with the rate defection_rate x max(0, gain - blame), blame =
-  blame_cost x (m + g): monitoring attributes a breach, a guarantor punishes it.
+  party whose net gain from resuming exceeds the cost of being blamed breaks the deal with
+  the rate defection_rate x max(0, gain - blame), blame = blame_cost x (m + g): monitoring
+  attributes a breach, a guarantor punishes it. The gain is minus the value of keeping the
+  deal, by the terms the party accepted it on (:mod:`sim.engine.defection`): advance
+  forgone less the war costs and sanctions it would pay over the rest of the pause, less
+  what the deal's issue terms give it.
 
 Both are drawn as **times to event**, not as a draw per deal and day. Violations, whose
 cumulative hazard has a closed form, get the time of the next one by inversion when a deal
@@ -242,12 +245,13 @@ def schedule_violation(book: DealBook, r, slot, j, day: int, done, unique=False)
 def defections_today(book: DealBook, day: int, gain: np.ndarray) -> tuple[np.ndarray, ...]:
     """Use up each committed party's defection hazard; return the defectors, priority 0.
 
+    ``gain`` (R, S, P) is each party's net gain from resuming rather than keeping each
+    deal (sim.engine.defection: minus the value of keeping it, by the terms it accepted).
     Its time is the share of the day at which the party's hazard ran out, so the first
     of several defectors the same day is the one that broke the deal.
     """
     r, slot = np.nonzero(book.in_force() & (book.since < day))
-    covered = book.fronts[r, slot].astype(float)  # (L, F)
-    party_gain = np.einsum("lpf,lf->lp", np.take(gain, book.parties, axis=1)[r], covered)
+    party_gain = gain[r, slot]  # (L, P)
     rows = book.row[r, slot]
     cost = blame(book.settings["blame_cost"][r], book.monitoring[r, slot], book.guaranteed[r, slot])
     rate = book.settings["defection_rate"][r][:, None]

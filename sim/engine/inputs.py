@@ -88,6 +88,7 @@ class Parameters:
     guarantee: np.ndarray
     aspiration: np.ndarray
     concession_rate: np.ndarray
+    aspiration_floor: np.ndarray  # the lowest aspiration concession reaches
     planning_horizon: np.ndarray
     gesture: np.ndarray
     ties: np.ndarray  # (R, N, N): ties[r, i, j] is how much j moves i

@@ -65,6 +65,7 @@ ACTOR_ARRAYS = (
     "guarantee",
     "aspiration",
     "concession_rate",
+    "aspiration_floor",
     "planning_horizon",
     "gesture",
 )

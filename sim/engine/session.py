@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine import battle, rng, talks
+from sim.engine import battle, defection, rng, talks
 from sim.engine.codes import Answer, Side
 
 
@@ -76,15 +76,16 @@ def view(w, rows: np.ndarray, t: int) -> View:
 def values(w, v: View, package: np.ndarray):
     """Delta_i of ``package`` (S, K_t) for each answering actor  -> (value, penalty, over,
     loss): issue gain + halt value of the covered fronts + threat terms + sanctions saved
-    - red-line penalty - aspiration (coord/model2.md, "Acceptance")."""
+    - red-line penalty - implementation risk - aspiration (coord/model2.md, "Acceptance").
+    The implementation risk is read off the others' value of keeping the deal: the value
+    before it and the aspiration (``cheating_risk``)."""
     p, rows, t = w.p, v.rows, v.t
     value = talks.issue_gain(package, v.pos, v.sal, v.q, v.decide)
     gross = value.copy()  # what the deal gives on issues (and, below, on the fronts)
     over = talks.breach(package, v.low, v.high, v.decide)
     penalty = talks.red_line_penalty(over, v.tol, p.red_line_penalty[rows])
     value -= penalty
-    value -= w.aspiration[ix(rows, v.actors)]
-    fronts = w.track_front_idx[t]
+    fronts, worth = w.track_front_idx[t], None
     if fronts.size:
         rearm = None
         if p.rearmament >= 0:
@@ -104,7 +105,7 @@ def values(w, v: View, package: np.ndarray):
         front_value = advance + saved.sum(axis=2)
         value += front_value
         if p.mechanisms.defection:
-            value -= cheating_risk(w, v, package, advance, gross + front_value, halt)
+            worth = gross + front_value
     if len(p.threat_ids):
         value += w.coercion.deal_terms(p, rows, t)[:, v.actors]
     if w.comprehensive[t]:
@@ -113,16 +114,22 @@ def values(w, v: View, package: np.ndarray):
             p.track_term[t],
             p.planning_horizon[ix(rows, v.actors)],
         )
+    if worth is not None:  # value is now each actor's value of keeping the deal
+        value -= cheating_risk(w, v, package, value, worth, halt)
+    value -= w.aspiration[ix(rows, v.actors)]
     return value, penalty, over, talks.losses(package, v.pos, v.sal, v.decide)
 
 
-def cheating_risk(w, v: View, package, advance, worth, halt) -> np.ndarray:
+def cheating_risk(w, v: View, package, keep, worth, halt) -> np.ndarray:
     """Implementation risk (MODEL.md section 2): what party i expects to lose to the others'
     strategic defection  -> (S, A).
 
-    Each other party j would gain -advance_j by resuming (battle.resume_gain: the advance
-    the halt forgoes it, > 0 only for the side that expects to gain) and defects at the
-    rate of deals.py, defection_rate x max(0, gain_j - blame_cost x monitoring), monitoring
+    Each other party j would gain -keep_j by resuming: minus its value of keeping the deal
+    (issue gain - red-line penalty + halt value incl. costs saved + threat terms + sanctions
+    saved, without its aspiration), the net gain the deal book's defection rule uses
+    (sim/engine/defection.py), so i fears a defection only from a party that would not
+    itself value the deal; j defects at the rate of deals.py,
+    defection_rate x max(0, gain_j - blame_cost x monitoring), monitoring
     being the package's compliance term (monitors attribute a breach); over the halt it
     defects with chance 1 - exp(-L rate_j), and i then loses what the deal was worth to it
     (``worth``: its issue gain plus the halt value).
@@ -136,7 +143,7 @@ def cheating_risk(w, v: View, package, advance, worth, halt) -> np.ndarray:
     if at.size:
         monitoring = package[:, at[0]]
     blame = p.impl["blame_cost"][rows] * monitoring
-    rate = p.impl["defection_rate"][rows, None] * np.maximum(0.0, -advance - blame[:, None])
+    rate = p.impl["defection_rate"][rows, None] * np.maximum(0.0, -keep - blame[:, None])
     chance = -np.expm1(-halt * rate)  # (S, A): j defects during the halt, by the model
     # ... or as often as it has been seen to break deals (trust is built on the record:
     # MODEL.md section 4, "experience changes beliefs and trust"): n broken -> n / (n + 1)
@@ -186,9 +193,11 @@ def hold_talks(w, day: int, mediator) -> None:
         n_yes = effective.sum(axis=1, keepdims=True)
         holdout[rows[:, None], w.parties[None, :]] |= ~effective & (n_yes == n_parties - 1)
         met[rows] = True
+        deal = carried(w, rows, effective, n_yes[:, 0] == n_parties) & changes(w, v, package)
+        if deal.any():  # valued before compliance withdraws the threats it counted on
+            w.book.kept_terms[rows[deal], t] = defection.terms_value(w, v, package, deal)
         if len(p.threat_ids):
             w.coercion.comply(p, rows, t, full & w.is_party[None, :])
-        deal = carried(w, rows, effective, n_yes[:, 0] == n_parties) & changes(w, v, package)
         if deal.any():
             waiting = (need & ~yes & ~v.party)[deal].any(axis=1)
             strike(w, rows[deal], t, w.package[rows[deal], t], waiting, day)

@@ -155,11 +155,14 @@ def compromise_target(position, salience, capability, weight, low, high):
 # --- concession -----------------------------------------------------------------------------
 
 
-def concede(aspiration, rate, cost, pressure):
-    """a_i(t+1) = a_i(t) - rate_i (cost_i(t) + pressure_i(t)).
+def concede(aspiration, rate, cost, pressure, floor=-np.inf):
+    """a_i(t+1) = max(a_i(t) - rate_i (cost_i(t) + pressure_i(t)), min(a_i(t), floor_i)).
 
     Concession without a deadline: a party lowers what it asks for as the war costs it and
     as the mediator presses it when it is the holdout. Zeuthen's principle (Zeuthen 1930):
-    the side that loses more by holding out concedes more. Nothing depends on the horizon.
+    the side that loses more by holding out concedes more, down to its disagreement point
+    and not below: the floor (0: a deal must be worth at least the war, by the party's own
+    valuation; MODEL.md section 4). Concession never takes the aspiration below the floor;
+    one stated (or drawn) below it stays where it is. Nothing depends on the horizon.
     """
-    return aspiration - rate * (cost + pressure)
+    return np.maximum(aspiration - rate * (cost + pressure), np.minimum(aspiration, floor))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import battle, calendar, rng, rules, session
+from sim.engine import battle, calendar, defection, rng, rules, session
 from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
@@ -95,7 +95,7 @@ class World:
         self.comprehensive = p.track_fronts.all(axis=1) & (F > 0)  # (T,)
         self.influence_matrix()
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
-        self.gain_buffer = np.zeros((R, N, F))
+        self.gain_buffer = np.zeros((R, T + len(self.parties), len(self.parties)))
         self._halted = None
         self.all_actors, self.all_fronts = np.arange(N), np.arange(F)
         # per track: its issues, the actors who answer, the fronts it halts
@@ -218,16 +218,8 @@ class World:
         if self.T and book.pending().any():
             session.consent(self, day)
         gain = None
-        live = book.in_force().any(axis=1)
-        if p.mechanisms.defection and self.F and live.any():
-            rows = np.flatnonzero(live)
-            gain = self.gain_buffer
-            P = self.parties
-            gain[rows[:, None], P[None, :]] = battle.resume_gain(
-                self.control[rows], self.beliefs(rows, P, self.all_fronts), p.side_sign[P],
-                p.stakes[ix(rows, P)], p.planning_horizon[ix(rows, P)], 0,
-                decided=self.decided[rows],
-            )  # fmt: skip
+        if p.mechanisms.defection and self.F and book.in_force().any():
+            gain = defection.resume_gains(self, day, self.gain_buffer)
         satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
         before, rows_before = book.breakdowns.copy(), book.row.copy()
         book.day(day, gain, satisfied)

@@ -27,6 +27,7 @@ ACTOR_FIELDS = {
     "capability": "capability",
     "aspiration": "aspiration",
     "concession_rate": "concession_rate",
+    "aspiration_floor": "aspiration_floor",
     "planning_horizon": "planning_horizon",
     "gesture": "gesture",
     "pressure_sensitivity": "pressure_sensitivity",

@@ -300,6 +300,12 @@ class Actor(_Strict):
         description="The aspiration falls each day by this x (the day's cost of war + "
         "pressure): concession driven by costs, not by a deadline (Zeuthen 1930).",
     )
+    aspiration_floor: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+        0.0,
+        description="The lowest aspiration concession reaches: a party concedes down to its "
+        "disagreement point, the war, and not below (Zeuthen 1930); 0 = a deal must be worth "
+        "at least fighting on, by the party's own valuation (individual rationality).",
+    )
     planning_horizon: Annotated[float, Field(ge=1.0, le=3650.0)] = Field(
         90.0, description="H: days over which the actor values the war (and a halt)."
     )

@@ -183,9 +183,9 @@ def test_strategic_defection_rises_with_gain_and_falls_with_accepted_monitoring(
     t = terms(R)
     t[:, MONITORING] = monitoring
     book.agree(np.ones(R, bool), KURSK_ENERGY, 0, t)
-    gain = np.zeros((R, 3, 3))
-    gain[:, RUSSIA, KURSK] = gain_by_group[group]  # Russia expects to advance in Kursk
-    gain[:, UKRAINE, MAIN] = 1.0  # a front this deal does not halt: no reason to defect
+    gain = np.zeros((R, book.S, book.P))  # per deal slot and party (Ukraine 0, Russia 1)
+    gain[:, KURSK_ENERGY, 1] = gain_by_group[group]  # Russia gains by resuming this deal
+    gain[:, FULL, 0] = 1.0  # a slot with no deal in force: nothing to defect from
     broken = broken_share(book, np.arange(R), days, gain)
     share = np.array([broken[group == g].mean() for g in range(groups)])
     blame = CALM["blame_cost"] * np.array([0, 0, 1, 0])
@@ -236,8 +236,8 @@ def drive(replicate: np.ndarray, days: int = 90) -> tuple[DealBook, int]:
     for day in range(days):
         u = rng.uniform(SEED, rep, day, "test-schedule", 0, np.arange(6)[None, :])
         book.consent(book.reconsider(day) & (u[:, :4] < 0.5), day)
-        actor, front = np.arange(3)[:, None], np.arange(3)[None, :]
-        gain = 0.2 * rng.uniform(SEED, rep[:, :, None], day, "test-gain", actor, front)
+        slot, party = np.arange(book.S)[:, None], np.arange(book.P)[None, :]
+        gain = 0.2 * rng.uniform(SEED, rep[:, :, None], day, "test-gain", slot, party)
         satisfied = u[:, :4] < 0.7
         book.day(day, gain=gain, satisfied=satisfied)
         agree = u[:, 4] < 0.04
