@@ -142,6 +142,11 @@ def run(
 
 # --- further commands are registered below, one block per capability ----------------------
 
+# --- calibration (sim/calibration/) ---------------------------------------------------------
+from sim.calibration.command import calibrate  # noqa: E402  (its imports are lazy)
+
+app.command()(calibrate)
+
 # --- sweeps (sim/sweep/) ---------------------------------------------------------------------
 
 
