@@ -40,8 +40,8 @@ def calibrate(
     from sim.calibration.runner import CalibrationDirError, run_calibration
     from sim.results.claim import OutputError
     from sim.sweep.runner import default_workers
-    from sim.sweep.workers import check_backend
     from sim.sweep.store import SweepDirError
+    from sim.sweep.workers import check_backend
 
     backend = backend or ("dask" if scheduler else "local")
     out_dir = out if out is not None else Path("runs") / calibration.stem

@@ -36,9 +36,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.calibration.data import GROUPS, STATISTICS, table_value
+from sim.calibration.data import GROUPS, table_value
 from sim.scenario.base import NAME_CHARS, Name, Text
-from sim.scenario.errors import ScenarioError, shown, validated
+from sim.scenario.errors import ScenarioError, validated
 from sim.scenario.files import parse_toml, read_text
 from sim.scenario.load import parse_scenario
 from sim.scenario.paths import UnknownPath, locate, schema_node
@@ -140,12 +140,12 @@ class Calibration:
 def load_calibration(path: str | Path) -> Calibration:
     """Parse and check a calibration file; ScenarioError with one line per problem."""
     path = Path(path)
-    label = shown(path)
+    label = str(path)
     text = read_text(path)
     spec = validated(CalibrationFile, parse_toml(text, label), label)
     scenario_path = resolve_base(path, spec.calibration.scenario)
     scenario_text = read_text(scenario_path)
-    scenario = parse_scenario(parse_toml(scenario_text, shown(scenario_path)), str(scenario_path))
+    scenario = parse_scenario(parse_toml(scenario_text, str(scenario_path)), str(scenario_path))
     problems = check_calibration(spec, scenario)
     observed, sd = [], []
     for name, t in spec.targets.items():

@@ -33,12 +33,31 @@ def ppc_chart(c) -> Figure:
     fig, ax = figure(figsize=(9, 0.45 * len(rows) + 2.2))
     y = np.arange(len(rows))[::-1]
     for yi, r in zip(y, rows, strict=True):
-        ax.errorbar(r["observed"], yi + 0.12, xerr=2 * r["sd"], fmt="o", color="black",
-                    capsize=3, label="observed ± 2 sd" if yi == y[0] else None)  # fmt: skip
-        ax.plot([r["model_q05"], r["model_q95"]], [yi - 0.12] * 2, color=SERIES_COLOURS[0],
-                lw=4, alpha=0.6, label="model 5–95% at the posterior" if yi == y[0] else None)  # fmt: skip
-        ax.plot(r["model_median"], yi - 0.12, "|", color=SERIES_COLOURS[0], ms=12,
-                label="model median" if yi == y[0] else None)  # fmt: skip
+        ax.errorbar(
+            r["observed"],
+            yi + 0.12,
+            xerr=2 * r["sd"],
+            fmt="o",
+            color="black",
+            capsize=3,
+            label="observed ± 2 sd" if yi == y[0] else None,
+        )
+        ax.plot(
+            [r["model_q05"], r["model_q95"]],
+            [yi - 0.12] * 2,
+            color=SERIES_COLOURS[0],
+            lw=4,
+            alpha=0.6,
+            label="model 5–95% at the posterior" if yi == y[0] else None,
+        )
+        ax.plot(
+            r["model_median"],
+            yi - 0.12,
+            "|",
+            color=SERIES_COLOURS[0],
+            ms=12,
+            label="model median" if yi == y[0] else None,
+        )
     labels = [f"{r['group']}: {STAT_LABEL[r['statistic']]}, day {r['day']}" for r in rows]
     ax.set_yticks(y, labels)
     ax.set_xlabel("share of ceasefires (0–1)")
@@ -78,12 +97,22 @@ def distances_chart(c) -> Figure:
     """Tolerance and accepted distances per generation: the sampler's convergence."""
     fig, ax = figure(figsize=(8, 4.5))
     g = [int(r["generation"]) for r in c.distances]
-    ax.fill_between(g, [r["min"] for r in c.distances], [r["max"] for r in c.distances],
-                    color=SERIES_COLOURS[0], alpha=0.25, label="accepted distances (min–max)")  # fmt: skip
-    ax.plot(g, [r["median"] for r in c.distances], "o-", color=SERIES_COLOURS[0],
-            label="median accepted distance")  # fmt: skip
-    ax.plot(g, [r["epsilon"] for r in c.distances], "s--", color="black",
-            label="tolerance epsilon")  # fmt: skip
+    ax.fill_between(
+        g,
+        [r["min"] for r in c.distances],
+        [r["max"] for r in c.distances],
+        color=SERIES_COLOURS[0],
+        alpha=0.25,
+        label="accepted distances (min–max)",
+    )
+    ax.plot(
+        g,
+        [r["median"] for r in c.distances],
+        "o-",
+        color=SERIES_COLOURS[0],
+        label="median accepted distance",
+    )
+    ax.plot(g, [r["epsilon"] for r in c.distances], "s--", color="black", label="tolerance epsilon")
     ax.set_xlabel("generation")
     ax.set_ylabel("distance (RMS of (model - observed) / sd)")
     ax.set_xticks(g)
@@ -99,18 +128,18 @@ CALIBRATION_CHARTS = registry(
         "Each target's observed value (black, ± 2 sd) and the model's "
         "5–95% range at the posterior (blue): a blue bar that misses the black interval "
         "is a target the model cannot meet.",
-    ),  # fmt: skip
+    ),
     Chart(
         "identifiability",
         identifiability_chart,
         "Left: posterior sd over prior sd per "
         "parameter (1: the targets say nothing about it). Right: correlations; a strong "
         "one means only a combination of the two is pinned down.",
-    ),  # fmt: skip
+    ),
     Chart(
         "distances",
         distances_chart,
         "The tolerance and the accepted distances fall "
         "generation by generation; a flat tail means more generations would not help.",
-    ),  # fmt: skip
+    ),
 )
