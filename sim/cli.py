@@ -141,12 +141,7 @@ def run(
 
 
 # --- further commands are registered below, one block per capability ----------------------
-
-# --- calibration (sim/calibration/) ---------------------------------------------------------
-from sim.calibration.command import calibrate  # noqa: E402  (its imports are lazy)
-
-app.command()(calibrate)
-
+app.command()(__import__("sim.cli_calibrate").cli_calibrate.calibrate)  # sim/calibration/
 # --- sweeps (sim/sweep/) ---------------------------------------------------------------------
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calibration.data import curves, deal_durations, group_mask
 from sim.engine.model import CeasefireModel
+from sim.results.durability import curves, deal_durations, group_mask
 from sim.scenario.schema import Scenario
 
 

@@ -36,7 +36,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.calibration.data import GROUPS, table_value
+from sim.results.durability import GROUPS, table_value
 from sim.scenario.base import NAME_CHARS, Name, Text
 from sim.scenario.errors import ScenarioError, validated
 from sim.scenario.files import parse_toml, read_text

@@ -14,10 +14,10 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from sim.calibration.data import curves, deal_durations, group_mask
 from sim.calibration.runner import run_calibration
 from sim.calibration.spec import load_calibration
 from sim.engine.model import CeasefireModel
+from sim.results.durability import curves, deal_durations, group_mask
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario
 from tests.commands.inprocess import ceasefire
@@ -129,8 +129,13 @@ def test_posterior_covers_the_true_value(tmp_path):
     width = np.sqrt(w @ (x - mean) ** 2)
     assert abs(np.median(np.repeat(x, np.round(w * 1000).astype(int))) - np.log(truth)) < 2 * width
     assert width < (np.log(0.2) - np.log(0.002)) / np.sqrt(12)  # narrower than the prior
-    for name in ("distances.csv", "ppc.csv", "identifiability.csv", "correlations.csv",
-                 "calibrated-scenario.toml", "charts/ppc.png", "charts/identifiability.png"):  # fmt: skip
+    written = ("distances.csv", "ppc.csv", "identifiability.csv", "correlations.csv")
+    for name in (
+        *written,
+        "calibrated-scenario.toml",
+        "charts/ppc.png",
+        "charts/identifiability.png",
+    ):
         assert (tmp_path / "out" / name).is_file(), name
     text = (tmp_path / "out" / "calibrated-scenario.toml").read_text()
     assert 'calibrated = "ETH/PRIO durations, ' in text

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.engine.codes import Coverage, DealClass, EndReason, Side
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "eth-prio"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "eth-prio"  # sim/data/eth-prio
 DURATIONS = DATA_DIR / "ceasefire-durations.csv"
 SHARES = DATA_DIR / "ceasefire-shares.csv"
 STATISTICS = ("survival", "cum_breakdown", "cum_expired", "cum_replaced")

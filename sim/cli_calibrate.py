@@ -1,4 +1,5 @@
-"""`ceasefire calibrate CALIBRATION.toml`: the command line of sim/calibration/."""
+"""`ceasefire calibrate CALIBRATION.toml`: the command line of sim/calibration/ (its own
+module so that sim/cli.py only registers it)."""
 
 from __future__ import annotations
 
