@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.calibration.results import is_calibration_dir
 from sim.report.html import esc, interval, page, pct, section, table
 from sim.report.plot import charts_html
 from sim.report.sections import (
@@ -251,8 +252,11 @@ def render_run_report(run: RunResult, scenario, problem: str | None = None) -> s
 def write_report(path: str | Path, out: Path | None = None) -> Path:
     """Build DIR/report.html (or ``out``) from a run or a summarised sweep directory."""
     path = Path(path)
-    result = open_results(path)
     target = Path(out) if out else path / "report.html"
+    if is_calibration_dir(path):  # ceasefire calibrate's directory
+        check_output_file(target, "report.html")
+        return write_text_atomically(target, calibration_report(path))
+    result = open_results(path)
     check_output_file(target, "report.html")
     if isinstance(result, SweepResult):
         base = path / result.manifest.get("base_scenario", "scenario.toml")
@@ -262,6 +266,15 @@ def write_report(path: str | Path, out: Path | None = None) -> Path:
         scenario, problem = _scenario(path / "scenario.toml")
         text = render_run_report(result, scenario, problem)
     return write_text_atomically(target, text)
+
+
+def calibration_report(path: Path) -> str:
+    from sim.calibration.results import CalibrationResult
+    from sim.report.calibration import render_calibration_report
+
+    if not (path / "summary.json").is_file():
+        raise ReportError(f"{path}: the calibration has not finished (no summary.json)")
+    return render_calibration_report(CalibrationResult.read(path))
 
 
 def check_output_file(target: Path, example: str) -> None:
