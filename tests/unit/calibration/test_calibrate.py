@@ -201,3 +201,10 @@ def test_report_shows_the_fit_and_a_run_draws_survival_against_the_data(tmp_path
     result = ceasefire("calibrate", str(tmp_path / "cal.toml"), "-o", str(tmp_path / "cal"),
                        "--replace")  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", ["calibrate-durability.toml", "calibrate-durability-quick.toml"])
+def test_shipped_calibrations_load_with_targets_from_the_table(name):
+    cal = load_calibration(Path(__file__).resolve().parents[3] / "experiments" / name)
+    assert len(cal.paths) >= 5 and all(0 < sd < 0.05 for sd in cal.sd)
+    assert cal.observed[cal.target_names.index("bare_breakdown_30")] == 0.0946  # the table's
