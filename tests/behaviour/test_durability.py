@@ -20,7 +20,7 @@ from sim.results.durability import curves, deal_durations, group_mask
 from sim.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERIC = ROOT / "scenarios" / "generic-ceasefire.toml"
+GENERIC = ROOT / "experiments" / "scenarios" / "generic-ceasefire.toml"
 SHIPPED = ROOT / "experiments" / "calibrate-durability.toml"
 
 
