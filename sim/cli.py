@@ -141,7 +141,7 @@ def run(
 
 
 # --- further commands are registered below, one block per capability ----------------------
-
+app.command()(__import__("sim.cli_calibrate").cli_calibrate.calibrate)  # sim/calibration/
 # --- sweeps (sim/sweep/) ---------------------------------------------------------------------
 
 

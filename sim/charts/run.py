@@ -34,6 +34,7 @@ from sim.charts.style import (
     title,
     wrap,
 )
+from sim.charts.survival import survival_vs_data_chart
 from sim.charts.talks import (
     beliefs_chart,
     conditions_chart,
@@ -318,6 +319,14 @@ CHARTS = registry(
         "number of days in force (Kaplan–Meier, 95% Greenwood band), by class; expiry at the "
         "term, replacement by a broader deal and the horizon end a deal's record without a "
         "breakdown (censored).",
+    ),
+    Chart(
+        "survival_vs_data",
+        survival_vs_data_chart,
+        "Lines: the model's deals by class and by coverage, survival to any end (expiry and "
+        "replacement end a deal too) and the cumulative incidence of breakdown; circles: the "
+        "ETH/PRIO civil-war ceasefires at 1-365 days (documented ends only; an order of "
+        "magnitude for an interstate war).",
     ),
     Chart(
         "endings",

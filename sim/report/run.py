@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.report.check import is_check_dir, render_check_report
+from sim.calibration.results import is_calibration_dir
 from sim.report.html import esc, interval, page, pct, section, table
 from sim.report.plot import charts_html
 from sim.report.sections import (
@@ -256,6 +257,9 @@ def write_report(path: str | Path, out: Path | None = None) -> Path:
     if path.is_dir() and is_check_dir(path):  # a `ceasefire check` table
         check_output_file(target, "report.html")
         return write_text_atomically(target, render_check_report(path))
+    if is_calibration_dir(path):  # ceasefire calibrate's directory
+        check_output_file(target, "report.html")
+        return write_text_atomically(target, calibration_report(path))
     result = open_results(path)
     check_output_file(target, "report.html")
     if isinstance(result, SweepResult):
@@ -266,6 +270,15 @@ def write_report(path: str | Path, out: Path | None = None) -> Path:
         scenario, problem = _scenario(path / "scenario.toml")
         text = render_run_report(result, scenario, problem)
     return write_text_atomically(target, text)
+
+
+def calibration_report(path: Path) -> str:
+    from sim.calibration.results import CalibrationResult
+    from sim.report.calibration import render_calibration_report
+
+    if not (path / "summary.json").is_file():
+        raise ReportError(f"{path}: the calibration has not finished (no summary.json)")
+    return render_calibration_report(CalibrationResult.read(path))
 
 
 def check_output_file(target: Path, example: str) -> None:

@@ -41,8 +41,26 @@ OWN_FILES = {
     },
     "compare": {"differences.csv", "compare.html"},
     "check": {"check.csv", "check.json", "check.md"},
+    "calibration": {  # sim/calibration/runner.py and outputs.py
+        "calibration.toml",
+        "scenario.toml",
+        "manifest.json",
+        "summary.json",
+        "posterior.parquet",
+        "distances.csv",
+        "ppc.csv",
+        "identifiability.csv",
+        "correlations.csv",
+        "calibrated-scenario.toml",
+        *(f"generation-{g:03d}.npz" for g in range(100)),  # one checkpoint per generation
+    },
 }
-OWN_SIGNED = {"run": {"report.html", "charts/"}, "compare": {"*"}, "check": {"report.html"}}
+OWN_SIGNED = {
+    "check": {"report.html"},
+    "run": {"report.html", "charts/"},
+    "compare": {"*"},
+    "calibration": {"report.html", "charts/"},
+}
 _HELD: set[Path] = set()  # targets whose lock this process holds
 
 

@@ -113,6 +113,12 @@ class Implementation(_Strict):
         "agreed package is the outcome; it ends the talks and never breaks down (no "
         "violations, no defection).",
     )
+    calibrated: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        None,
+        description="Provenance of values set by `ceasefire calibrate`: the target set and "
+        "the date, e.g. 'ETH/PRIO durations, 2026-12-02' (the values changed are listed in "
+        "the comment above the table).",
+    )
     lapse_days: Annotated[int, Field(ge=1, le=365)] = Field(
         30,
         description="An agreed deal whose implementers have not consented lapses after this "

@@ -37,7 +37,11 @@ from tests.commands.inprocess import ceasefire, console_script
 from tests.support.malformed import DEFAULT_TEXT, MEETING, add_table, drop_table, set_key
 from tests.support.sweeps import experiment_text
 
-EXPERIMENTS = sorted((DEFAULT_SCENARIO.parent.parent / "experiments").glob("*.toml"))
+EXPERIMENTS = [  # sweep files (experiments/calibrate-*.toml are calibration files)
+    p
+    for p in sorted((DEFAULT_SCENARIO.parent.parent / "experiments").glob("*.toml"))
+    if "[sweep]" in p.read_text()
+]
 runner = CliRunner()
 
 

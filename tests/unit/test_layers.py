@@ -26,11 +26,13 @@ RANKS = {
     "sweep": 4,
     "charts": 5,
     "compare": 6,  # differences between runs (computation and text)
+    "calibration": 6,  # ABC-SMC: runs the engine (like sweeps), draws its charts
     "report": 7,
     "run": 8,
     "dashboard": 8,
     "api": 9,
     "cli": 9,
+    "cli_calibrate": 9,  # the `calibrate` command, registered by cli
     "usage": 9,  # the command line's one-line usage errors
     "__init__": 9,  # the facade
 }
