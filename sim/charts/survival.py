@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.charts.primitives import subtitle
-from sim.charts.style import MUTED, SERIES_COLOURS, figure, no_data, title
+from sim.charts.style import MUTED, SERIES_COLOURS, figure, legend_below, no_data, title
 from sim.results.durability import curves, deal_durations, durations, group_mask
 
 PANELS = (
@@ -45,7 +45,7 @@ def survival_vs_data_chart(run) -> Figure:
         for col, (statistic, label) in enumerate(MEASURES):
             ax = axes[row, col]
             for k, group in enumerate(groups):
-                colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+                colour = SERIES_COLOURS[(3 * row + k) % len(SERIES_COLOURS)]  # one colour per group
                 name = group.split("=")[1]
                 if have:
                     keep = live & group_mask(a, group)
@@ -76,10 +76,10 @@ def survival_vs_data_chart(run) -> Figure:
             ax.set_ylabel(label)
             ax.set_title(f"By {key}")
             ax.grid(color=MUTED, alpha=0.25)
-            ax.legend(fontsize="small", loc="best")
             if row == 1:
                 ax.set_xlabel("days since entry into force")
     if not have:
         no_data(axes[0, 0], "no deal entered into force")
+    legend_below(fig, ncol=2)  # one legend under the panels: never on the data
     title(fig, "Deals against the ETH/PRIO ceasefires: survival and breakdown", subtitle(run))
     return fig
