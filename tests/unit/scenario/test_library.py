@@ -51,12 +51,20 @@ def test_black_sea_linkage_stalls_a_deal_both_parties_accept():
 def test_kursk_lost_decides_the_salient_unless_a_ceasefire_halts_it():
     s = scenario("kursk-lost")
     assert s.events["kursk_lost"].set == {"fronts.kursk.drift": 0.1}
-    out = run(s).outcomes()
+    model = run(s)
+    out, deals = model.outcomes(), model.agreements()
     day = (s.events["kursk_lost"].date - s.scenario.start_date).days
     decided = out["decided_day_kursk"]
-    assert (decided >= 0).all()
+    # the salient is decided in every replicate, except where a deal halting it (the full
+    # track covers every front) is still in force at the horizon
+    full = list(s.tracks).index("full")
+    held = deals["replicate"][
+        (deals["track"] == full) & (deals["end_reason"] == EndReason.IN_FORCE_AT_HORIZON)
+    ]
+    assert ((decided >= 0) | np.isin(np.arange(R), held)).all()
+    assert (decided >= 0).mean() > 0.5
     # once the drift jumps, the rest of the salient goes within days of fighting
-    assert np.median(decided) < day + 30
+    assert np.median(decided[decided >= 0]) < day + 30
 
 
 @pytest.mark.parametrize(
