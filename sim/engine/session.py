@@ -94,7 +94,7 @@ def values(w, v: View, package: np.ndarray):
         rf = ix(rows, fronts)
         horizon = p.planning_horizon[ix(rows, v.actors)]
         advance = battle.halt_value(
-            w.control[rf], w.beliefs(rows, v.actors, fronts), p.side_sign[ix(v.actors, fronts)],
+            w.control[rf], w.war_beliefs(rows, v.actors, fronts), p.side_sign[ix(v.actors, fronts)],
             p.stakes[af], None, None, horizon, p.track_term[t], rearm,
             p.rearmament_shift[rf] if rearm is not None else None, None, w.decided[rf],
         ).sum(axis=2)  # fmt: skip

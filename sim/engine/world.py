@@ -72,6 +72,12 @@ class World:
         self.first_side = np.argmax(p.side_sign == -1, axis=0)  # (F,) actor index
         self.second_side = np.argmax(p.side_sign == 1, axis=0)
         self.observers = np.flatnonzero(self.is_party | (p.role == "mediator"))
+        self.flat_front = np.tile(np.arange(F), R)  # per entry of a flattened (R, F) array
+        self.flat_replicate = np.repeat(p.replicate, F)
+        self.fighters = np.flatnonzero((p.side_sign != 0).any(axis=1))
+        self.fighter_col = np.full(N, -1, dtype=np.int64)
+        self.fighter_col[self.fighters] = np.arange(self.fighters.size)
+        self._fighter_beliefs = None
         self.coercion = Coercion(p)
         self.book = DealBook(
             p.seed,
@@ -141,6 +147,7 @@ class World:
 
     def apply_events(self, day: int, bounds: dict) -> None:
         p = self.p
+        self._fighter_beliefs = None  # a new day: fighting and events change beliefs
         changed = False
         for change in p.events:
             if change.day != day:
@@ -166,28 +173,31 @@ class World:
         p = self.p
         if not p.mechanisms.battlefield or not self.F:
             return
-        moving = self.active()
-        rows = np.flatnonzero(moving.any(axis=1))  # replicates where something is fought
-        if rows.size == 0:
+        # the (replicate, front) pairs fought today, as flat indices of the (R, F) arrays
+        # (flat takes are several times cheaper than 2-d fancy indexing: issue 11, "Speed")
+        at = np.flatnonzero(self.active())
+        if at.size == 0:
             return
-        if rows.size == self.R:
-            rows = slice(None)
-        before = self.control[rows].copy()
-        control, newly, winner = battle.step_fronts(
-            before, p.drift[rows], p.volatility[rows], moving[rows], self.decided[rows],
-            p.seed, p.replicate[rows], day,
+        control_flat = self.control.reshape(-1)
+        before = control_flat.take(at)
+        f = self.flat_front.take(at)
+        control = battle.move_fronts(
+            before, p.drift.reshape(-1).take(at), p.volatility.reshape(-1).take(at), p.seed,
+            self.flat_replicate.take(at), f, day,
         )  # fmt: skip
-        self.control[rows] = control
-        if p.mechanisms.beliefs:
-            seen = moving[rows] & ~newly
-            ev, n = self.evidence[rows], self.days_seen[rows]
-            battle.observe(ev, n, control - before, seen)
-            self.evidence[rows], self.days_seen[rows] = ev, n
-        if newly.any():
+        control_flat[at] = control
+        won_second, lost = control >= 1.0, control <= 0.0
+        newly = won_second | lost
+        if p.mechanisms.beliefs:  # battle.observe on the fronts seen (not absorbed today)
+            seen = at[~newly]
+            ev = self.evidence.reshape(-1)
+            ev[seen] += control[~newly] - before[~newly]
+            self.days_seen.reshape(-1)[seen] += 1
+        if newly.any():  # battle.step_fronts' winners, on the few fronts decided today
             full = np.zeros_like(self.decided)
-            full[rows] = newly
-            won = np.zeros(self.decided.shape, dtype=np.int8)
-            won[rows] = winner
+            full.reshape(-1)[at[newly]] = True
+            won = np.full(self.decided.shape, -1, dtype=np.int8)
+            won.reshape(-1)[at[newly]] = won_second[newly]
             self.decided |= full
             self.decided_day[full] = day
             by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
@@ -200,6 +210,9 @@ class World:
     def beliefs(self, rows, actors, fronts) -> np.ndarray:
         """Belief means of ``actors`` about ``fronts`` in ``rows``  -> (S, A, F'), from the
         priors and what they have seen (battle.posterior, conjugate updating)."""
+        col = self.fighter_col[actors]
+        if (col >= 0).all():  # the fighters' beliefs of today, computed once a day
+            return self.fighter_beliefs()[ix(rows, col, fronts)]
         p = self.p
         af, rf = ix(rows, actors, fronts), ix(rows, fronts)
         if not p.mechanisms.beliefs:
@@ -209,6 +222,30 @@ class World:
             p.volatility[rf],
         )  # fmt: skip
         return mean
+
+    def war_beliefs(self, rows, actors, fronts) -> np.ndarray:
+        """As :meth:`beliefs`, with 0 for the actors that fight on no front: what the war
+        terms read (battle.halt_parts skips the rows of actors that do not fight)."""
+        col = self.fighter_col[actors]
+        out = np.zeros((len(rows), len(actors), len(fronts)))
+        out[:, col >= 0] = self.fighter_beliefs()[ix(rows, col[col >= 0], fronts)]
+        return out
+
+    def fighter_beliefs(self) -> np.ndarray:
+        """(R, fighters, F): the belief means of the actors that fight (a side of a front)
+        about every front, once a day: the posterior is elementwise, so computing it for
+        all replicates at once gives every caller's rows bit for bit, without recomputing
+        it per track and per phase (issue 11, "Speed"). Reset when a day begins."""
+        if self._fighter_beliefs is None:
+            p, a = self.p, self.fighters
+            if not p.mechanisms.beliefs:
+                self._fighter_beliefs = p.prior_mean[:, a]
+            else:
+                self._fighter_beliefs = battle.posterior(
+                    p.prior_mean[:, a], p.prior_sd[:, a], self.evidence, self.days_seen,
+                    p.volatility,
+                )[0]  # fmt: skip
+        return self._fighter_beliefs
 
     # --- 4. deals in force ------------------------------------------------------------
 
