@@ -21,7 +21,7 @@ from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
-from sim.engine.session import ix
+from sim.engine.session import ix, take
 
 GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
 
@@ -212,7 +212,7 @@ class World:
         priors and what they have seen (battle.posterior, conjugate updating)."""
         col = self.fighter_col[actors]
         if (col >= 0).all():  # the fighters' beliefs of today, computed once a day
-            return self.fighter_beliefs()[ix(rows, col, fronts)]
+            return take(self.fighter_beliefs(), rows, col, fronts)
         p = self.p
         af, rf = ix(rows, actors, fronts), ix(rows, fronts)
         if not p.mechanisms.beliefs:
@@ -228,7 +228,7 @@ class World:
         terms read (battle.halt_parts skips the rows of actors that do not fight)."""
         col = self.fighter_col[actors]
         out = np.zeros((len(rows), len(actors), len(fronts)))
-        out[:, col >= 0] = self.fighter_beliefs()[ix(rows, col[col >= 0], fronts)]
+        out[:, col >= 0] = take(self.fighter_beliefs(), rows, col[col >= 0], fronts)
         return out
 
     def fighter_beliefs(self) -> np.ndarray:
@@ -262,7 +262,7 @@ class World:
             P = self.parties
             gain[rows[:, None], P[None, :]] = battle.resume_gain(
                 self.control[rows], self.beliefs(rows, P, self.all_fronts), p.side_sign[P],
-                p.stakes[ix(rows, P)], p.planning_horizon[ix(rows, P)], 0,
+                take(p.stakes, rows, P), take(p.planning_horizon, rows, P), 0,
                 decided=self.decided[rows],
             )  # fmt: skip
         satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
@@ -385,26 +385,29 @@ class World:
             self.was_halted = halted
             return
         started, ended = halted & ~self.was_halted, ~halted & self.was_halted
-        if started.any():
-            term = np.full(halted.shape, np.nan)
-            live = self.book.state[:, : self.T] == 2
+        # only the few replicates where a pause began or ended today are touched
+        rows = np.flatnonzero(started.any(axis=1))
+        if rows.size:
+            began = started[rows]
+            term = np.full(began.shape, np.nan)
+            live = self.book.state[rows, : self.T] == 2
             for t in range(self.T):  # the narrowest covering track last: the broadest wins
                 cover = live[:, t, None] & self.p.track_fronts[t][None, :]
                 term = np.where(
-                    cover & np.isnan(term), self.agreed_terms[:, t, p.rearmament, None], term
+                    cover & np.isnan(term), self.agreed_terms[rows, t, p.rearmament, None], term
                 )
-            q = self.status_quo[:, p.rearmament, None]
+            q = self.status_quo[rows, p.rearmament, None]
             term = np.where(np.isnan(term), q, term)
-            self.pause_rearmament = np.where(started, term, self.pause_rearmament)
-            self.paused_since = np.where(started, day, self.paused_since)
-        if ended.any():
-            days = np.where(ended, day - self.paused_since, 0)
-            for f in np.flatnonzero(ended.any(axis=0)):
-                p.drift[:, f : f + 1] = battle.rearmed_drift(
-                    p.drift[:, f : f + 1], p.rearmament_shift[:, f : f + 1],
-                    self.pause_rearmament[:, f], days[:, f : f + 1], ended[:, f : f + 1],
-                )  # fmt: skip
-            self.paused_since = np.where(ended, -1, self.paused_since)
+            self.pause_rearmament[rows] = np.where(began, term, self.pause_rearmament[rows])
+            self.paused_since[rows] = np.where(began, day, self.paused_since[rows])
+        for f in np.flatnonzero(ended.any(axis=0)):
+            rows = np.flatnonzero(ended[:, f])
+            p.drift[rows, f] = battle.rearmed_drift(
+                p.drift[rows, f : f + 1], p.rearmament_shift[rows, f : f + 1],
+                self.pause_rearmament[rows, f], day - self.paused_since[rows, f : f + 1],
+                True,
+            )[:, 0]  # fmt: skip
+            self.paused_since[rows, f] = -1
         self.was_halted = halted
 
     # --- 9. walk-outs -----------------------------------------------------------------------
