@@ -104,7 +104,7 @@ class Mediator(Negotiator):
         A track's first session tables its opening package (P5: the 30-day ceasefire as
         proposed at Jeddah); later sessions table the learned choice or a baseline's step."""
         p, rows, t = w.p, v.rows, v.t
-        current = take(w.package[:, t], rows, v.issues)
+        current = take(w.package, rows, t, v.issues)
         first = ~w.tabled[rows, t]
         if first.all():
             return current
@@ -145,12 +145,12 @@ class Mediator(Negotiator):
     def _learned(self, w, v, current, compromise, lo_box, hi_box):
         """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose)."""
         p, rows, t = w.p, v.rows, v.t
-        rejecting = take(w.answers[..., t], rows, v.actors) == Answer.REJECT
-        named = take(w.named[:, :, t], rows, v.actors, v.issues)
+        rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
+        named = take(w.named, rows, v.actors, t, v.issues)
         target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
         cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
         gain = self.public_gain(v, cands)  # (S, C, A)
-        lo, hi = take(w.lo[..., t], rows, v.actors), take(w.hi[..., t], rows, v.actors)
+        lo, hi = take(w.lo, rows, v.actors, t), take(w.hi, rows, v.actors, t)
         chance = talks.accept_chance(gain, lo[:, None], hi[:, None])
         chance = np.where(needed(v, cands), chance, 1.0)
         if self.index >= 0:

@@ -28,12 +28,22 @@ def ix(*index: np.ndarray) -> tuple[np.ndarray, ...]:
     )
 
 
-def take(a: np.ndarray, rows: np.ndarray, *index: np.ndarray) -> np.ndarray:
-    """``a[ix(rows, *index)]``, bit for bit, by a take of whole rows first and then an open
-    mesh on the few trailing indices: about 4x cheaper than one open mesh over all axes
-    (talks gather many small cuts a session; issue 11, "Speed")."""
+def take(a: np.ndarray, rows: np.ndarray, *index) -> np.ndarray:
+    """``a[ix(rows, *index)]`` bit for bit (integers in ``index`` pick one entry of their
+    axis), by a take of whole rows first, then an open mesh on the few trailing indices:
+    several times cheaper than one open mesh over all axes (talks gather many small cuts a
+    session; issue 11, "Speed"). Pass the whole array, not a strided view of it: a take
+    from a view copies all of it first."""
     cut = a.take(rows, axis=0)
-    return cut[(slice(None), *ix(*index))] if index else cut
+    arrays = [i for i in index if not isinstance(i, int | np.integer)]
+    mesh, k = [], 0
+    for i in index:
+        if isinstance(i, int | np.integer):
+            mesh.append(i)
+        else:
+            mesh.append(np.asarray(i).reshape((1,) * k + (-1,) + (1,) * (len(arrays) - k - 1)))
+            k += 1
+    return cut[(slice(None), *mesh)]
 
 
 @dataclass
@@ -204,7 +214,7 @@ def hold_talks(w, day: int, mediator) -> None:
         if mediator.learns:
             gain = mediator.public_gain(v, package)
             lo, hi = talks.learn(
-                take(w.lo[..., t], rows, v.actors), take(w.hi[..., t], rows, v.actors), gain,
+                take(w.lo, rows, v.actors, t), take(w.hi, rows, v.actors, t), gain,
                 yes, need,
             )  # fmt: skip
             w.lo[rows[:, None], v.actors[None, :], t] = lo
