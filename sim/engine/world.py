@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import battle, calendar, rng, rules, session
+from sim.engine import battle, beliefs, calendar, rng, rules, session
 from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
@@ -24,6 +24,11 @@ from sim.engine.parameters import Parameters
 from sim.engine.session import ix, take
 
 GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
+
+
+def _by_actor(x: np.ndarray, n: int) -> np.ndarray:
+    """(R, F) -> (R, n, F), contiguous (as beliefs._actors)."""
+    return np.repeat(x[:, None, :], n, axis=1)
 
 
 class World:
@@ -78,6 +83,7 @@ class World:
         self.fighter_col = np.full(N, -1, dtype=np.int64)
         self.fighter_col[self.fighters] = np.arange(self.fighters.size)
         self._fighter_beliefs = None
+        self._belief_vars = None
         self.coercion = Coercion(p)
         self.book = DealBook(
             p.seed,
@@ -161,6 +167,7 @@ class World:
             if change.array == "salience":
                 self.salience = rules.normalise_salience(p.salience)
         if changed:
+            self._belief_vars = None
             self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
             self.influence_matrix()
 
@@ -241,10 +248,14 @@ class World:
             if not p.mechanisms.beliefs:
                 self._fighter_beliefs = p.prior_mean[:, a]
             else:
-                self._fighter_beliefs = battle.posterior(
-                    p.prior_mean[:, a], p.prior_sd[:, a], self.evidence, self.days_seen,
-                    p.volatility,
-                )[0]  # fmt: skip
+                if self._belief_vars is None:  # kept until an event changes a parameter
+                    sd = p.prior_sd[:, a]
+                    v = p.volatility * p.volatility
+                    self._belief_vars = (p.prior_mean[:, a], sd * sd, _by_actor(v, a.size))
+                mean, prior_var, noise_var = self._belief_vars
+                self._fighter_beliefs = beliefs.posterior_mean(
+                    mean, prior_var, noise_var, self.evidence, self.days_seen
+                )
         return self._fighter_beliefs
 
     # --- 4. deals in force ------------------------------------------------------------
