@@ -3,8 +3,7 @@
 A :class:`World` holds every state array of some replicates (replicate axis first) and
 runs the day's phases on them: events, the battlefield, beliefs, deals in force, threats,
 talks, unilateral truces, concession, walk-outs. The Mesa model (:mod:`sim.engine.model`)
-steps one world per block of at most ``CHUNK`` replicates, so that the temporaries of a
-phase stay in cache whatever the size of the run; a replicate's path depends only on
+steps one world per block of at most ``CHUNK`` replicates; a replicate's path depends only on
 (seed, replicate id, its parameters), never on its block.
 
 Talks run on the replicates that hold a session today (an index subset); the rules are the
