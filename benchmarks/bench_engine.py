@@ -72,21 +72,22 @@ def main() -> None:
 
     load = os.getloadavg()[0]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {load:.1f} "
-          "(each measurement on 1 core)")  # fmt: skip
+          "(each measurement on 1 core; times are CPU seconds of the measuring process,"
+          " time.process_time, which a shared machine inflates less than wall time)")  # fmt: skip
     print(f"python {platform.python_version()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
     single = run_child(1, 1, args.single)
     per_run = single["cpu"] / single["runs"]
     print(f"per-run path (R = 1, {single['runs']} runs): {1000 * per_run:.1f} ms CPU per run")
     print()
     print(
-        f"{'replicates':>11} {'wall s':>8} {'CPU s':>8} {'runs/s':>9} {'peak MiB':>9}"
+        f"{'replicates':>11} {'wall s':>8} {'CPU s':>8} {'runs/CPU s':>11} {'peak MiB':>9}"
         f" {'x per-run':>10}"
     )
     for R in args.sizes:
         r = run_child(R, 1, R)
         rate = R / r["cpu"]
         print(
-            f"{R:>11,} {r['wall']:>8.1f} {r['cpu']:>8.1f} {rate:>9,.0f}"
+            f"{R:>11,} {r['wall']:>8.1f} {r['cpu']:>8.1f} {rate:>11,.0f}"
             f" {r['peak_bytes'] / 2**20:>9.0f} {rate * per_run:>10.0f}"
         )
     print()

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.engine import rules, talks
 from sim.engine.codes import Answer
-from sim.engine.session import View, ix, needed
+from sim.engine.session import View, needed, take
 
 if TYPE_CHECKING:
     from sim.engine.model import CeasefireModel
@@ -107,7 +107,7 @@ class Mediator(Negotiator):
         A track's first session tables its opening package (P5: the 30-day ceasefire as
         proposed at Jeddah); later sessions table the learned choice or a baseline's step."""
         p, rows, t = w.p, v.rows, v.t
-        current = w.package[rows[:, None], t, v.issues[None, :]]
+        current = take(w.package, rows, t, v.issues)
         first = ~w.tabled[rows, t]
         if first.all():
             return current
@@ -135,25 +135,26 @@ class Mediator(Negotiator):
         with the mediator's focus on the holdout (Bueno de Mesquita & Stokman 1994)."""
         p, rows = w.p, v.rows
         who = w.parties if self.index < 0 else np.append(w.parties, self.index)
-        cut = ix(rows, who, v.issues)
         weight = np.ones((rows.size, who.size))
-        weight[:, : w.parties.size] += w.holdout[ix(rows, w.parties)] * p.holdout_focus[rows, None]
+        focus = take(w.holdout, rows, w.parties) * p.holdout_focus[rows, None]
+        weight[:, : w.parties.size] += focus
         if self.index >= 0:
             weight[:, -1] = p.mediator_bias[rows]
-        sal = w.salience[cut] * v.decide[:, None, :]
-        cap = p.capability[ix(rows, who)]
-        return talks.compromise_target(w.position[cut], sal, cap, weight, lo_box, hi_box)
+        sal = take(w.salience, rows, who, v.issues) * v.decide[:, None, :]
+        cap = take(p.capability, rows, who)
+        position = take(w.position, rows, who, v.issues)
+        return talks.compromise_target(position, sal, cap, weight, lo_box, hi_box)
 
     def _learned(self, w, v, current, compromise, lo_box, hi_box):
         """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose)."""
         p, rows, t = w.p, v.rows, v.t
-        rejecting = w.answers[rows[:, None], v.actors[None, :], t] == Answer.REJECT
-        named = w.named[rows[:, None, None], v.actors[None, :, None], t, v.issues[None, None, :]]
+        rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
+        named = take(w.named, rows, v.actors, t, v.issues)
         target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
         cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
         gain = self.public_gain(v, cands)  # (S, C, A)
-        cut = ix(rows, v.actors)
-        chance = talks.accept_chance(gain, w.lo[..., t][cut][:, None], w.hi[..., t][cut][:, None])
+        lo, hi = take(w.lo, rows, v.actors, t), take(w.hi, rows, v.actors, t)
+        chance = talks.accept_chance(gain, lo[:, None], hi[:, None])
         chance = np.where(needed(v, cands), chance, 1.0)
         if self.index >= 0:
             x = w.position[rows, self.index][:, v.issues]

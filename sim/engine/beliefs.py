@@ -96,6 +96,24 @@ def posterior(prior_mean, prior_sd, evidence, days_seen, volatility):
     return mean, np.sqrt(prior_weight, out=prior_weight)
 
 
+def posterior_mean(prior_mean, prior_var, noise_var, evidence, days_seen):
+    """The mean of :func:`posterior`, bit for bit, from the squared sds it would compute:
+    ``prior_var`` = s_0^2 and ``noise_var`` = sigma^2 broadcast to (R, N, F). They change
+    only on events, so a caller that keeps them saves a third of the daily work."""
+    n = prior_mean.shape[1]
+    den = _actors(days_seen.astype(float), n)
+    den *= prior_var
+    den += noise_var
+    seen = den > 0
+    prior_weight = np.divide(noise_var, den, out=np.ones_like(den), where=seen)
+    data_weight = np.divide(prior_var, den, out=np.zeros_like(den), where=seen)
+    mean = _actors(evidence, n)
+    mean *= data_weight
+    np.multiply(prior_mean, prior_weight, out=data_weight)
+    mean += data_weight
+    return mean
+
+
 def _actors(x, n):
     """(R, F) -> (R, n, F), contiguous: broadcasting a short trailing axis is ~8x slower."""
     return np.repeat(x[:, None, :], n, axis=1)

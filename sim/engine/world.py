@@ -3,8 +3,7 @@
 A :class:`World` holds every state array of some replicates (replicate axis first) and
 runs the day's phases on them: events, the battlefield, beliefs, deals in force, threats,
 talks, unilateral truces, concession, walk-outs. The Mesa model (:mod:`sim.engine.model`)
-steps one world per block of at most ``CHUNK`` replicates, so that the temporaries of a
-phase stay in cache whatever the size of the run; a replicate's path depends only on
+steps one world per block of at most ``CHUNK`` replicates; a replicate's path depends only on
 (seed, replicate id, its parameters), never on its block.
 
 Talks run on the replicates that hold a session today (an index subset); the rules are the
@@ -21,12 +20,13 @@ from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
-from sim.engine.session import ix
+from sim.engine.session import take
+from sim.engine.world_beliefs import WorldBeliefs
 
 GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
 
 
-class World:
+class World(WorldBeliefs):
     """All state of the replicates ``p.replicate`` (see :class:`Parameters` for shapes)."""
 
     def __init__(self, p: Parameters, keep_answers: bool = False):
@@ -72,6 +72,13 @@ class World:
         self.first_side = np.argmax(p.side_sign == -1, axis=0)  # (F,) actor index
         self.second_side = np.argmax(p.side_sign == 1, axis=0)
         self.observers = np.flatnonzero(self.is_party | (p.role == "mediator"))
+        self.flat_front = np.tile(np.arange(F), R)  # per entry of a flattened (R, F) array
+        self.flat_replicate = np.repeat(p.replicate, F)
+        self.fighters = np.flatnonzero((p.side_sign != 0).any(axis=1))
+        self.fighter_col = np.full(N, -1, dtype=np.int64)
+        self.fighter_col[self.fighters] = np.arange(self.fighters.size)
+        self._fighter_beliefs = None
+        self._belief_vars = None
         self.coercion = Coercion(p)
         self.book = DealBook(
             p.seed,
@@ -141,6 +148,7 @@ class World:
 
     def apply_events(self, day: int, bounds: dict) -> None:
         p = self.p
+        self._fighter_beliefs = None  # a new day: fighting and events change beliefs
         changed = False
         for change in p.events:
             if change.day != day:
@@ -154,6 +162,7 @@ class World:
             if change.array == "salience":
                 self.salience = rules.normalise_salience(p.salience, p.absolute_salience)
         if changed:
+            self._belief_vars = None
             self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
             self.influence_matrix()
 
@@ -166,28 +175,31 @@ class World:
         p = self.p
         if not p.mechanisms.battlefield or not self.F:
             return
-        moving = self.active()
-        rows = np.flatnonzero(moving.any(axis=1))  # replicates where something is fought
-        if rows.size == 0:
+        # the (replicate, front) pairs fought today, as flat indices of the (R, F) arrays
+        # (flat takes are several times cheaper than 2-d fancy indexing: issue 11, "Speed")
+        at = np.flatnonzero(self.active())
+        if at.size == 0:
             return
-        if rows.size == self.R:
-            rows = slice(None)
-        before = self.control[rows].copy()
-        control, newly, winner = battle.step_fronts(
-            before, p.drift[rows], p.volatility[rows], moving[rows], self.decided[rows],
-            p.seed, p.replicate[rows], day,
+        control_flat = self.control.reshape(-1)
+        before = control_flat.take(at)
+        f = self.flat_front.take(at)
+        control = battle.move_fronts(
+            before, p.drift.reshape(-1).take(at), p.volatility.reshape(-1).take(at), p.seed,
+            self.flat_replicate.take(at), f, day,
         )  # fmt: skip
-        self.control[rows] = control
-        if p.mechanisms.beliefs:
-            seen = moving[rows] & ~newly
-            ev, n = self.evidence[rows], self.days_seen[rows]
-            battle.observe(ev, n, control - before, seen)
-            self.evidence[rows], self.days_seen[rows] = ev, n
-        if newly.any():
+        control_flat[at] = control
+        won_second, lost = control >= 1.0, control <= 0.0
+        newly = won_second | lost
+        if p.mechanisms.beliefs:  # battle.observe on the fronts seen (not absorbed today)
+            seen = at[~newly]
+            ev = self.evidence.reshape(-1)
+            ev[seen] += control[~newly] - before[~newly]
+            self.days_seen.reshape(-1)[seen] += 1
+        if newly.any():  # battle.step_fronts' winners, on the few fronts decided today
             full = np.zeros_like(self.decided)
-            full[rows] = newly
-            won = np.zeros(self.decided.shape, dtype=np.int8)
-            won[rows] = winner
+            full.reshape(-1)[at[newly]] = True
+            won = np.full(self.decided.shape, -1, dtype=np.int8)
+            won.reshape(-1)[at[newly]] = won_second[newly]
             self.decided |= full
             self.decided_day[full] = day
             by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
@@ -196,19 +208,6 @@ class World:
             self.settled |= mask
             self.status_quo = np.where(mask, value, self.status_quo)
             self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
-
-    def beliefs(self, rows, actors, fronts) -> np.ndarray:
-        """Belief means of ``actors`` about ``fronts`` in ``rows``  -> (S, A, F'), from the
-        priors and what they have seen (battle.posterior, conjugate updating)."""
-        p = self.p
-        af, rf = ix(rows, actors, fronts), ix(rows, fronts)
-        if not p.mechanisms.beliefs:
-            return p.prior_mean[af]
-        mean, _ = battle.posterior(
-            p.prior_mean[af], p.prior_sd[af], self.evidence[rf], self.days_seen[rf],
-            p.volatility[rf],
-        )  # fmt: skip
-        return mean
 
     # --- 4. deals in force ------------------------------------------------------------
 
@@ -340,26 +339,29 @@ class World:
             self.was_halted = halted
             return
         started, ended = halted & ~self.was_halted, ~halted & self.was_halted
-        if started.any():
-            term = np.full(halted.shape, np.nan)
-            live = self.book.state[:, : self.T] == 2
+        # only the few replicates where a pause began or ended today are touched
+        rows = np.flatnonzero(started.any(axis=1))
+        if rows.size:
+            began = started[rows]
+            term = np.full(began.shape, np.nan)
+            live = self.book.state[rows, : self.T] == 2
             for t in range(self.T):  # the narrowest covering track last: the broadest wins
                 cover = live[:, t, None] & self.p.track_fronts[t][None, :]
                 term = np.where(
-                    cover & np.isnan(term), self.agreed_terms[:, t, p.rearmament, None], term
+                    cover & np.isnan(term), self.agreed_terms[rows, t, p.rearmament, None], term
                 )
-            q = self.status_quo[:, p.rearmament, None]
+            q = self.status_quo[rows, p.rearmament, None]
             term = np.where(np.isnan(term), q, term)
-            self.pause_rearmament = np.where(started, term, self.pause_rearmament)
-            self.paused_since = np.where(started, day, self.paused_since)
-        if ended.any():
-            days = np.where(ended, day - self.paused_since, 0)
-            for f in np.flatnonzero(ended.any(axis=0)):
-                p.drift[:, f : f + 1] = battle.rearmed_drift(
-                    p.drift[:, f : f + 1], p.rearmament_shift[:, f : f + 1],
-                    self.pause_rearmament[:, f], days[:, f : f + 1], ended[:, f : f + 1],
-                )  # fmt: skip
-            self.paused_since = np.where(ended, -1, self.paused_since)
+            self.pause_rearmament[rows] = np.where(began, term, self.pause_rearmament[rows])
+            self.paused_since[rows] = np.where(began, day, self.paused_since[rows])
+        for f in np.flatnonzero(ended.any(axis=0)):
+            rows = np.flatnonzero(ended[:, f])
+            p.drift[rows, f] = battle.rearmed_drift(
+                p.drift[rows, f : f + 1], p.rearmament_shift[rows, f : f + 1],
+                self.pause_rearmament[rows, f], day - self.paused_since[rows, f : f + 1],
+                True,
+            )[:, 0]  # fmt: skip
+            self.paused_since[rows, f] = -1
         self.was_halted = halted
 
     # --- 9. walk-outs -----------------------------------------------------------------------
