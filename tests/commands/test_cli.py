@@ -30,7 +30,7 @@ from sim import __version__
 from sim.results.summary import headline
 from sim.scenario.load import DEFAULT_SCENARIO
 from tests.commands.inprocess import CEASEFIRE, ceasefire, console_script
-from tests.support.malformed import CASES, matches
+from tests.support.malformed import CASES, DEFAULT_TEXT, matches
 from tests.support.short import SHORT_TEXT
 
 # the four issue 2 asks for, in model 2: outcomes, the deals over the calendar (was the
@@ -336,6 +336,7 @@ def test_default_out_dir_never_reuses_an_existing_one(tmp_path):
 # --- run: interrupted ----------------------------------------------------------------------
 
 SLOW_RUN = ("-n", 3000)  # several seconds with charts: long enough to interrupt
+# on the full calendar: writing the short one's files can end before the signal arrives
 
 
 def wait_for_temp_dir(proc: subprocess.Popen, parent: Path, name: str) -> None:
@@ -366,7 +367,7 @@ def test_killed_while_writing_leaves_no_out_dir(tmp_path):
     """SIGKILL cannot be cleaned up after; what may remain is the hidden temporary
     directory and lock file (which the next run to `run` removes, tests/test_data_safety.py),
     never a half-written `run`."""
-    scenario, out = scenario_copy(tmp_path), tmp_path / "run"
+    scenario, out = scenario_copy(tmp_path, text=DEFAULT_TEXT), tmp_path / "run"
     proc = start("run", scenario, *SLOW_RUN, "--out", out)
     wait_for_temp_dir(proc, tmp_path, "run")
     proc.kill()
@@ -378,7 +379,7 @@ def test_killed_while_writing_leaves_no_out_dir(tmp_path):
 
 def test_interrupted_while_writing_cleans_up_and_says_so(tmp_path):
     """Ctrl-C: the temporary directory is removed, one error line, exit code 130."""
-    scenario, out = scenario_copy(tmp_path), tmp_path / "run"
+    scenario, out = scenario_copy(tmp_path, text=DEFAULT_TEXT), tmp_path / "run"
     proc = start("run", scenario, *SLOW_RUN, "--out", out)
     wait_for_temp_dir(proc, tmp_path, "run")
     proc.send_signal(signal.SIGINT)

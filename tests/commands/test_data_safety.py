@@ -6,9 +6,10 @@ clean up, and a full disk or a read-only target is one line, exit code 2.
 Each test is a reproducer from the issue, run as a user runs it: through the command's entry
 point in this process (typer's CliRunner, tests/commands/inprocess.py), or as the console
 command in processes of its own where that is the point (two writers at once, signals,
-a killed run and the process id in its marker). Those runs and the sweeps use the default
-scenario on a 45-day calendar (tests/support/short.py): what they check is the same on any
-horizon.
+a killed run and the process id in its marker). The two writers and the sweeps use the
+default scenario on a 45-day calendar (tests/support/short.py): what they check is the same
+on any horizon; the runs signalled while writing keep the full calendar, whose files take
+long enough to write.
 """
 
 from __future__ import annotations
@@ -242,7 +243,7 @@ def wait_for(parent: Path, pattern: str, proc: subprocess.Popen) -> None:
 
 
 def test_sigterm_stops_a_run_like_ctrl_c(tmp_path):
-    (tmp_path / "case.toml").write_text(SHORT_TEXT)
+    (tmp_path / "case.toml").write_text(DEFAULT_TEXT)  # full: a long write
     out = tmp_path / "run"
     proc = start("run", "case.toml", *SLOW_RUN, "--out", out, cwd=tmp_path)
     wait_for(tmp_path, ".run.tmp-*", proc)
@@ -254,7 +255,7 @@ def test_sigterm_stops_a_run_like_ctrl_c(tmp_path):
 
 
 def test_the_next_run_cleans_up_after_a_killed_one_and_only_after_ours(tmp_path):
-    (tmp_path / "case.toml").write_text(SHORT_TEXT)
+    (tmp_path / "case.toml").write_text(DEFAULT_TEXT)  # full: a long write
     out = tmp_path / "run"
     proc = start("run", "case.toml", *SLOW_RUN, "--out", out, cwd=tmp_path)
     wait_for(tmp_path, ".run.tmp-*", proc)
