@@ -123,12 +123,16 @@ def stated_values(scenario) -> dict[str, float]:
 @pytest.fixture(scope="session")
 def made_run(tmp_path_factory) -> Path:
     """A run directory written by `ceasefire run` itself, marker and charts included (the
-    data-safety tests copy it before changing anything)."""
+    data-safety and damaged-directory tests copy it before changing anything). The default
+    scenario on its short calendar (tests/support/short.py): those tests are about files."""
     from typer.testing import CliRunner
 
     from sim.cli import app
+    from tests.support.short import write_short
 
-    out = tmp_path_factory.mktemp("made") / "run"
-    result = CliRunner().invoke(app, ["run", "-n", "12", "--seed", "3", "--out", str(out)])
+    folder = tmp_path_factory.mktemp("made")
+    scenario, out = write_short(folder, "march-2025-short.toml"), folder / "run"
+    args = ["run", str(scenario), "-n", "12", "--seed", "3", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     return out

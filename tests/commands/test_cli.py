@@ -31,6 +31,7 @@ from sim.results.summary import headline
 from sim.scenario.load import DEFAULT_SCENARIO
 from tests.commands.inprocess import CEASEFIRE, ceasefire, console_script
 from tests.support.malformed import CASES, DEFAULT_TEXT, matches
+from tests.support.short import SHORT_TEXT
 
 # the four issue 2 asks for, in model 2: outcomes, the deals over the calendar (was the
 # positions by round), the outside options against the offers (was utility against the
@@ -82,7 +83,10 @@ def snapshot(folder: Path) -> dict[str, tuple[int, str]]:
     }
 
 
-def scenario_copy(folder: Path, name: str = "case.toml", text: str = DEFAULT_TEXT) -> Path:
+def scenario_copy(folder: Path, name: str = "case.toml", text: str = SHORT_TEXT) -> Path:
+    """The scenario the run tests run: the default on a 45-day calendar
+    (tests/support/short.py), since files, messages and signals do not depend on the
+    horizon."""
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -274,7 +278,7 @@ def test_run_directory_gets_the_usual_permissions(full_run):
 
 def test_run_keeps_windows_line_endings(tmp_path):
     scenario = tmp_path / "crlf.toml"
-    scenario.write_bytes(DEFAULT_TEXT.replace("\n", "\r\n").encode())
+    scenario.write_bytes(SHORT_TEXT.replace("\n", "\r\n").encode())
     out = tmp_path / "run"
     proc = ceasefire("run", scenario, "-n", 20, "--no-charts", "--out", out)
     assert proc.returncode == 0, proc.stderr
@@ -326,12 +330,13 @@ def test_default_out_dir_never_reuses_an_existing_one(tmp_path):
     assert sorted(p.name for p in runs.iterdir()) == ["my-case", "my-case-2", "my-case-3"]
     assert [p.name for p in (runs / "my-case").iterdir()] == ["keep.txt"]
     for name in ("my-case-2", "my-case-3"):
-        assert (runs / name / "scenario.toml").read_text() == DEFAULT_TEXT
+        assert (runs / name / "scenario.toml").read_text() == SHORT_TEXT
 
 
 # --- run: interrupted ----------------------------------------------------------------------
 
 SLOW_RUN = ("-n", 3000)  # several seconds with charts: long enough to interrupt
+# on the full calendar: writing the short one's files can end before the signal arrives
 
 
 def wait_for_temp_dir(proc: subprocess.Popen, parent: Path, name: str) -> None:
@@ -362,7 +367,7 @@ def test_killed_while_writing_leaves_no_out_dir(tmp_path):
     """SIGKILL cannot be cleaned up after; what may remain is the hidden temporary
     directory and lock file (which the next run to `run` removes, tests/test_data_safety.py),
     never a half-written `run`."""
-    scenario, out = scenario_copy(tmp_path), tmp_path / "run"
+    scenario, out = scenario_copy(tmp_path, text=DEFAULT_TEXT), tmp_path / "run"
     proc = start("run", scenario, *SLOW_RUN, "--out", out)
     wait_for_temp_dir(proc, tmp_path, "run")
     proc.kill()
@@ -374,7 +379,7 @@ def test_killed_while_writing_leaves_no_out_dir(tmp_path):
 
 def test_interrupted_while_writing_cleans_up_and_says_so(tmp_path):
     """Ctrl-C: the temporary directory is removed, one error line, exit code 130."""
-    scenario, out = scenario_copy(tmp_path), tmp_path / "run"
+    scenario, out = scenario_copy(tmp_path, text=DEFAULT_TEXT), tmp_path / "run"
     proc = start("run", scenario, *SLOW_RUN, "--out", out)
     wait_for_temp_dir(proc, tmp_path, "run")
     proc.send_signal(signal.SIGINT)

@@ -35,6 +35,7 @@ from sim.scenario.paths import parameter_paths, path_bounds, schema_node
 from sim.scenario.schema import MAX_HORIZON_DAYS, Scenario
 from tests.commands.inprocess import ceasefire, console_script
 from tests.support.malformed import DEFAULT_TEXT, MEETING, add_table, drop_table, set_key
+from tests.support.short import SHORT_TEXT
 from tests.support.sweeps import experiment_text
 
 EXPERIMENTS = [  # sweep files (experiments/calibrate-*.toml are calibration files)
@@ -80,11 +81,13 @@ WITHOUT_DATES = drop_array_tables(
 )
 # the longest run (schema.MAX_HORIZON_DAYS) that ends on the calendar's last date
 LONGEST_START = LAST_DATE - dt.timedelta(days=MAX_HORIZON_DAYS - 1)
+# The cases that are not about the calendar run the default on its short calendar
+# (tests/support/short.py): names, ids and events are drawn and applied the same way.
 ACCEPTED = {
     # mathtext syntax in every kind of text that reaches a chart: drawn as written
     "dollar-signs-in-names": set_key(
         set_key(
-            set_key(DEFAULT_TEXT, "scenario", "name", r'"$\\undefinedcommand$ talks"'),
+            set_key(SHORT_TEXT, "scenario", "name", r'"$\\undefinedcommand$ talks"'),
             "actors.russia",
             "name",
             r'"$\\frac{a}{$"',
@@ -104,12 +107,12 @@ ACCEPTED = {
     ),
     # an event may set a whole-number setting with a whole number written either way
     "event-sets-tolerance-to-a-whole-number": set_key(
-        DEFAULT_TEXT, MEETING, "set", '{ "implementation.tolerance" = 5.0 }'
+        SHORT_TEXT, MEETING, "set", '{ "implementation.tolerance" = 5.0 }'
     ),
     "event-shifts-within-bounds": set_key(
-        DEFAULT_TEXT, MEETING, "shift", '{ "actors.russia.aspiration" = -0.5 }'
+        SHORT_TEXT, MEETING, "shift", '{ "actors.russia.aspiration" = -0.5 }'
     ),
-    "longest-allowed-id": DEFAULT_TEXT.replace("waltz", "w" + "a" * 39),
+    "longest-allowed-id": SHORT_TEXT.replace("waltz", "w" + "a" * 39),
 }
 
 

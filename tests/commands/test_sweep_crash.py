@@ -29,6 +29,8 @@ CHUNKS = 12  # 6 points x 40 replicates in chunks of 20 runs
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory):
+    """The reference table (the experiment's base is the default on a short calendar,
+    tests/support/sweeps.py: kills and resumption are the same on any horizon)."""
     folder = tmp_path_factory.mktemp("crash")
     exp = write_experiment(folder, sweep={"chunk_size": "20"})
     run_sweep(exp, folder / "reference")

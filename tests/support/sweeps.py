@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from sim.scenario.load import DEFAULT_SCENARIO
+from tests.support.short import short_scenario
 
 GRID = {
     "threats.waltz.credibility": "values = [0.0, 1.0]",
@@ -18,9 +18,11 @@ GRID = {
 def experiment_text(
     sweep: dict | None = None, parameters: dict[str, str] | None = None, base: str | None = None
 ) -> str:
-    """A sweep file: [sweep] settings (TOML literals) and one table per parameter."""
+    """A sweep file: [sweep] settings (TOML literals) and one table per parameter. The base is
+    the default scenario on a 45-day calendar (tests/support/short.py) unless ``base`` names
+    another: these sweeps test files, locks, signals and resumption, not the dynamics."""
     settings = {
-        "base": f'"{base or DEFAULT_SCENARIO}"',
+        "base": f'"{base or short_scenario()}"',
         "seed": "3",
         "replicates": "40",
         "design": '"grid"',
