@@ -244,40 +244,11 @@ def summarize(
     typer.echo("Wrote " + ", ".join(str(p) for p in written))
 
 
-@app.command()
-def forecast(
-    scenario: Path = typer.Argument(
-        DEFAULT_SCENARIO, help="Scenario file (TOML).", show_default="scenarios/march-2025.toml"
-    ),
-    replicates: int = typer.Option(
-        1000, "--replicates", "-n", min=1, max=1_000_000, help="Replicates of the simulation."
-    ),
-    seed: int = typer.Option(1, "--seed", "-s", min=0, max=2**63 - 1, help="Seed of all draws."),
-    disagreement: str = typer.Option(
-        "reservation",
-        "--disagreement",
-        help="Nash disagreement point: 'reservation' (stated round-0 reservation values) "
-        "or 'status-quo' (each party's utility of the status quo).",
-    ),
-) -> None:
-    """Classic static forecasts per issue (compromise model, capability-weighted median,
-    Nash bargaining solution) next to the simulation's median agreed terms."""
-    from rich.console import Console
+from sim.cli_forecast import forecast  # noqa: E402  (static forecasts, sim/forecast.py)
 
-    from sim import forecast as forecasts
-    from sim.scenario.load import load_scenario
+app.command()(forecast)
 
-    if disagreement not in ("reservation", "status-quo"):
-        fail(f"--disagreement: must be 'reservation' or 'status-quo' (got {disagreement!r})")
-    try:
-        s = load_scenario(scenario)
-    except ScenarioError as err:
-        fail(err.lines)
-    result = forecasts.forecast(s, replicates, seed, disagreement)  # type: ignore[arg-type]
-    Console().print(forecasts.render(result, s.scenario.name))
-
-
-from sim.validation.command import check  # noqa: E402  (the validation suite, issue 14)
+from sim.cli_check import check  # noqa: E402  (the validation suite, issue 14)
 
 app.command()(check)
 
@@ -399,7 +370,7 @@ def dashboard(
     raise typer.Exit(code)
 
 
-from sim.importers.command import import_app  # noqa: E402  (ceasefire import ktab)
+from sim.cli_import import import_app  # noqa: E402  (ceasefire import ktab)
 
 app.add_typer(import_app, name="import")
 

@@ -20,7 +20,6 @@ from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
-from sim.engine.session import take
 from sim.engine.world_beliefs import WorldBeliefs
 
 GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.report.check import is_check_dir, render_check_report
 from sim.calibration.results import is_calibration_dir
+from sim.report.check import is_check_dir, render_check_report
 from sim.report.html import esc, interval, page, pct, section, table
 from sim.report.plot import charts_html
 from sim.report.sections import (

@@ -26,6 +26,8 @@ RANKS = {
     "sweep": 4,
     "charts": 5,
     "compare": 6,  # differences between runs (computation and text)
+    "importers": 3,  # scenario files from other tools' inputs (KTAB), signed as results are
+    "validation": 6,  # the pattern suite: runs the engine on sweeps' pool
     "calibration": 6,  # ABC-SMC: runs the engine (like sweeps), draws its charts
     "report": 7,
     "run": 8,
@@ -33,6 +35,9 @@ RANKS = {
     "api": 9,
     "cli": 9,
     "cli_calibrate": 9,  # the `calibrate` command, registered by cli
+    "cli_forecast": 9,  # the `forecast` command
+    "cli_check": 9,  # the `check` command
+    "cli_import": 9,  # the `import` command
     "usage": 9,  # the command line's one-line usage errors
     "__init__": 9,  # the facade
 }
