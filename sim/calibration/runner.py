@@ -13,7 +13,6 @@ are written when the last generation is done.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import time
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from sim.calibration.spec import Calibration, load_calibration
 from sim.results.atomic import sigterm_as_interrupt, write_atomically, write_file
 from sim.results.claim import OutputError, dump_json
 from sim.results.progress import progress_bar
+from sim.sweep.store import manifest_lock
 from sim.version import __version__
 
 KIND = "calibration"
@@ -112,15 +112,10 @@ def check_resumable(out: Path, manifest: dict) -> None:
             )
 
 
-@contextlib.contextmanager
 def _locked(out: Path):
     """An exclusive lock on the manifest for the whole run (released even by SIGKILL)."""
-    with open(out / MANIFEST, "rb") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CalibrationDirError(f"{out}: another calibration is writing to it") from None
-        yield
+    busy = CalibrationDirError(f"{out}: another calibration is writing to it")
+    return manifest_lock(out / MANIFEST, busy)
 
 
 def checkpoint_path(out: Path, g: int) -> Path:

@@ -165,14 +165,22 @@ def manifest_text(manifest: dict) -> str:
 
 
 @contextlib.contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the sweep directory (released even by SIGKILL)."""
-    with open(out / MANIFEST, "rb") as fh:
+def manifest_lock(manifest: Path, busy: Exception) -> Iterator[None]:
+    """Hold an exclusive lock on a directory's manifest for a whole run (released even by
+    SIGKILL); raise ``busy`` if another process holds it. Sweeps and calibrations share it."""
+    with open(manifest, "rb") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise SweepDirError(f"{out}: another sweep is writing to it right now") from None
+            raise busy from None
         yield
+
+
+def locked(out: Path):
+    """Hold an exclusive lock on the sweep directory (released even by SIGKILL)."""
+    return manifest_lock(
+        out / MANIFEST, SweepDirError(f"{out}: another sweep is writing to it right now")
+    )
 
 
 def read_manifest(out: Path) -> dict:

@@ -159,13 +159,19 @@ def _pool_task(task: ChunkTask) -> dict:
 
 
 def run_on_pool(tasks: Iterable[ChunkTask], scenario: Scenario, workers: int) -> Iterator[dict]:
-    """A local process pool. ``spawn`` workers are fresh interpreters: they inherit
-    none of the parent's threads (rich's refresh thread) or open files (the directory
-    lock), and, being the parent's own children, they can be tied to its life."""
+    """A sweep's chunks on a local process pool (spawn_pool_map)."""
+    return spawn_pool_map(_pool_task, tasks, workers, scenario)
+
+
+def spawn_pool_map(func, items: Iterable, workers: int, scenario: Scenario | None = None):
+    """``func`` over ``items`` on a local process pool, results in completion order.
+    ``spawn`` workers are fresh interpreters: they inherit none of the parent's threads
+    (rich's refresh thread) or open files (the directory lock), and, being the parent's own
+    children, they can be tied to its life. Sweeps and `ceasefire check` share it."""
     ctx = multiprocessing.get_context("spawn")
     pool = ctx.Pool(workers, initializer=_init_pool_worker, initargs=(scenario, os.getpid()))
     try:
-        yield from pool.imap_unordered(_pool_task, tasks)
+        yield from pool.imap_unordered(func, items)
         pool.close()
     finally:
         pool.terminate()  # on Ctrl-C or error: stop the workers now, not after their chunk

@@ -14,8 +14,6 @@ import hashlib
 import io
 import json
 import math
-import multiprocessing
-import os
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -81,16 +79,9 @@ def plan(patterns: list[Pattern], mode: str, seed: int) -> list[Unit]:
 
 def _pool_results(units: list[Unit], workers: int) -> Iterator:
     """Units on a spawn process pool, as sweeps run their chunks (sim.sweep.workers)."""
-    from sim.sweep.workers import _init_pool_worker
+    from sim.sweep.workers import spawn_pool_map
 
-    ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(workers, initializer=_init_pool_worker, initargs=(None, os.getpid()))
-    try:
-        yield from pool.imap_unordered(run_unit, units)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    return spawn_pool_map(run_unit, units, workers)
 
 
 @dataclass(frozen=True)
