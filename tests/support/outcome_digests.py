@@ -10,6 +10,14 @@ shape, bytes). Sweep part files are Parquet with a creation stamp in their metad
 their row data is hashed (columns in order, rows in run order). ``run.json`` and the
 sweep manifest carry the date and the version and are left out.
 
+The digests are made in a child process whose numpy dispatches no kernel above x86-64-v3
+(AVX2): numpy picks its float64 ``exp``, ``log`` and friends by the CPU, and the AVX-512
+ones differ from the AVX2 ones in the last bit, which reaches the float series of
+``series.npz`` (the draws, and so every outcome, are unchanged). Pinning the instruction set
+makes the comparison exact on any x86-64 machine with AVX2, which is what the test asks: the
+same code gives the same bits. (Bit-for-bit identity across batch sizes, chunks, workers and
+backends on one machine is held by tests/behaviour/test_bit_identity.py.)
+
 Regenerate the fixture (only when outputs are meant to change) with
 ``python tests/support/outcome_digests.py``.
 """
@@ -18,7 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -106,10 +116,42 @@ def all_digests(out: Path) -> dict[str, str]:
     return run_digests(out) | sweep_digests(out)
 
 
+REFERENCE_LEVEL = "X86_V3"  # AVX2: the level of the machines the fixture was recorded on
+
+
+def pinned_environment() -> dict[str, str]:
+    """This environment with numpy's dispatch capped at REFERENCE_LEVEL: every dispatched
+    feature above it that this CPU has is disabled (NPY_DISABLE_CPU_FEATURES)."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    dispatch = list(__cpu_dispatch__)
+    above = dispatch[dispatch.index(REFERENCE_LEVEL) + 1 :] if REFERENCE_LEVEL in dispatch else []
+    env = dict(os.environ)
+    env["NPY_DISABLE_CPU_FEATURES"] = " ".join(f for f in above if __cpu_features__.get(f))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def pinned_digests(out: Path) -> dict[str, str]:
+    """all_digests, computed in a child process at the reference instruction set."""
+    target = out / "digests.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--out", str(out), "--json", str(target)]
+    subprocess.run(cmd, env=pinned_environment(), check=True)
+    return json.loads(target.read_text())
+
+
 if __name__ == "__main__":
+    import argparse
     import tempfile
 
-    with tempfile.TemporaryDirectory() as tmp:
-        digests = all_digests(Path(tmp))
-    FIXTURE.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {len(digests)} digests to {FIXTURE}", file=sys.stderr)
+    ap = argparse.ArgumentParser(description="Record (or, with --json, print) the digests.")
+    ap.add_argument("--out", type=Path, help="work folder (the child of pinned_digests)")
+    ap.add_argument("--json", type=Path, help="write the digests here, not to the fixture")
+    args = ap.parse_args()
+    if args.json:
+        args.json.write_text(json.dumps(all_digests(args.out)))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            digests = pinned_digests(Path(tmp))
+        FIXTURE.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {len(digests)} digests to {FIXTURE}", file=sys.stderr)
