@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import battle, calendar, defection, rng, rules, session
+from sim.engine import battle, calendar, defection, events, rng, rules, session
 from sim.engine.codes import EndReason, Purpose
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
@@ -146,24 +146,9 @@ class World(WorldBeliefs):
     # --- 1. events --------------------------------------------------------------------------
 
     def apply_events(self, day: int, bounds: dict) -> None:
-        p = self.p
-        self._fighter_beliefs = None  # a new day: fighting and events change beliefs
-        changed = False
-        for change in p.events:
-            if change.day != day:
-                continue
-            state = {"position": self.position, "aspiration": self.aspiration}
-            target = state.get(change.array, p.array(change.array))
-            where = (slice(None), *change.index)
-            new = change.value if change.op == "set" else target[where] + change.value
-            target[where] = np.clip(new, *bounds[change.path])
-            changed = True
-            if change.array == "salience":
-                self.salience = rules.normalise_salience(p.salience, p.absolute_salience)
-        if changed:
-            self._belief_vars = None
-            self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
-            self.influence_matrix()
+        """The events dated today (:mod:`sim.engine.events`); a new day changes beliefs."""
+        self._fighter_beliefs = None
+        events.apply_events(self, day, bounds)
 
     # --- 2-3. battlefield and beliefs -------------------------------------------------------
 
@@ -199,14 +184,20 @@ class World(WorldBeliefs):
             full.reshape(-1)[at[newly]] = True
             won = np.full(self.decided.shape, -1, dtype=np.int8)
             won.reshape(-1)[at[newly]] = won_second[newly]
-            self.decided |= full
-            self.decided_day[full] = day
-            by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
-            self.decided_by = np.where(full, by, self.decided_by)
-            mask, value = battle.settled_terms(full, won, p.issue_front)
-            self.settled |= mask
-            self.status_quo = np.where(mask, value, self.status_quo)
-            self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
+            self.decide(day, full, won)
+
+    def decide(self, day: int, full: np.ndarray, won: np.ndarray) -> None:
+        """Fronts decided today (``full`` (R, F) bool; ``won`` (R, F) int8: 1 where the
+        second side took all, 0 the first, -1 elsewhere): the winner holds the front for good
+        and the issues tied to it are settled on its terms (battle.settled_terms)."""
+        self.decided |= full
+        self.decided_day[full] = day
+        by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
+        self.decided_by = np.where(full, by, self.decided_by)
+        mask, value = battle.settled_terms(full, won, self.p.issue_front)
+        self.settled |= mask
+        self.status_quo = np.where(mask, value, self.status_quo)
+        self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
 
     # --- 4. deals in force ------------------------------------------------------------
 

@@ -1,0 +1,87 @@
+"""Dated events change what the model reads that day (sim/engine/events.py).
+
+Each test adds an event to the default scenario (noise and spreads off, so every replicate
+holds the written values) and checks the state the phases read, not the parameter array the
+event's path names: a change made only there would be silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from sim.engine.model import CeasefireModel
+from sim.engine.parameters import build_parameters
+from sim.engine.world import World
+from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
+from sim.scenario.paths import path_bounds
+from sim.scenario.schema import Scenario
+from tests.behaviour.helpers import stated
+
+BASE = load_scenario(DEFAULT_SCENARIO)
+DAY = 4  # the events below fall on 15 March 2025, day 4
+
+
+def with_events(s: Scenario = BASE, **changes: dict[str, dict[str, float]]) -> Scenario:
+    """The scenario with one event on day ``DAY`` per keyword (its set/shift tables)."""
+    data = s.model_dump(mode="python", exclude_none=True)
+    date = s.scenario.start_date + dt.timedelta(days=DAY)
+    for eid, ops in changes.items():
+        data["events"][eid] = {"date": date, "description": "a test", "assumption": "a test"}
+        data["events"][eid] |= ops
+    return Scenario.model_validate(data)
+
+
+def world_on_event_day(s: Scenario, R: int = 8, overrides: dict | None = None) -> World:
+    """A world of ``s`` after the events of day ``DAY`` (nothing else has run)."""
+    w = World(build_parameters(s, R, 3, stated(s) | (overrides or {})))
+    w.apply_events(DAY, {e.path: path_bounds(s, e.path) for e in w.p.events})
+    return w
+
+
+def test_a_control_event_moves_the_current_control_that_day():
+    s = with_events(push={"shift": {"fronts.main.control": -0.1}})
+    f = list(s.fronts).index("main")
+    before = World(build_parameters(s, 8, 3, stated(s))).control[:, f].copy()
+    w = world_on_event_day(s)
+    assert np.allclose(w.control[:, f], before - 0.1)
+    assert not w.decided[:, f].any()
+
+
+def test_a_control_event_that_reaches_a_pole_decides_the_front_and_settles_its_issues():
+    s = with_events(collapse={"set": {"fronts.kursk.control": 1.0}})
+    model = CeasefireModel(s, 8, 3, overrides=stated(s), record="none")
+    for _ in range(DAY + 1):
+        model.step()
+    (w,) = model.worlds
+    f, k = list(s.fronts).index("kursk"), list(s.issues).index("kursk")
+    russia = list(s.actors).index("russia")
+    assert (w.control[:, f] == 1.0).all()
+    assert w.decided[:, f].all() and (w.decided_day[:, f] == DAY).all()
+    assert (w.decided_by[:, f] == russia).all()
+    assert w.settled[:, k].all() and (w.status_quo[:, k] == 1.0).all()
+
+
+def test_a_control_event_leaves_a_decided_front_as_it_was():
+    s = with_events(late={"shift": {"fronts.kursk.control": -0.5}})
+    w = World(build_parameters(s, 4, 3, stated(s)))
+    f = list(s.fronts).index("kursk")
+    w.control[:2, f], w.decided[:2, f] = 1.0, True
+    w.apply_events(DAY, {e.path: path_bounds(s, e.path) for e in w.p.events})
+    assert (w.control[:2, f] == 1.0).all()
+    assert np.allclose(w.control[2:, f], 0.7 - 0.5)
+
+
+def test_a_status_quo_event_moves_the_current_status_quo():
+    s = with_events(
+        observers={"set": {"issues.monitoring.status_quo": 0.4}},
+        exchange={"shift": {"issues.prisoners.status_quo": 0.25}},
+    )
+    before = World(build_parameters(s, 8, 3, stated(s))).status_quo.copy()
+    w = world_on_event_day(s)
+    monitoring, prisoners = list(s.issues).index("monitoring"), list(s.issues).index("prisoners")
+    assert (w.status_quo[:, monitoring] == 0.4).all()
+    assert np.allclose(w.status_quo[:, prisoners], before[:, prisoners] + 0.25)
+    others = [k for k in range(len(s.issues)) if k not in (monitoring, prisoners)]
+    assert np.array_equal(w.status_quo[:, others], before[:, others])
