@@ -198,10 +198,11 @@ class DealBook:
         party: int,
         day: int,
         fronts: np.ndarray,
-        term: int,
+        term: int | np.ndarray,
         purpose: int = Purpose.GENERAL,
     ) -> None:
-        """A party's unilateral truce on ``fronts`` (F,) or (R, F), for ``term`` days.
+        """A party's unilateral truce on ``fronts`` (F,) or (R, F), for ``term`` days (one
+        term, or (R,) terms).
 
         Typed unilateral, bare, not mediated; in force at once. A party with a truce still
         in force declares no second one (the mask is narrowed to free slots). It replaces no
@@ -215,7 +216,8 @@ class DealBook:
         self._open(
             r, slot, np.broadcast_to(np.asarray(fronts, dtype=bool), (self.R, self.F))[r], 0,
             np.full((r.size, self.K), np.nan), np.full(r.size, int(Side.UNILATERAL)), track=-1,
-            declared_by=party, purpose=purpose, mediated=False, day_agreed=day, term_days=term,
+            declared_by=party, purpose=purpose, mediated=False, day_agreed=day,
+            term_days=np.broadcast_to(np.asarray(term, dtype=np.int64), (self.R,))[r],
         )  # fmt: skip
         self._enter(r, slot, day, replace=False)
 

@@ -91,6 +91,7 @@ class Parameters:
     aspiration_floor: np.ndarray  # the lowest aspiration concession reaches
     planning_horizon: np.ndarray
     gesture: np.ndarray
+    gesture_days: np.ndarray  # whole days (as floats): term of a pressure-driven truce
     ties: np.ndarray  # (R, N, N): ties[r, i, j] is how much j moves i
     accepts_only_with: np.ndarray  # (N, N) bool: i's yes counts only if j says yes
     # stances (R, N, K)

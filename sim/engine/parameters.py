@@ -68,6 +68,7 @@ ACTOR_ARRAYS = (
     "aspiration_floor",
     "planning_horizon",
     "gesture",
+    "gesture_days",
 )
 THREAT_ARRAYS = ("severity", "credibility", "resolve", "erosion", "boost")
 FRONT_ARRAYS = {"control": "control0", "drift": "drift", "volatility": "volatility"}

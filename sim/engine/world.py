@@ -16,13 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine import battle, calendar, defection, events, rng, rules, session
-from sim.engine.codes import EndReason, Purpose
+from sim.engine.codes import EndReason
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
 from sim.engine.world_beliefs import WorldBeliefs
-
-GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
 
 
 class World(WorldBeliefs):
@@ -276,9 +274,8 @@ class World(WorldBeliefs):
                 continue
             u = rng.uniform(p.seed, p.replicate, day, "truce", i, len(p.truces) + i)
             every = np.ones(self.F, dtype=bool)
-            self.book.declare_unilateral(
-                u < chance[:, i], int(i), day, every, GESTURE_DAYS, Purpose.GENERAL
-            )
+            term = p.gesture_days[:, i].astype(np.int64)  # actors.*.gesture_days
+            self.book.declare_unilateral(u < chance[:, i], int(i), day, every, term)
 
     # --- 8. concession and influence --------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from sim.engine.model import CeasefireModel
 from sim.engine.parameters import build_parameters
@@ -85,3 +86,47 @@ def test_a_status_quo_event_moves_the_current_status_quo():
     assert np.allclose(w.status_quo[:, prisoners], before[:, prisoners] + 0.25)
     others = [k for k in range(len(s.issues)) if k not in (monitoring, prisoners)]
     assert np.array_equal(w.status_quo[:, others], before[:, others])
+
+
+# --- actors.*.gesture_days: the term of a pressure-driven truce --------------------------
+
+
+def gesture_truces(overrides: dict) -> tuple[World, np.ndarray]:
+    """Every party the holdout, sure to declare a gesture truce on day ``DAY``: the
+    world, and the declared truces' rows of the agreements table."""
+    pressed = {"negotiation.gesture_rate": 1.0, "negotiation.holdout_pressure": 1.0}
+    pressed |= {f"actors.{a}.gesture": 1.0 for a in ("russia", "ukraine")}
+    w = World(build_parameters(BASE, 4, 3, stated(BASE) | pressed | overrides))
+    w.holdout[:, w.parties] = True
+    w.truces(DAY)
+    cols = w.book.agreements.columns
+    rows = np.flatnonzero(cols["declared_by"][: w.book.agreements.n] >= 0)
+    return w, rows
+
+
+def test_a_gesture_truce_lasts_three_days_by_default():
+    w, rows = gesture_truces({})
+    assert rows.size == 4 * w.parties.size
+    assert (w.book.agreements.columns["term_days"][rows] == 3).all()
+
+
+def test_a_gesture_truce_lasts_the_actors_gesture_days_in_each_replicate():
+    days = np.array([1, 7, 30, 365])
+    w, rows = gesture_truces({"actors.russia.gesture_days": days})
+    cols = w.book.agreements.columns
+    russia = list(BASE.actors).index("russia")
+    mine = rows[cols["declared_by"][rows] == russia]
+    assert np.array_equal(cols["term_days"][mine], days[cols["row"][mine]])
+    theirs = rows[cols["declared_by"][rows] != russia]
+    assert (cols["term_days"][theirs] == 3).all()
+
+
+def test_gesture_days_outside_1_to_365_is_a_one_line_error(tmp_path):
+    from sim.scenario.load import ScenarioError
+    from tests.support.malformed import DEFAULT_TEXT, set_key
+
+    path = tmp_path / "x.toml"
+    path.write_text(set_key(DEFAULT_TEXT, "actors.russia", "gesture_days", "0"))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.lines == [f"{path}: actors.russia.gesture_days: must be >= 1 (got 0)"]
