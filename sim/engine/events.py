@@ -15,7 +15,8 @@ the change is made to that state, or the event would change nothing the model re
 - ``issues.*.status_quo`` moves the current status quo of issues no front has settled;
 - ``issues.*.opening`` moves the opening package of tracks that have tabled nothing yet
   (where the track has no opening of its own for the issue);
-- supporters' ``monitoring_capacity`` and ``guarantee`` reach the deals agreed from that day.
+- ``outcomes.compliance_min`` and ``outcomes.definitive_min`` class the deals agreed from
+  that day.
 
 Every new value is clipped to the bounds the schema gives its path.
 """
@@ -47,6 +48,8 @@ def apply_events(w: World, day: int, bounds: dict[str, tuple[float, float]]) -> 
     w._belief_vars = None
     if "salience" in changed:
         w.salience = rules.normalise_salience(p.salience, p.absolute_salience)
+    if changed & {"compliance_min", "definitive_min"}:
+        w.thresholds_to_book()
     w.position = rules.clip_to_red_lines(w.position, p.red_low, p.red_high)
     w.influence_matrix()
 

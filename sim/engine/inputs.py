@@ -148,7 +148,7 @@ class Parameters:
     threat_boost: np.ndarray  # (R, H)
     # implementation (R,) each, read by deals.py, prefixed impl_ in paths
     impl: dict[str, np.ndarray]
-    # outcome classes (structural)
+    # outcome classes: the issues are structural, the thresholds per replicate
     compliance_issue: int  # issue index, -1 none
     compliance_min: np.ndarray  # (R,)
     definitive_issue: int

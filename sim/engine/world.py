@@ -87,9 +87,9 @@ class World(WorldBeliefs):
             p.track_purpose,
             p.impl,
             monitoring_issue=p.compliance_issue,
-            compliance_min=float(p.compliance_min[0]) if R else 0.5,
+            compliance_min=p.compliance_min,
             definitive_issue=p.definitive_issue,
-            definitive_min=float(p.definitive_min[0]) if R else 0.8,
+            definitive_min=p.definitive_min,
             monitoring_capacity=p.monitoring_capacity[:, p.role == "supporter"].sum(axis=1),
             guarantee=p.guarantee[:, p.role == "supporter"].sum(axis=1),
             party_names=tuple(p.actor_ids[i] for i in self.parties),
@@ -147,6 +147,11 @@ class World(WorldBeliefs):
         """The events dated today (:mod:`sim.engine.events`); a new day changes beliefs."""
         self._fighter_beliefs = None
         events.apply_events(self, day, bounds)
+
+    def thresholds_to_book(self) -> None:
+        """The outcome class thresholds, as the deals agreed from now are classed by them."""
+        self.book.compliance_min[:] = self.p.compliance_min
+        self.book.definitive_min[:] = self.p.definitive_min
 
     # --- 2-3. battlefield and beliefs -------------------------------------------------------
 

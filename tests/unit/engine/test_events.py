@@ -130,3 +130,39 @@ def test_gesture_days_outside_1_to_365_is_a_one_line_error(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert info.value.lines == [f"{path}: actors.russia.gesture_days: must be >= 1 (got 0)"]
+
+
+# --- outcomes.compliance_min / definitive_min: per replicate ------------------------------
+
+
+def classes_of_a_deal(w: World, monitoring: float, settlement: float) -> np.ndarray:
+    """Agree the full track in every replicate of ``w`` with these two terms: the classes."""
+    from sim.engine import session
+
+    t = w.p.track_ids.index("full")
+    terms = w.package[:, t].copy()
+    terms[:, w.p.issue_ids.index("monitoring")] = monitoring
+    terms[:, w.p.issue_ids.index("settlement_link")] = settlement
+    session.strike(w, np.arange(w.R), t, terms, np.zeros(w.R, dtype=bool), DAY)
+    return w.book.agreements.columns["deal_class"][w.book.row[:, t]]
+
+
+def test_each_replicate_of_a_block_is_classed_by_its_own_thresholds():
+    from sim.engine.codes import DealClass
+
+    swept = {
+        "outcomes.compliance_min": np.array([0.3, 0.9, 0.3, 0.9]),
+        "outcomes.definitive_min": np.array([0.95, 0.95, 0.4, 0.4]),
+    }
+    w = World(build_parameters(BASE, 4, 3, stated(BASE) | swept))
+    got = classes_of_a_deal(w, monitoring=0.6, settlement=0.5)
+    bare, compliance, definitive = DealClass.BARE, DealClass.COMPLIANCE, DealClass.DEFINITIVE
+    assert got.tolist() == [compliance, bare, definitive, definitive]
+
+
+def test_an_event_on_a_class_threshold_classes_the_deals_agreed_from_that_day():
+    from sim.engine.codes import DealClass
+
+    s = with_events(stricter={"set": {"outcomes.compliance_min": 0.9}})
+    w = world_on_event_day(s, R=3)
+    assert (classes_of_a_deal(w, monitoring=0.6, settlement=0.0) == DealClass.BARE).all()
