@@ -66,7 +66,9 @@ def apply_change(w: World, change: ScheduledChange, bounds: tuple[float, float])
     if change.array == "position":
         w.position[where] = _new_value(change, w.position[where], bounds)
     elif change.array == "aspiration":
-        w.aspiration[where] = _new_value(change, w.aspiration[where], bounds)
+        old, floor = w.aspiration[where], p.aspiration_floor[where]
+        # down to the floor and not below, as concession (a set below it is refused at load)
+        w.aspiration[where] = np.maximum(_new_value(change, old, bounds), np.minimum(old, floor))
     elif change.array == "control0":
         (f,) = change.index
         live = ~w.decided[:, f]

@@ -166,3 +166,41 @@ def test_an_event_on_a_class_threshold_classes_the_deals_agreed_from_that_day():
     s = with_events(stricter={"set": {"outcomes.compliance_min": 0.9}})
     w = world_on_event_day(s, R=3)
     assert (classes_of_a_deal(w, monitoring=0.6, settlement=0.0) == DealClass.BARE).all()
+
+
+# --- aspiration events and the aspiration floor --------------------------------------------
+
+
+def test_an_aspiration_shift_stops_at_the_actors_floor():
+    s = with_events(
+        relents={"shift": {"actors.ukraine.aspiration": -0.5}},
+        hardens={"shift": {"actors.russia.aspiration": 0.1}},
+    )
+    start = {"actors.ukraine.aspiration": np.array([0.2, 0.6, 0.05])}
+    start |= {"actors.ukraine.aspiration_floor": np.array([0.1, 0.0, 0.1])}
+    w = world_on_event_day(s, R=3, overrides=start | {"actors.russia.aspiration_floor": 0.5})
+    ukraine, russia = list(s.actors).index("ukraine"), list(s.actors).index("russia")
+    # clipped to the floor; above it by the full shift; already below it: stays
+    assert np.allclose(w.aspiration[:, ukraine], [0.1, 0.1, 0.05])
+    assert np.allclose(w.aspiration[:, russia], 0.1)  # a rise below the floor still rises
+
+
+def test_an_event_that_sets_an_aspiration_below_the_floor_is_a_one_line_error(tmp_path):
+    from sim.scenario.load import ScenarioError
+    from tests.support.malformed import DEFAULT_TEXT, set_key
+
+    text = set_key(DEFAULT_TEXT, "actors.russia", "aspiration_floor", "0.1")
+    text += (
+        '\n[events.relents]\ndate = 2025-03-20\ndescription = "x"\nassumption = "x"\n'
+        'set = { "actors.russia.aspiration" = 0.05 }\n'
+    )
+    path = tmp_path / "x.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.lines == [
+        f'{path}: events.relents.set."actors.russia.aspiration": must be >= the actor\'s '
+        "aspiration_floor (allowed: 0.1 <= x <= 1; got 0.05)"
+    ]
+    path.write_text(text.replace("= 0.05 }", "= 0.1 }"))
+    load_scenario(path)  # at the floor: valid
