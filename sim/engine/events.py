@@ -84,6 +84,12 @@ def apply_change(w: World, change: ScheduledChange, bounds: tuple[float, float])
         (k,) = change.index
         new = _new_value(change, w.status_quo[:, k], bounds)
         w.status_quo[:, k] = np.where(w.settled[:, k], w.status_quo[:, k], new)
+    elif change.array == "opening":
+        (k,) = change.index
+        p.opening[:, k] = _new_value(change, p.opening[:, k], bounds)
+        # tracks yet to table anything, with no opening of their own, on unsettled issues
+        waiting = ~w.tabled & ~p.track_own_opening[None, :, k] & ~w.settled[:, k, None]
+        w.package[:, :, k] = np.where(waiting, p.opening[:, k, None], w.package[:, :, k])
     else:
         target = p.array(change.array)
         target[where] = _new_value(change, target[where], bounds)

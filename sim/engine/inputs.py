@@ -120,7 +120,8 @@ class Parameters:
     track_issues: np.ndarray  # (T, K) bool
     track_term: np.ndarray  # (T,) int, 0 none
     track_purpose: np.ndarray  # (T,) int Purpose code
-    track_opening: np.ndarray  # (R, T, K)
+    track_opening: np.ndarray  # (R, T, K): the track's own opening, else the issue's
+    track_own_opening: np.ndarray  # (T, K) bool: the track states its own opening
     # negotiation (R,) each
     step_size: np.ndarray
     mediator_bias: np.ndarray
@@ -215,6 +216,7 @@ _STRUCTURAL_ARRAYS = {
     "track_issues",
     "track_term",
     "track_purpose",
+    "track_own_opening",
     "threat_by",
     "threat_target",
     "threat_kind",

@@ -204,3 +204,30 @@ def test_an_event_that_sets_an_aspiration_below_the_floor_is_a_one_line_error(tm
     ]
     path.write_text(text.replace("= 0.05 }", "= 0.1 }"))
     load_scenario(path)  # at the floor: valid
+
+
+# --- issues.*.opening: swept and moved by events -------------------------------------------
+
+TRACKS = list(BASE.tracks)
+MONITORING = list(BASE.issues).index("monitoring")
+OWN = TRACKS.index("energy")  # opens with its own monitoring = 0.3
+
+
+def test_a_swept_opening_is_each_replicates_opening_package():
+    swept = {"issues.monitoring.opening": np.array([0.2, 0.8])}
+    w = World(build_parameters(BASE, 2, 3, stated(BASE) | swept))
+    others = [t for t in range(len(TRACKS)) if t != OWN]
+    assert np.array_equal(w.package[:, others, MONITORING], np.tile([[0.2], [0.8]], len(others)))
+    assert (w.package[:, OWN, MONITORING] == 0.3).all()
+
+
+def test_an_opening_event_moves_the_package_of_tracks_yet_to_table():
+    s = with_events(heavier={"set": {"issues.monitoring.opening": 0.7}})
+    w = World(build_parameters(s, 2, 3, stated(s)))
+    full = TRACKS.index("full")
+    w.tabled[0, full] = True  # replicate 0 has tabled its own package on the full track
+    tabled = w.package[0, full, MONITORING]
+    w.apply_events(DAY, {e.path: path_bounds(s, e.path) for e in w.p.events})
+    assert w.package[0, full, MONITORING] == tabled
+    assert w.package[1, full, MONITORING] == 0.7
+    assert (w.package[:, OWN, MONITORING] == 0.3).all()
