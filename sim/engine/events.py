@@ -16,7 +16,8 @@ the change is made to that state, or the event would change nothing the model re
 - ``issues.*.opening`` moves the opening package of tracks that have tabled nothing yet
   (where the track has no opening of its own for the issue);
 - ``outcomes.compliance_min`` and ``outcomes.definitive_min`` class the deals agreed from
-  that day.
+  that day, and supporters' ``monitoring_capacity`` and ``guarantee`` reach their
+  monitoring and guarantee levels (a deal in force keeps the levels it was agreed with).
 
 Every new value is clipped to the bounds the schema gives its path.
 """
@@ -48,6 +49,8 @@ def apply_events(w: World, day: int, bounds: dict[str, tuple[float, float]]) -> 
     w._belief_vars = None
     if "salience" in changed:
         w.salience = rules.normalise_salience(p.salience, p.absolute_salience)
+    if changed & {"monitoring_capacity", "guarantee"}:
+        w.supporters_to_book()
     if changed & {"compliance_min", "definitive_min"}:
         w.thresholds_to_book()
     w.position = rules.clip_to_red_lines(w.position, p.red_low, p.red_high)

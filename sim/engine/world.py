@@ -90,12 +90,11 @@ class World(WorldBeliefs):
             compliance_min=p.compliance_min,
             definitive_issue=p.definitive_issue,
             definitive_min=p.definitive_min,
-            monitoring_capacity=p.monitoring_capacity[:, p.role == "supporter"].sum(axis=1),
-            guarantee=p.guarantee[:, p.role == "supporter"].sum(axis=1),
             party_names=tuple(p.actor_ids[i] for i in self.parties),
             issue_names=p.issue_ids,
             capacity=max(64, 2 * R),
         )
+        self.supporters_to_book()
         self.comprehensive = p.track_fronts.all(axis=1) & (F > 0)  # (T,)
         self.influence_matrix()
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
@@ -147,6 +146,12 @@ class World(WorldBeliefs):
         """The events dated today (:mod:`sim.engine.events`); a new day changes beliefs."""
         self._fighter_beliefs = None
         events.apply_events(self, day, bounds)
+
+    def supporters_to_book(self) -> None:
+        """The supporters' monitoring and guarantees, as the deals agreed from now read them."""
+        p, supporter = self.p, self.p.role == "supporter"
+        self.book.monitoring_capacity = p.monitoring_capacity[:, supporter].sum(axis=1)
+        self.book.guarantee = p.guarantee[:, supporter].sum(axis=1)
 
     def thresholds_to_book(self) -> None:
         """The outcome class thresholds, as the deals agreed from now are classed by them."""

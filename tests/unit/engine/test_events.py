@@ -231,3 +231,22 @@ def test_an_opening_event_moves_the_package_of_tracks_yet_to_table():
     assert w.package[0, full, MONITORING] == tabled
     assert w.package[1, full, MONITORING] == 0.7
     assert (w.package[:, OWN, MONITORING] == 0.3).all()
+
+
+# --- supporters' monitoring_capacity and guarantee -----------------------------------------
+
+
+def test_a_supporters_monitoring_and_guarantee_events_reach_the_deals_agreed_that_day():
+    s = with_events(
+        monitors={"shift": {"actors.france.monitoring_capacity": 0.5}},
+        troops={"set": {"actors.united_kingdom.guarantee": 0.5}},
+    )
+    before, after = World(build_parameters(s, 2, 3, stated(s))), world_on_event_day(s, R=2)
+    t = TRACKS.index("full")
+    for w in (before, after):
+        classes_of_a_deal(w, monitoring=0.6, settlement=0.0)  # compliance: guaranteed
+    # m = min(1, agreed x (1 + capacity)), g = min(1, guarantees): hazards.py
+    assert np.allclose(before.book.monitoring[:, t], 0.6 * (1 + 0.14))
+    assert np.allclose(after.book.monitoring[:, t], min(1.0, 0.6 * (1 + 0.14 + 0.5)))
+    assert np.allclose(before.book.guaranteed[:, t], 0.4)
+    assert np.allclose(after.book.guaranteed[:, t], 0.4 - 0.15 + 0.5)
