@@ -42,8 +42,9 @@ class DealBook:
 
     Shapes: R replicates, P parties (``parties`` are their actor indices), F fronts, K
     issues, T tracks. ``settings`` maps each name of ``hazards.DEAL_SETTINGS`` to a value or
-    an (R,) array (the scenario's [implementation] table). ``monitoring_capacity`` and
-    ``guarantee`` are the supporters' totals (R,), read when a deal is agreed.
+    an (R,) array (the scenario's [implementation] table). ``compliance_min`` and
+    ``definitive_min`` (value or (R,)) class a deal when it is agreed, as do
+    ``monitoring_capacity`` and ``guarantee``, the supporters' totals (R,).
     """
 
     def __init__(
@@ -58,9 +59,9 @@ class DealBook:
         settings: Mapping[str, np.ndarray | float],
         *,
         monitoring_issue: int = -1,
-        compliance_min: float = 0.5,
+        compliance_min: np.ndarray | float = 0.5,
         definitive_issue: int = -1,
-        definitive_min: float = 0.8,
+        definitive_min: np.ndarray | float = 0.8,
         monitoring_capacity: np.ndarray | float = 0.0,
         guarantee: np.ndarray | float = 0.0,
         party_names: tuple[str, ...] | None = None,
@@ -86,7 +87,9 @@ class DealBook:
         }
         self.factors = hazards.factor_tables(self.settings)
         self.monitoring_issue, self.definitive_issue = monitoring_issue, definitive_issue
-        self.compliance_min, self.definitive_min = compliance_min, definitive_min
+        # the class thresholds, per replicate (a sweep may vary them within a block)
+        self.compliance_min = np.broadcast_to(np.asarray(compliance_min, float), (R,)).copy()
+        self.definitive_min = np.broadcast_to(np.asarray(definitive_min, float), (R,)).copy()
         self.monitoring_capacity = np.broadcast_to(np.asarray(monitoring_capacity, float), (R,))
         self.guarantee = np.broadcast_to(np.asarray(guarantee, float), (R,))
         self.party_names = party_names or tuple(f"party{j}" for j in range(P))
@@ -198,10 +201,11 @@ class DealBook:
         party: int,
         day: int,
         fronts: np.ndarray,
-        term: int,
+        term: int | np.ndarray,
         purpose: int = Purpose.GENERAL,
     ) -> None:
-        """A party's unilateral truce on ``fronts`` (F,) or (R, F), for ``term`` days.
+        """A party's unilateral truce on ``fronts`` (F,) or (R, F), for ``term`` days (one
+        term, or (R,) terms).
 
         Typed unilateral, bare, not mediated; in force at once. A party with a truce still
         in force declares no second one (the mask is narrowed to free slots). It replaces no
@@ -215,7 +219,8 @@ class DealBook:
         self._open(
             r, slot, np.broadcast_to(np.asarray(fronts, dtype=bool), (self.R, self.F))[r], 0,
             np.full((r.size, self.K), np.nan), np.full(r.size, int(Side.UNILATERAL)), track=-1,
-            declared_by=party, purpose=purpose, mediated=False, day_agreed=day, term_days=term,
+            declared_by=party, purpose=purpose, mediated=False, day_agreed=day,
+            term_days=np.broadcast_to(np.asarray(term, dtype=np.int64), (self.R,))[r],
         )  # fmt: skip
         self._enter(r, slot, day, replace=False)
 
@@ -302,8 +307,8 @@ class DealBook:
         n = r.size
         rows = self.agreements.append(n)
         cls = hazards.deal_class(
-            terms, self.monitoring_issue, self.compliance_min,
-            self.definitive_issue, self.definitive_min,
+            terms, self.monitoring_issue, self.compliance_min[r],
+            self.definitive_issue, self.definitive_min[r],
         )  # fmt: skip
         coverage = fronts.all(axis=1).astype(np.int64)  # Coverage.COMPREHENSIVE == 1
         m = hazards.monitoring_level(terms, self.monitoring_issue, self.monitoring_capacity[r])

@@ -91,6 +91,7 @@ class Parameters:
     aspiration_floor: np.ndarray  # the lowest aspiration concession reaches
     planning_horizon: np.ndarray
     gesture: np.ndarray
+    gesture_days: np.ndarray  # whole days (as floats): term of a pressure-driven truce
     ties: np.ndarray  # (R, N, N): ties[r, i, j] is how much j moves i
     accepts_only_with: np.ndarray  # (N, N) bool: i's yes counts only if j says yes
     # stances (R, N, K)
@@ -119,7 +120,8 @@ class Parameters:
     track_issues: np.ndarray  # (T, K) bool
     track_term: np.ndarray  # (T,) int, 0 none
     track_purpose: np.ndarray  # (T,) int Purpose code
-    track_opening: np.ndarray  # (R, T, K)
+    track_opening: np.ndarray  # (R, T, K): the track's own opening, else the issue's
+    track_own_opening: np.ndarray  # (T, K) bool: the track states its own opening
     # negotiation (R,) each
     step_size: np.ndarray
     mediator_bias: np.ndarray
@@ -147,7 +149,7 @@ class Parameters:
     threat_boost: np.ndarray  # (R, H)
     # implementation (R,) each, read by deals.py, prefixed impl_ in paths
     impl: dict[str, np.ndarray]
-    # outcome classes (structural)
+    # outcome classes: the issues are structural, the thresholds per replicate
     compliance_issue: int  # issue index, -1 none
     compliance_min: np.ndarray  # (R,)
     definitive_issue: int
@@ -214,6 +216,7 @@ _STRUCTURAL_ARRAYS = {
     "track_issues",
     "track_term",
     "track_purpose",
+    "track_own_opening",
     "threat_by",
     "threat_target",
     "threat_kind",

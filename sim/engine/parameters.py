@@ -68,6 +68,7 @@ ACTOR_ARRAYS = (
     "aspiration_floor",
     "planning_horizon",
     "gesture",
+    "gesture_days",
 )
 THREAT_ARRAYS = ("severity", "credibility", "resolve", "erosion", "boost")
 FRONT_ARRAYS = {"control": "control0", "drift": "drift", "volatility": "volatility"}
@@ -153,7 +154,8 @@ def build_parameters(
     track_fronts = np.zeros((T, F), dtype=bool)
     track_issues = np.zeros((T, K), dtype=bool)
     opening = np.array([s.issues[k].opening for k in issues], dtype=float)
-    track_opening = np.tile(opening, (T, 1))
+    track_opening = np.zeros((T, K))  # the tracks' own openings; the others: the issue's
+    own_opening = np.zeros((T, K), dtype=bool)
     for t, tid in enumerate(tracks):
         tr = s.tracks[tid]
         if tr.fronts == "all":
@@ -164,7 +166,7 @@ def build_parameters(
         for k in tr.issues:
             track_issues[t, issues.index(k)] = True
         for k, v in tr.opening.items():
-            track_opening[t, issues.index(k)] = v
+            track_opening[t, issues.index(k)], own_opening[t, issues.index(k)] = v, True
 
     truces = []
     for occ in s.calendar.truce_occasions:
@@ -232,6 +234,7 @@ def build_parameters(
             [Purpose[s.tracks[t].purpose.upper()] for t in tracks], dtype=np.int64
         ),
         track_opening=tile(track_opening),
+        track_own_opening=own_opening,
         **{f: np.full(R, float(getattr(neg, f))) for f in NEGOTIATION_ARRAYS},
         threat_by=np.array([actors.index(t.by) for t in th], dtype=np.int64),
         threat_target=np.array([actors.index(t.target) for t in th], dtype=np.int64),
@@ -261,6 +264,8 @@ def build_parameters(
         else:
             p.array(loc.array)[(slice(None), *loc.index)] = values
     draw_spreads(s, p, spreads)
+    # a track without an opening of its own opens with the issue's (swept or drawn as above)
+    p.track_opening = np.where(own_opening, p.track_opening, p.opening[:, None, :])
     # An actor without a stated prior believes the true drift of its replicate (drawn and
     # overridden as above), with sd = volatility (model2.md, [fronts.*.beliefs]).
     p.prior_mean = np.where(believed, p.prior_mean, p.drift[:, None, :])

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import battle, calendar, defection, rng, rules, session
-from sim.engine.codes import EndReason, Purpose
+from sim.engine import battle, calendar, defection, events, rng, rules, session
+from sim.engine.codes import EndReason
 from sim.engine.coercion import Coercion
 from sim.engine.deals import DealBook
 from sim.engine.parameters import Parameters
 from sim.engine.world_beliefs import WorldBeliefs
-
-GESTURE_DAYS = 3  # term of a pressure-driven unilateral truce (assumption: a short gesture)
 
 
 class World(WorldBeliefs):
@@ -89,15 +87,14 @@ class World(WorldBeliefs):
             p.track_purpose,
             p.impl,
             monitoring_issue=p.compliance_issue,
-            compliance_min=float(p.compliance_min[0]) if R else 0.5,
+            compliance_min=p.compliance_min,
             definitive_issue=p.definitive_issue,
-            definitive_min=float(p.definitive_min[0]) if R else 0.8,
-            monitoring_capacity=p.monitoring_capacity[:, p.role == "supporter"].sum(axis=1),
-            guarantee=p.guarantee[:, p.role == "supporter"].sum(axis=1),
+            definitive_min=p.definitive_min,
             party_names=tuple(p.actor_ids[i] for i in self.parties),
             issue_names=p.issue_ids,
             capacity=max(64, 2 * R),
         )
+        self.supporters_to_book()
         self.comprehensive = p.track_fronts.all(axis=1) & (F > 0)  # (T,)
         self.influence_matrix()
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
@@ -146,24 +143,20 @@ class World(WorldBeliefs):
     # --- 1. events --------------------------------------------------------------------------
 
     def apply_events(self, day: int, bounds: dict) -> None:
-        p = self.p
-        self._fighter_beliefs = None  # a new day: fighting and events change beliefs
-        changed = False
-        for change in p.events:
-            if change.day != day:
-                continue
-            state = {"position": self.position, "aspiration": self.aspiration}
-            target = state.get(change.array, p.array(change.array))
-            where = (slice(None), *change.index)
-            new = change.value if change.op == "set" else target[where] + change.value
-            target[where] = np.clip(new, *bounds[change.path])
-            changed = True
-            if change.array == "salience":
-                self.salience = rules.normalise_salience(p.salience, p.absolute_salience)
-        if changed:
-            self._belief_vars = None
-            self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
-            self.influence_matrix()
+        """The events dated today (:mod:`sim.engine.events`); a new day changes beliefs."""
+        self._fighter_beliefs = None
+        events.apply_events(self, day, bounds)
+
+    def supporters_to_book(self) -> None:
+        """The supporters' monitoring and guarantees, as the deals agreed from now read them."""
+        p, supporter = self.p, self.p.role == "supporter"
+        self.book.monitoring_capacity = p.monitoring_capacity[:, supporter].sum(axis=1)
+        self.book.guarantee = p.guarantee[:, supporter].sum(axis=1)
+
+    def thresholds_to_book(self) -> None:
+        """The outcome class thresholds, as the deals agreed from now are classed by them."""
+        self.book.compliance_min[:] = self.p.compliance_min
+        self.book.definitive_min[:] = self.p.definitive_min
 
     # --- 2-3. battlefield and beliefs -------------------------------------------------------
 
@@ -199,14 +192,20 @@ class World(WorldBeliefs):
             full.reshape(-1)[at[newly]] = True
             won = np.full(self.decided.shape, -1, dtype=np.int8)
             won.reshape(-1)[at[newly]] = won_second[newly]
-            self.decided |= full
-            self.decided_day[full] = day
-            by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
-            self.decided_by = np.where(full, by, self.decided_by)
-            mask, value = battle.settled_terms(full, won, p.issue_front)
-            self.settled |= mask
-            self.status_quo = np.where(mask, value, self.status_quo)
-            self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
+            self.decide(day, full, won)
+
+    def decide(self, day: int, full: np.ndarray, won: np.ndarray) -> None:
+        """Fronts decided today (``full`` (R, F) bool; ``won`` (R, F) int8: 1 where the
+        second side took all, 0 the first, -1 elsewhere): the winner holds the front for good
+        and the issues tied to it are settled on its terms (battle.settled_terms)."""
+        self.decided |= full
+        self.decided_day[full] = day
+        by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
+        self.decided_by = np.where(full, by, self.decided_by)
+        mask, value = battle.settled_terms(full, won, self.p.issue_front)
+        self.settled |= mask
+        self.status_quo = np.where(mask, value, self.status_quo)
+        self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
 
     # --- 4. deals in force ------------------------------------------------------------
 
@@ -285,9 +284,8 @@ class World(WorldBeliefs):
                 continue
             u = rng.uniform(p.seed, p.replicate, day, "truce", i, len(p.truces) + i)
             every = np.ones(self.F, dtype=bool)
-            self.book.declare_unilateral(
-                u < chance[:, i], int(i), day, every, GESTURE_DAYS, Purpose.GENERAL
-            )
+            term = p.gesture_days[:, i].astype(np.int64)  # actors.*.gesture_days
+            self.book.declare_unilateral(u < chance[:, i], int(i), day, every, term)
 
     # --- 8. concession and influence --------------------------------------------------------
 

@@ -100,6 +100,8 @@ def cross_check(s: Scenario, events: bool = True) -> list[tuple[str, str]]:
                     continue
                 if location.kind == "spread":
                     problems.append((where, "an event cannot change a spread (it is drawn once)"))
+                elif op == "set" and location.array == "aspiration":
+                    problems += _below_floor(s, where, path, getattr(event, op)[path])
     return problems or event_problems(s)
 
 
@@ -142,6 +144,16 @@ def salience_problems(s: Scenario) -> list[tuple[str, str]]:
                 )
             )
     return problems
+
+
+def _below_floor(s: Scenario, where: str, path: str, value: float) -> list[tuple[str, str]]:
+    """An aspiration an event sets must not be below the actor's floor: concession stops
+    there (talks.concede), and the engine lowers it no further by a shift either."""
+    floor = s.actors[path.split(".")[1]].aspiration_floor
+    if value >= floor:
+        return []
+    allowed = f"allowed: {shown(floor, bound=True)} <= x <= 1"
+    return [(where, f"must be >= the actor's aspiration_floor ({allowed}; got {shown(value)})")]
 
 
 def _event_field(eid: str, op: str, path: str) -> str:

@@ -30,6 +30,7 @@ ACTOR_FIELDS = {
     "aspiration_floor": "aspiration_floor",
     "planning_horizon": "planning_horizon",
     "gesture": "gesture",
+    "gesture_days": "gesture_days",
     "pressure_sensitivity": "pressure_sensitivity",
     "noise": "noise",
     "monitoring_capacity": "monitoring_capacity",

@@ -290,6 +290,11 @@ class Actor(_Strict):
         description="Propensity to declare a pressure-driven unilateral truce (times "
         "`negotiation.gesture_rate` and the pressure on it).",
     )
+    gesture_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        3,
+        description="Term in whole days of a pressure-driven unilateral truce the actor "
+        "declares (assumption: a short gesture, not an offer of a ceasefire).",
+    )
     pressure_sensitivity: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
         0.0,
         description="pi: how much pressure moves the actor: scales the holdout pressure and "

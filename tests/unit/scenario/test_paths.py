@@ -41,6 +41,7 @@ EXPECTED = {
     "actors.russia.concession_rate": ("concession_rate", (RUSSIA,), (0, 100)),
     "actors.russia.planning_horizon": ("planning_horizon", (RUSSIA,), (1, 3650)),
     "actors.russia.gesture": ("gesture", (RUSSIA,), (0, 1)),
+    "actors.russia.gesture_days": ("gesture_days", (RUSSIA,), (1, 365)),
     "negotiation.tolerance": ("tolerance", (), (0, 0.5)),
     "negotiation.walkout_hazard": ("walkout_hazard", (), (0, 1)),
     "calendar.session_chance": ("session_chance", (), (0, 1)),
