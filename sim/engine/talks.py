@@ -89,14 +89,20 @@ def conditions(loss, gap, over, tolerance, rejects):
 def learn(lo, hi, gain, accepted, responded):
     """Update the bounds [lo, hi] on each responder's threshold theta from its answer.
 
-    A rejection at a package worth G to the party says theta > G (lo = max(lo, G)); an
-    acceptance says theta <= G (hi = min(hi, G)). Thresholds move (aspirations fall, fronts
-    move), so an answer that contradicts the bounds resets the bound it contradicts: the
-    mediator believes the latest answer. All arrays (S, N); returns (lo, hi).
+    A rejection at a package worth G to the party says theta > G at the time; an acceptance
+    says theta <= G. Thresholds move, mostly down (aspirations only fall; fronts move both
+    ways), so the two kinds of answer age differently: an acceptance stays true as theta
+    falls, and the lowest one is kept (hi = min(hi, G)); a rejection goes stale as theta
+    falls, so only the latest is kept (lo = G), never the highest ever seen, which would
+    rule out packages the party now accepts. Keeping the most recent observations only is
+    the sliding-window rule for non-stationary bandits (Garivier & Moulines 2011, 'On
+    upper-confidence bound policies for switching bandit problems'), with a window of one
+    rejection. An answer that contradicts the other bound resets it (theta moved past it).
+    All arrays (S, N); returns (lo, hi).
     """
     rej = responded & ~accepted
     acc = responded & accepted
-    new_lo = np.where(rej, np.maximum(lo, gain), lo)
+    new_lo = np.where(rej, gain, lo)
     new_hi = np.where(acc, np.minimum(hi, gain), hi)
     new_hi = np.where(rej & (new_hi <= new_lo), np.maximum(1.0, new_lo + EPS), new_hi)
     new_lo = np.where(acc & (new_lo >= new_hi), np.minimum(-1.0, new_hi - EPS), new_lo)

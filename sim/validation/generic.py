@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.scenario.errors import ScenarioError
 from sim.scenario.load import load_scenario, modified, parse_scenario
 from sim.scenario.schema import Scenario
 
@@ -91,6 +92,29 @@ def _data(s: Scenario) -> dict:
 
 def _rebuilt(data: dict) -> Scenario:
     return parse_scenario(data, "generic (validation)")
+
+
+def without(scenario: Scenario, actors: tuple[str, ...] | list[str]) -> Scenario:
+    """The scenario with ``actors`` dropped, and every tie, partner and implementer list
+    naming them: a pattern's arm without the mediator is talks the parties' chair runs (the
+    mediator is optional in the general format). Raises :class:`ScenarioError` for an id
+    the scenario lacks, or one that something else still names (a threat's ``by``)."""
+    data = _data(scenario)
+    for name in actors:
+        if name not in data["actors"]:
+            known = ", ".join(data["actors"])
+            raise ScenarioError([f"no actor {name!r} (the scenario has: {known})"])
+        del data["actors"][name]
+    gone = set(actors)
+    for actor in data["actors"].values():
+        if "ties" in actor:
+            actor["ties"] = {k: v for k, v in actor["ties"].items() if k not in gone}
+        if "accepts_only_with" in actor:
+            actor["accepts_only_with"] = [a for a in actor["accepts_only_with"] if a not in gone]
+    for issue in data["issues"].values():
+        if "implementers" in issue:
+            issue["implementers"] = [a for a in issue["implementers"] if a not in gone]
+    return _rebuilt(data)
 
 
 def _supporter(name: str, monitoring: float, withdrawal: tuple[float, float]) -> dict:

@@ -28,6 +28,7 @@ class PatternError(ValueError):
 class Arm:
     label: str
     changes: dict
+    without: tuple[str, ...] = ()  # actors dropped from each drawn scenario, before changes
 
 
 @dataclass(frozen=True)
@@ -204,9 +205,15 @@ def _arms(spec, wanted: tuple[str, ...], bad) -> dict[str, Arm]:
         if not isinstance(arm, dict) or not isinstance(arm.get("label"), str):
             raise bad(f"arms.{name}", "a table with a text label and a changes table is required")
         changes = arm.get("changes", {})
-        if not isinstance(changes, dict) or set(arm) - {"label", "changes"}:
-            raise bad(f"arms.{name}", "allowed fields: label, changes (dotted paths)")
-        arms[name] = Arm(arm["label"], dict(changes))
+        if not isinstance(changes, dict) or set(arm) - {"label", "changes", "without"}:
+            raise bad(
+                f"arms.{name}",
+                "allowed fields: label, changes (dotted paths), without (actor ids)",
+            )
+        without = arm.get("without", [])
+        if not isinstance(without, list) or not all(isinstance(a, str) for a in without):
+            raise bad(f"arms.{name}.without", "must be a list of actor ids")
+        arms[name] = Arm(arm["label"], dict(changes), tuple(without))
     return arms
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.validation.generic import GENERATORS
+from sim.validation.generic import GENERATORS, without
 from sim.validation.measures import EVENTS, STATISTICS
-from sim.validation.patterns import Pattern, PatternError, load_patterns
+from sim.validation.patterns import Arm, Pattern, PatternError, load_patterns
 from sim.version import __version__
 
 COLUMNS = (
@@ -51,17 +51,30 @@ def _seeds(seed: int, key: str, k: int) -> tuple[np.random.Generator, int]:
     return np.random.default_rng(sequence.spawn(1)[0]), model_seed
 
 
+def arm_scenario(scenario, arm: Arm, label: str = "(arm)"):
+    """A drawn scenario as an arm runs it: its ``without`` actors dropped, then its dotted
+    ``changes`` applied. Raises ScenarioError, its line led by the field (without, changes)."""
+    from sim.scenario.errors import ScenarioError
+    from sim.scenario.load import modified
+
+    step = "without"
+    try:
+        if arm.without:
+            scenario = without(scenario, arm.without)
+        step = "changes"
+        return modified(scenario, arm.changes, label) if arm.changes else scenario
+    except ScenarioError as err:
+        raise ScenarioError([f"{step}: {err.lines[0]}"]) from None
+
+
 def run_unit(unit: Unit):
     """Simulate one unit and keep only what its statistic needs."""
     from sim.engine.model import CeasefireModel
-    from sim.scenario.load import modified
 
     p = unit.pattern
     rng, model_seed = _seeds(unit.seed, p.key, unit.k)
     scenario = GENERATORS[p.generator](rng)
-    changes = p.arms[unit.arm].changes
-    if changes:
-        scenario = modified(scenario, changes, f"{p.key} ({unit.arm})")
+    scenario = arm_scenario(scenario, p.arms[unit.arm], f"{p.key} ({unit.arm})")
     model = CeasefireModel(scenario, unit.replicates, model_seed, record="none")
     model.run_model()
     return p.key, unit.arm, unit.k, STATISTICS[p.statistic].measure(model, scenario, p)
@@ -100,7 +113,6 @@ def prepare(patterns_file: str | Path, mode: str = "full") -> Prepared:
     """Read and check the patterns file, then try every arm's changes on a drawn scenario,
     so a bad dotted path or threat id is one line now, not a traceback from a worker."""
     from sim.scenario.errors import ScenarioError
-    from sim.scenario.load import modified
 
     path = Path(patterns_file)
     settings, patterns = load_patterns(path)
@@ -110,11 +122,9 @@ def prepare(patterns_file: str | Path, mode: str = "full") -> Prepared:
         scenario = GENERATORS[p.generator](_seeds(settings["seed"], p.key, 0)[0])
         for name, arm in p.arms.items():
             try:
-                drawn = modified(scenario, arm.changes) if arm.changes else scenario
+                drawn = arm_scenario(scenario, arm)
             except ScenarioError as err:
-                raise PatternError(
-                    f"{path}: patterns.{p.key}.arms.{name}.changes: {err.lines[0]}"
-                ) from None
+                raise PatternError(f"{path}: patterns.{p.key}.arms.{name}.{err.lines[0]}") from None
             if p.threat is not None and p.threat not in drawn.threats:
                 raise PatternError(
                     f"{path}: patterns.{p.key}.threat: no threat {p.threat!r} in the "

@@ -113,6 +113,17 @@ def test_a_bad_arm_change_is_one_line_before_anything_runs(tmp_path):
     assert len(lines) == 1 and "patterns.never.arms.b.changes" in lines[0], lines
 
 
+def test_an_arm_without_an_unknown_actor_is_one_line_before_anything_runs(tmp_path):
+    bad = FAILING.replace(
+        'arms.a = { label = "as drawn", ', 'arms.a = { label = "as drawn", without = ["nobody"], '
+    )
+    assert bad != FAILING
+    result = check("--patterns", str(patterns_file(tmp_path, bad)), "--out", str(tmp_path / "x"))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "patterns.never.arms.a.without: no actor 'nobody'" in lines[0], lines
+
+
 def test_the_table_is_the_same_for_one_and_two_workers(tmp_path):
     prepared = prepare(patterns_file(tmp_path, PASSING, FAILING), "quick")
     assert len(prepared.units) == 3  # more units than workers: they finish in any order
