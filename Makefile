@@ -1,6 +1,6 @@
 # The two newcomer commands: `make run` and `make test`. Both build .venv first
 # with a Python >= 3.12 found on PATH or under pyenv (scripts/find-python).
-.PHONY: run test dashboard lint bench clean-venv
+.PHONY: run test dashboard lint bench calibrate-quick clean-venv
 
 run:
 	scripts/bootstrap
@@ -32,3 +32,9 @@ lint:
 bench:
 	scripts/bootstrap
 	.venv/bin/python benchmarks/bench_engine.py
+
+# The shipped durability calibration reduced to 3,200 runs (seconds): the machinery end to
+# end, its charts and calibrated scenario in runs/calibrate-durability-quick/.
+calibrate-quick:
+	scripts/bootstrap
+	.venv/bin/ceasefire calibrate experiments/calibrate-durability-quick.toml --out runs/calibrate-durability-quick --replace

@@ -46,11 +46,13 @@ def main(
 
 @app.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="Scenario or sweep files to check."),
+    files: list[Path] = typer.Argument(..., help="Scenario, sweep or calibration files to check."),
 ) -> None:
-    """Check scenario and sweep files: OK, or one line per problem (exit code 2).
+    """Check scenario, sweep and calibration files: OK, or one line per problem (exit code 2).
 
-    The kind of file is recognised: a sweep file is checked with its base scenario."""
+    The kind of file is recognised: a sweep or calibration file is checked with its scenario
+    (paths, priors within the fields' bounds, target statistics and groups)."""
+    from sim.calibration.spec import load_calibration
     from sim.scenario.files import read_toml
     from sim.scenario.load import file_kind, load_scenario
     from sim.sweep.spec import load_experiment
@@ -58,9 +60,13 @@ def validate(
     bad = False
     for f in files:
         try:
-            if file_kind(read_toml(f)) == "sweep":
+            kind = file_kind(read_toml(f))
+            if kind == "sweep":
                 load_experiment(f)
                 typer.echo(f"OK: {printable(str(f))} (sweep file)")
+            elif kind == "calibration":
+                load_calibration(f)
+                typer.echo(f"OK: {printable(str(f))} (calibration file)")
             else:
                 load_scenario(f)
                 typer.echo(f"OK: {printable(str(f))}")

@@ -112,9 +112,11 @@ def scenario_levers(s: Scenario) -> list[Lever]:
                 integer=True,
             )
         )
-    levers.append(
-        _numeric(s, "implementation.monitoring_capacity", "Ceasefire", "extra monitoring capacity")
-    )
+    for aid, actor in s.actors.items():
+        if actor.role == "supporter":  # what monitors add to a deal that provides for them
+            levers.append(
+                _numeric(s, f"actors.{aid}.monitoring_capacity", actor.name, "monitoring capacity")
+            )
     for aid, actor in s.actors.items():
         if actor.role == "party":
             for field, name in PARTY_LEVERS.items():

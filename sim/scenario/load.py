@@ -34,8 +34,9 @@ def load_scenario_text(path: str | Path) -> tuple[Scenario, str]:
     text = read_text(path)
     data = parse_toml(text, str(path))
     kind = file_kind(data)
-    if kind == "sweep":
-        raise ScenarioError([f"{path}: this is a sweep file; use ceasefire sweep"])
+    if kind in ("sweep", "calibration"):
+        command = "sweep" if kind == "sweep" else "calibrate"
+        raise ScenarioError([f"{path}: this is a {kind} file; use ceasefire {command}"])
     if kind is None:
         raise ScenarioError(
             [f"{path}: not a scenario file (it has no [scenario], [issues] or [actors] table)"]
@@ -46,15 +47,18 @@ def load_scenario_text(path: str | Path) -> tuple[Scenario, str]:
 
 
 def file_kind(data: dict[str, Any]) -> str | None:
-    """``"scenario"``, ``"sweep"`` or None, from the top-level tables of parsed TOML.
+    """``"scenario"``, ``"sweep"``, ``"calibration"`` or None, from the top-level tables.
 
     A file with any scenario table is a scenario (so that a scenario missing its
     ``[scenario]`` table still gets field-by-field errors); one with ``[sweep]`` and no
-    scenario table is a sweep file; anything else is neither, and is not echoed.
+    scenario table is a sweep file, one with ``[calibration]`` a calibration file; anything
+    else is none of them, and is not echoed.
     """
     if any(key in data for key in ("scenario", "issues", "actors")):
         return "scenario"
-    return "sweep" if "sweep" in data else None
+    if "sweep" in data:
+        return "sweep"
+    return "calibration" if "calibration" in data else None
 
 
 def parse_scenario(data: dict[str, Any], label: str) -> Scenario:

@@ -95,6 +95,37 @@ class Negotiation(_Strict):
     )
 
 
+# Model 1's implementation fields, refused with what replaced each (docs/scenarios.md, "From
+# version 1"): a v1 file otherwise gets "unknown field" lines that do not say where the number went.
+_HAZARD = "the violation hazard is violation_rate x the class, coverage and side factors"
+_EXTEND = (
+    "a deal at its fixed term is extended by one term when every party is satisfied and its "
+    "violations are at most half violation_tolerance"
+)
+REMOVED_V1 = {
+    "duration_days": "each track has its own fixed term ([tracks.<id>] term_days)",
+    "base_violation_rate": f"violation_rate ({_HAZARD})",
+    "satisfaction_exponent": "strategic defection weighs each party's net gain from resuming "
+    "(defection_rate)",
+    "monitoring_deterrence": "monitoring_effect (monitoring counts only as the agreed terms "
+    "provide for it)",
+    "guarantee_deterrence": "guarantee_effect (a guarantor commits only to a deal with "
+    "compliance mechanisms)",
+    "retaliation_weight": "violations accumulate against violation_tolerance",
+    "forgiveness": "violation_settle_days and violation_decay (the violation rate falls with "
+    "days in force)",
+    "attribution_base": "blame_cost (blame scales with monitoring plus guarantee)",
+    "suspicion": "blame_cost (blame scales with monitoring plus guarantee)",
+    "tolerance": "violation_tolerance",
+    "major_probability": "major_share",
+    "monitoring_capacity": "each supporter's [actors.<id>] monitoring_capacity, which scales "
+    "the monitoring the agreed terms provide for",
+    "extension_base": _EXTEND,
+    "extension_satisfaction": _EXTEND,
+    "extension_violation_penalty": _EXTEND,
+}
+
+
 class Implementation(_Strict):
     """The agreed ceasefire, day by day: violations, collapse and extension (docs/model.md).
 
@@ -102,9 +133,8 @@ class Implementation(_Strict):
     Their defaults are orders of magnitude read off the ETH/PRIO Civil Conflict Ceasefire
     Dataset aggregates (Clayton et al. 2023; shared/data/ceasefire-durations.csv, "CD" below:
     cause-specific breakdown hazard = rise of the breakdown incidence / survival, per interval)
-    until issue 13 calibrates them. The fields after them are model 1's: nothing reads them
-    since sim/engine/ceasefire.py went (tests/unit/sweep uses base_violation_rate as a
-    parameter without effect), and they should be removed with that test's null parameter.
+    until ``ceasefire calibrate`` fits them (experiments/calibrate-durability.toml). Model 1's
+    fields are refused by name (REMOVED_V1): each line says which model-2 setting took over.
     """
 
     phase: bool = Field(
@@ -217,54 +247,7 @@ class Implementation(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _no_v1_fields(cls, data):
-        return reject_removed(
-            data, {"duration_days": "each track has its own fixed term ([tracks.<id>] term_days)"}
-        )
-
-    base_violation_rate: Unit = Field(0.08, description="h0: daily violation probability scale.")
-    satisfaction_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = Field(
-        1.0, description="a: how sharply dissatisfaction raises violations."
-    )
-    monitoring_deterrence: Unit = Field(
-        0.7, description="d_m: share of violations deterred by full monitoring."
-    )
-    guarantee_deterrence: Unit = Field(
-        0.5, description="d_g: share of violations deterred by full third-party guarantees."
-    )
-    retaliation_weight: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
-        0.6, description="r: how much accumulated grievance raises the violation rate."
-    )
-    forgiveness: Unit = Field(0.2, description="Share of accumulated grievance forgotten each day.")
-    attribution_base: Unit = Field(
-        0.3, description="a0: probability a violation is attributed correctly with no monitoring."
-    )
-    suspicion: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        0.5,
-        description="Blame each side adds against the others after an incident no one can "
-        "attribute (the security dilemma of unmonitored ceasefires).",
-    )
-    tolerance: Annotated[int, Field(ge=0, le=1000)] = Field(
-        3,
-        description="A party walks out (collapse) when the violations it blames on the others "
-        "exceed this.",
-    )
-    major_probability: Unit = Field(
-        0.1, description="Probability that a violation is major: the ceasefire collapses at once."
-    )
-    monitoring_capacity: Unit = Field(
-        0.0,
-        description="Monitoring added to every agreed ceasefire on top of the agreed level and "
-        "the supporters' capacity (the total is capped at 1).",
-    )
-    extension_base: Annotated[float, Field(ge=-10.0, le=10.0)] = Field(
-        -1.0, description="Log-odds of extension for an unsatisfied, violation-free ceasefire."
-    )
-    extension_satisfaction: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
-        4.0, description="Log-odds added per unit of mean party satisfaction."
-    )
-    extension_violation_penalty: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
-        0.5, description="Log-odds removed per violation during the ceasefire."
-    )
+        return reject_removed(data, REMOVED_V1)
 
 
 class Outcomes(_Strict):

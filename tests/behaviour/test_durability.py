@@ -24,9 +24,9 @@ GENERIC = ROOT / "experiments" / "scenarios" / "generic-ceasefire-calibrated.tom
 SHIPPED = ROOT / "experiments" / "calibrate-durability.toml"
 
 
-def ensemble(replicates: int, seed: int = 5, overrides: dict | None = None):
+def ensemble(replicates: int, seed: int = 5, overrides: dict | None = None, scenario=None):
     model = CeasefireModel(
-        load_scenario(GENERIC),
+        load_scenario(scenario or GENERIC),
         replicates,
         seed,
         overrides={k: np.full(replicates, v) for k, v in (overrides or {}).items()} or None,
@@ -57,24 +57,29 @@ def base():
     ("fragile", "durable", "day"),
     [
         ("coverage=partial", "coverage=comprehensive", 7),
-        ("side=unilateral", "side=bilateral", 7),
         ("class=bare", "class=compliance", 7),
     ],
 )
 def test_fragile_deals_break_down_sooner(base, fragile, durable, day):
-    """Partial truces before comprehensive ones, unilateral before bilateral, bare before
-    deals with compliance mechanisms (the ETH/PRIO ordering at a week)."""
+    """Partial truces break down sooner than comprehensive ones, bare ones sooner than deals
+    with compliance mechanisms (the ETH/PRIO ordering of breakdown incidence at a week)."""
     p, n = incidence(*base, fragile, day)
     q, m = incidence(*base, durable, day)
     assert n > 50 and m > 50
     assert p - q > 2 * np.hypot(se(p, n), se(q, m)), (p, n, q, m)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13, left: at the calibrated hazards (violation_rate 0.005) breakdown of "
-    "bilateral deals is rare (about 1.5% by day 30) whether or not monitors are accepted",
-)
+def test_unilateral_truces_are_shorter_than_bilateral_deals(base):
+    """Unilateral truces end sooner than bilateral deals (ETH/PRIO survival to any end at 30
+    days: 0.27 against 0.52). Shorter, not more often broken: the data's unilateral truces
+    break down *less* often in their first week (4.0% against 7.7%), because most end at
+    their short fixed term first, so the relation is one of survival, not of breakdown."""
+    p, n = incidence(*base, "side=unilateral", 30, "survival")
+    q, m = incidence(*base, "side=bilateral", 30, "survival")
+    assert n > 50 and m > 50
+    assert q - p > 2 * np.hypot(se(p, n), se(q, m)), (p, n, q, m)
+
+
 def test_accepted_monitoring_makes_deals_last():
     """The same talks with parties that accept monitors (their monitoring positions high)
     give bilateral deals that break down less than when they refuse them: monitoring counts
@@ -89,13 +94,6 @@ def test_accepted_monitoring_makes_deals_last():
     assert p - q > 2 * np.hypot(se(p, n), se(q, m)), (p, n, q, m)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13, left: the fit meets 5 of its 10 targets (docs/findings.md section 5): "
-    "the generic scenario's bilateral deals are all comprehensive, with monitors, so "
-    "bilateral and comprehensive breakdown cannot reach the data's 6-9% by day 30 while "
-    "compliance deals stay near 2-5%",
-)
 def test_calibrated_generic_meets_its_targets():
     """Each breakdown target of the shipped calibration, reproduced by the calibrated
     scenario within 2 x (target sd + ensemble sampling error)."""
@@ -107,3 +105,51 @@ def test_calibrated_generic_meets_its_targets():
         if abs(value - obs) > 2 * (sd + se(value, n)):
             missed.append(f"{name}: model {value:.3f} (n={n}) vs {obs:.3f} ± {sd:.3f}")
     assert not missed, missed
+
+
+def with_guarantor(folder: Path, guarantee: float) -> Path:
+    """The calibrated generic ceasefire with an outside guarantor (a supporter of little
+    weight in the talks) whose guarantee is ``guarantee``."""
+    stances = "".join(
+        f'stances.{issue} = {{ position = 0.5, salience = 0.1, assumption = "test" }}\n'
+        for issue in ("monitoring", "withdrawal", "settlement_link")
+    )
+    actor = (
+        '\n[actors.guarantor]\nname = "Guarantor"\nrole = "supporter"\ncapability = 0.1\n'
+        f'guarantee = {guarantee}\nassumption = "test: an outside guarantor"\n{stances}'
+    )
+    path = folder / f"guaranteed-{guarantee}.toml"
+    path.write_text(GENERIC.read_text(encoding="utf-8") + actor, encoding="utf-8")
+    return path
+
+
+def compliance_deals_broken(path: Path, replicates: int, day: int) -> dict[tuple, bool]:
+    """Deals in force with compliance mechanisms: (replicate, track, day in force) -> broken
+    down within ``day`` days."""
+    ag, horizon = ensemble(replicates, 11, None, path)
+    live, duration, cause = deal_durations(ag, horizon)
+    rows = np.flatnonzero(live & group_mask(ag, "class=compliance"))
+    broken = (cause[rows] == 1) & (duration[rows] <= day)
+    keys = zip(ag["replicate"][rows], ag["track"][rows], ag["day_in_force"][rows], strict=True)
+    return {tuple(map(int, k)): bool(b) for k, b in zip(keys, broken, strict=True)}
+
+
+def test_international_guarantees_make_deals_last(tmp_path):
+    """The same talks with an outside guarantor (guarantee 1) against one that guarantees
+    nothing: deals with compliance mechanisms, the ones a guarantor commits to, break down
+    less over the 180 days followed (ETH/PRIO: internationally enforced ceasefires 2.6%
+    broken down by day 30 against 8.8% without). Paired: the guarantee does not move the
+    talks, so nearly every deal is agreed in both runs on the same day and drawn with the
+    same numbers; McNemar's test on the deals that break down in one run only, at two
+    standard errors. 10,000 replicates: breakdowns of such deals are rare (2-4%)."""
+    without = compliance_deals_broken(with_guarantor(tmp_path, 0.0), 10_000, 180)
+    with_ = compliance_deals_broken(with_guarantor(tmp_path, 1.0), 10_000, 180)
+    both = without.keys() & with_.keys()  # the same deal: replicate, track and day
+    assert len(both) > 0.9 * max(len(without), len(with_)) and len(both) > 200
+    only_without = sum(without[k] and not with_[k] for k in both)
+    only_with = sum(with_[k] and not without[k] for k in both)
+    assert only_without - only_with > 2 * np.sqrt(only_without + only_with), (
+        only_without,
+        only_with,
+        len(both),
+    )

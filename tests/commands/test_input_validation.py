@@ -107,7 +107,7 @@ ACCEPTED = {
     ),
     # an event may set a whole-number setting with a whole number written either way
     "event-sets-tolerance-to-a-whole-number": set_key(
-        SHORT_TEXT, MEETING, "set", '{ "implementation.tolerance" = 5.0 }'
+        SHORT_TEXT, MEETING, "set", '{ "implementation.violation_tolerance" = 5.0 }'
     ),
     "event-shifts-within-bounds": set_key(
         SHORT_TEXT, MEETING, "shift", '{ "actors.russia.aspiration" = -0.5 }'

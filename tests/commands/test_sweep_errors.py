@@ -35,8 +35,8 @@ CASES = {
         'parameters."negotiation.step_size".range.start: must be > 0',
     ),
     "fraction for a whole-number setting": (
-        {"parameters": {"implementation.tolerance": "values = [2, 2.5]"}},
-        'parameters."implementation.tolerance".values[1]: must be a whole number',
+        {"parameters": {"implementation.violation_tolerance": "values = [2, 2.5]"}},
+        'parameters."implementation.violation_tolerance".values[1]: must be a whole number',
     ),
     "empty grid": (
         {"parameters": {"threats.waltz.credibility": "values = []"}},

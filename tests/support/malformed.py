@@ -609,8 +609,8 @@ CASES = [
     ),
     Case(
         "event-sets-a-fractional-tolerance",
-        lambda t: set_key(t, MEETING, "set", '{ "implementation.tolerance" = 2.5 }'),
-        [f'{MEETING}.set."implementation.tolerance": must be a whole number (got 2.5)'],
+        lambda t: set_key(t, MEETING, "set", '{ "implementation.violation_tolerance" = 2.5 }'),
+        [f'{MEETING}.set."implementation.violation_tolerance": must be a whole number (got 2.5)'],
     ),
     Case(
         "event-ties-an-actor-to-itself",
@@ -724,6 +724,29 @@ CASES = [
         [
             "implementation: `duration_days` was removed in model 2: each track has its own "
             "fixed term ([tracks.<id>] term_days)"
+        ],
+    ),
+    Case(
+        "removed-v1-monitoring-capacity",
+        lambda t: set_key(t, "implementation", "monitoring_capacity", "0.2"),
+        [
+            "implementation: `monitoring_capacity` was removed in model 2: each supporter's "
+            "[actors.<id>] monitoring_capacity, which scales the monitoring the agreed terms "
+            "provide for"
+        ],
+    ),
+    Case(
+        "removed-v1-two-fields",
+        lambda t: set_key(
+            set_key(t, "implementation", "base_violation_rate", "0.08"),
+            "implementation",
+            "major_probability",
+            "0.1",
+        ),
+        [
+            "implementation: `base_violation_rate` was removed in model 2: violation_rate (the "
+            "violation hazard is violation_rate x the class, coverage and side factors); "
+            "`major_probability` was removed in model 2: major_share"
         ],
     ),
     Case(

@@ -11,7 +11,7 @@ from tests.support.short import short_scenario
 
 GRID = {
     "threats.waltz.credibility": "values = [0.0, 1.0]",
-    "implementation.monitoring_capacity": "range = { start = 0.0, stop = 0.8, num = 3 }",
+    "actors.united_kingdom.monitoring_capacity": "range = { start = 0.0, stop = 0.8, num = 3 }",
 }
 
 

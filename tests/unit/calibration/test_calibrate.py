@@ -77,6 +77,31 @@ def test_bad_calibration_file_is_one_line_exit_2(tmp_path, change, expected):
     assert not (tmp_path / "out").exists()
 
 
+def test_validate_checks_a_calibration_file_as_calibrate_does(tmp_path):
+    """`ceasefire validate` knows a calibration file: OK for a good one; for a bad one the
+    same one-line error `calibrate` gives, exit 2, and nothing written."""
+    good = write(tmp_path)
+    result = ceasefire("validate", str(good))
+    assert result.returncode == 0 and f"OK: {good} (calibration file)" in result.stdout
+    bad = write(
+        tmp_path, "bad.toml",
+        extra='[parameters."implementation.major_share"]\nlow = 0.1\nhigh = 1.5\n',
+    )  # fmt: skip
+    result = ceasefire("validate", str(bad))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: ")
+    assert "prior outside the field's bounds" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "cal.toml"]
+
+
+def test_run_on_a_calibration_file_says_which_command_takes_it(tmp_path):
+    path = write(tmp_path)
+    result = ceasefire("run", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and not (tmp_path / "out").exists()
+    assert f"{path}: this is a calibration file; use ceasefire calibrate" in result.stderr
+
+
 def test_unknown_statistic_names_the_allowed_ones(tmp_path):
     text = write(tmp_path).read_text().replace('"cum_breakdown"', '"hazard_ratio"')
     (tmp_path / "cal.toml").write_text(text)

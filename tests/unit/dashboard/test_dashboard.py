@@ -50,7 +50,10 @@ def test_levers_cover_each_front_threats_monitoring_and_each_party_within_the_sc
     assert not any(p.startswith("actors.united_states") for p in levers)  # mediator: no veto
     threat = _first_threat(march)
     assert {f"threats.{threat}.credibility", f"threats.{threat}.deadline"} <= set(levers)
-    assert "implementation.monitoring_capacity" in levers
+    supporters = [a for a, actor in march.actors.items() if actor.role == "supporter"]
+    assert supporters, "the default scenario has supporters"
+    for supporter in supporters:  # the monitoring they add to a deal that provides for it
+        assert f"actors.{supporter}.monitoring_capacity" in levers
     for path, lever in levers.items():
         assert lever.low <= lever.default <= lever.high, path
         if not path.endswith(".deadline"):

@@ -24,9 +24,9 @@ from tests.support import sweeps
 REPLICATES = 40  # per point in sweep_support.experiment_text
 TWO_PARTY = Path(__file__).parents[2] / "data" / "two-party.toml"
 # A 2 x 3 grid on the generic two-party scenario: the front's drift (it moves the talks)
-# and the base violation rate (it acts only on deals in force, so never before the first).
-DRIFT, VIOLATION = "fronts.line.drift", "implementation.base_violation_rate"
-GRID = {DRIFT: "values = [0.0, 0.004]", VIOLATION: "range = { start = 0.02, stop = 0.2, num = 3 }"}
+# and the share of major violations (it acts only on deals in force, so never before the first).
+DRIFT, VIOLATION = "fronts.line.drift", "implementation.major_share"
+GRID = {DRIFT: "values = [0.0, 0.004]", VIOLATION: "range = { start = 0.1, stop = 0.5, num = 3 }"}
 
 
 OPENING = """[[calendar.sessions]]
@@ -68,7 +68,7 @@ def test_grid_is_the_product_of_the_values_first_parameter_slowest(tmp_path):
     exp = load_experiment(write_experiment(tmp_path))
     d = build_design(exp)
     assert d.paths == (DRIFT, VIOLATION)
-    expected = [[c, m] for c in (0.0, 0.004) for m in (0.02, 0.11, 0.2)]
+    expected = [[c, m] for c in (0.0, 0.004) for m in (0.1, 0.3, 0.5)]
     np.testing.assert_allclose(d.values, expected)
 
 
@@ -337,7 +337,7 @@ def test_summarize_command_prints_the_table_and_names_the_files(reference):
     result = CliRunner().invoke(app, ["summarize", str(out)])
     assert result.exit_code == 0, result.output
     assert "grid design, 6 points x 40 replicates" in result.stdout
-    assert "drift" in result.stdout and "base_violation_rate" in result.stdout
+    assert "drift" in result.stdout and "major_share" in result.stdout
     assert "P(deal ≤30d)" in result.stdout
     assert f"Wrote {out / 'summary.parquet'}, {out / 'summary.csv'}" in result.stdout
 
@@ -352,11 +352,11 @@ def test_an_incomplete_sweep_is_summarised_as_far_as_it_goes(tmp_path):
 
 
 def test_sobol_total_index_of_a_parameter_without_effect_is_zero(tmp_path):
-    """The base violation rate acts only on deals in force, so it cannot move the first
+    """The share of major violations acts only on deals in force, so it cannot move the first
     deal; the daily chance of a session does (no talks, no deal). With common random
     numbers the estimator sees exactly that."""
     sessions = "calendar.session_chance"
-    params = {sessions: "low = 0.005; high = 0.1", VIOLATION: "low = 0.0; high = 0.5"}
+    params = {sessions: "low = 0.005; high = 0.1", VIOLATION: "low = 0.0; high = 1.0"}
     sweep = {"design": '"sobol"', "samples": "16", "replicates": "40", "chunk_size": "1000"}
     run_sweep(write_experiment(tmp_path, sweep=sweep, parameters=params), tmp_path / "out")
     summary = summarise_sweep(tmp_path / "out")
