@@ -217,7 +217,7 @@ class World(WorldBeliefs):
             session.consent(self, day)
         gain = None
         if p.mechanisms.defection and self.F and book.in_force().any():
-            gain = defection.resume_gains(self, day, self.gain_buffer)
+            gain = defection.resume_gains_compiled(self, day, self.gain_buffer)
         satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
         before, rows_before = book.breakdowns.copy(), book.row.copy()
         book.day(day, gain, satisfied)
