@@ -121,9 +121,10 @@ class DealBook:
 
     # --- reading the book ---------------------------------------------------------------
 
-    def halted(self) -> np.ndarray:
-        """(R, F) bool: the fronts some deal in force halts (the battlefield skips them)."""
-        return self._halts > 0
+    def halted(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(R, F) bool: the fronts some deal in force halts (the battlefield skips them);
+        ``rows`` of them only if given."""
+        return self._halts[rows] > 0
 
     def in_force(self) -> np.ndarray:
         """(R, S) bool: slots whose deal is in force (columns T.. are the parties' truces)."""

@@ -103,6 +103,8 @@ class World(WorldBeliefs):
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
         self.gain_buffer = np.zeros((R, T + len(self.parties), len(self.parties)))
         self._halted = None
+        self.cost_today = np.zeros((R, N))  # the parties' columns: concede_inputs
+        self._party_costs = None  # their fighting costs (R, P, F), kept until an event
         self.all_actors, self.all_fronts = np.arange(N), np.arange(F)
         # per track: its issues, the actors who answer, the fronts it halts
         self.track_issue_idx = [np.flatnonzero(p.track_issues[t]) for t in range(T)]
@@ -128,17 +130,14 @@ class World(WorldBeliefs):
     def halted(self) -> np.ndarray:
         """(R, F) bool: fronts a deal in force halts, cached until the book changes."""
         if self._halted is None:
-            self._halted = self.halted_rows(slice(None))
+            self._halted = self.book.halted()
         return self._halted
 
     def halted_rows(self, rows: np.ndarray) -> np.ndarray:
-        """(S, F) bool: the halted fronts of some replicates, from the book as it is now."""
-        book = self.book
-        fronts, live = book.fronts[rows], book.state[rows] == 2
-        out = fronts[:, 0] & live[:, 0, None]
-        for slot in range(1, live.shape[1]):  # a loop over the few slots beats a strided any
-            out |= fronts[:, slot] & live[:, slot, None]
-        return out
+        """(S, F) bool: the halted fronts of some replicates, from the book as it is now
+        (its counts of the deals in force halting each front, kept as deals enter and end,
+        not a pass over every slot)."""
+        return self.book.halted(rows)
 
     def book_changed(self) -> None:
         self._halted = None
@@ -161,7 +160,7 @@ class World(WorldBeliefs):
             if change.array == "salience":
                 self.salience = rules.normalise_salience(p.salience, p.absolute_salience)
         if changed:
-            self._belief_vars = None
+            self._belief_vars = self._party_costs = None
             self.position = rules.clip_to_red_lines(self.position, p.red_low, p.red_high)
             self.influence_matrix()
 
@@ -295,12 +294,15 @@ class World(WorldBeliefs):
         """Today's cost of war and pressure for the parties' concession (False: switched off).
 
         cost_i(t) = sum of active fronts' intensity x cost + sanctions flow; pressure_i(t)
-        = holdout_pressure while i is the holdout (model2.md, "Aspiration")."""
+        = holdout_pressure while i is the holdout (model2.md, "Aspiration"). The cost is
+        computed for the parties alone (the others' columns stay 0): only they concede."""
         p = self.p
         if not p.mechanisms.concession:
             return False
-        self.cost_today = battle.war_cost_today(
-            p.intensity, p.front_cost, self.active(), self.coercion.sanctions
+        if self._party_costs is None:  # the parties' rows: only parties concede
+            self._party_costs = p.front_cost[:, self.parties]
+        self.cost_today[:, self.parties] = battle.war_cost_today(
+            p.intensity, self._party_costs, self.active(), self.coercion.sanctions[:, self.parties]
         )
         self.pressure = self.holdout * p.holdout_pressure[:, None]
         return True
