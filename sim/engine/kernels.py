@@ -131,3 +131,26 @@ def resume_gains(
                     kept += halt * sanctions[r, a]
                 out[r, slot, j] = -kept
     return out
+
+
+@numba.njit(cache=True)
+def _mix(z):
+    """rng._mix, the SplitMix64 finaliser, on one uint64 (wrapping arithmetic, as numpy)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True)
+def hash_counters(start, counters):
+    """rng.hash_counters over flat counters: ``start`` the mixed seed (uint64), ``counters``
+    (C, M) uint64, one row per counter already broadcast  -> (M,) uint64."""
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    C, M = counters.shape
+    out = np.empty(M, dtype=np.uint64)
+    for m in range(M):
+        h = start
+        for c in range(C):
+            h = _mix(h ^ (counters[c, m] + golden))
+        out[m] = h
+    return out

@@ -102,3 +102,19 @@ def test_resume_gains_kernel_covers_sanctions_no_rearmament_and_bystanders(runni
     finally:
         w.coercion.sanctions[:], p.issue_ids, p.side_sign = saved[:3]
         w.book.expiry_due.day[:] = saved[3]
+
+
+def test_hash_counters_kernel_is_the_numpy_hash(gen):
+    from sim.engine import rng
+
+    cases = [
+        (5, np.arange(10), 3, rng.stream_id("accept"), 0, 0),
+        (2**40 + 7, np.arange(100)[:, None], np.int64(17), 99, np.arange(7), np.arange(7)),
+        (0, gen.integers(0, 2**62, (30, 4)), gen.integers(0, 2**62, (30, 1)), 5, 1, 2),
+        (2**64 - 1, gen.integers(0, 2**62, (3, 1, 6)), np.arange(5)[None, :, None], 0),
+        (3, np.arange(0), 1, 2, 3, 4),
+    ]
+    for seed, *counters in cases:
+        got, want = rng.hash_counters(seed, *counters), rng.hash_counters_numpy(seed, *counters)
+        assert got.dtype == want.dtype == np.uint64
+        assert got.shape == want.shape and np.array_equal(got, want)
