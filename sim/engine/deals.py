@@ -238,7 +238,7 @@ class DealBook:
         self.lapse_due.refresh()
         breakers = [hazards.violations_today(self, day)]
         if gain is not None:
-            breakers.append(hazards.defections_today(self, day, np.asarray(gain)))
+            breakers.append(hazards.defections_today_compiled(self, day, np.asarray(gain)))
         self._break(day, *(np.concatenate(c) for c in zip(*breakers, strict=True)))
         self._expire(day, satisfied)
 

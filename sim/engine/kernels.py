@@ -110,6 +110,7 @@ def resume_gains(
                 a = parties[j]
                 horizon = planning_horizon[r, a]
                 halt = min(float(remaining), horizon) if remaining > 0 else horizon
+                weight = halt * max(horizon - halt, 0.0) / MONTH2
                 for f in range(F):
                     keep = 1.0 if deal_fronts[r, slot, f] and not decided[r, f] else 0.0
                     if not fights[j]:
@@ -122,7 +123,6 @@ def resume_gains(
                     base = (paused - clip01(without)) * signed
                     base += intensity[r, f] * front_cost[r, a, f] * halt
                     if rearmament >= 0:
-                        weight = halt * max(horizon - halt, 0.0) / MONTH2
                         rearm = clip01(paused - rearmament_shift[r, f] * weight) - paused
                         base += free * (rearm * signed)
                     value[f] = base * keep
@@ -131,6 +131,40 @@ def resume_gains(
                     kept += halt * sanctions[r, a]
                 out[r, slot, j] = -kept
     return out
+
+
+@numba.njit(cache=True)
+def defections(
+    day, state, since, row, gain, blame_cost, monitoring, guaranteed, defection_rate,
+    declared_by, parties, defection_left,
+):  # fmt: skip
+    """hazards.defections_today over the book's arrays: use up each committed party's
+    defection hazard (``defection_left`` in place); the defectors in np.nonzero's order
+    -> (replicate, slot, party position, time in the day)."""
+    R, S = state.shape
+    P = parties.shape[0]
+    n = 0
+    found_r = np.empty(R * S * P, dtype=np.int64)
+    found_slot, found_j = np.empty_like(found_r), np.empty_like(found_r)
+    when = np.empty(R * S * P)
+    for r in range(R):
+        for slot in range(S):
+            if state[r, slot] != 2 or since[r, slot] >= day:
+                continue
+            cost = blame_cost[r] * (monitoring[r, slot] + guaranteed[r, slot])
+            declarer = declared_by[row[r, slot]]
+            for j in range(P):
+                net = gain[r, slot, j] - cost
+                net = 0.0 if net <= 0.0 else net  # np.maximum(0.0, net): NaN stays
+                committed = 1.0 if declarer < 0 or declarer == parties[j] else 0.0
+                hazard = defection_rate[r] * net * committed
+                left = defection_left[r, slot, j]
+                defection_left[r, slot, j] = left - hazard
+                if hazard > 0 and left <= hazard:
+                    found_r[n], found_slot[n], found_j[n] = r, slot, j
+                    when[n] = left / hazard
+                    n += 1
+    return found_r[:n], found_slot[:n], found_j[:n], when[:n]
 
 
 @numba.njit(cache=True)

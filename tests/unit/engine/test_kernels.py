@@ -118,3 +118,21 @@ def test_hash_counters_kernel_is_the_numpy_hash(gen):
         got, want = rng.hash_counters(seed, *counters), rng.hash_counters_numpy(seed, *counters)
         assert got.dtype == want.dtype == np.uint64
         assert got.shape == want.shape and np.array_equal(got, want)
+
+
+def test_defections_kernel_is_the_numpy_rule_on_a_running_model(running, gen):
+    from sim.engine import hazards
+
+    w, day = running.worlds[0], running.day
+    book = w.book
+    gain = defection.resume_gains(w, day, np.zeros(w.gain_buffer.shape))
+    gain += gain.std() * gen.normal(0, 3, gain.shape)  # some far above the blame: defectors
+    left = book.defection_left.copy()
+    want = hazards.defections_today(book, day, gain)
+    want_left, book.defection_left[...] = book.defection_left.copy(), left
+    got = hazards.defections_today_compiled(book, day, gain)
+    got_left, book.defection_left[...] = book.defection_left.copy(), left
+    assert want[0].size > 5  # some defect today
+    assert same_bits(got_left, want_left) and not same_bits(want_left, left)
+    for a, b in zip(got, want, strict=True):
+        assert a.dtype == b.dtype and same_bits(a, b)
