@@ -113,6 +113,11 @@ class DealBook:
         # what each party's deal gives it on its issue terms, valued at agreement (set by
         # the caller: defection.terms_value); a truce decides none (0)
         self.kept_terms = np.zeros((R, S, P))
+        # the live deal's columns the daily risks read, by slot: its row of the table would
+        # be a cache miss per deal a day (the rows of a replicate are far apart)
+        self.slot_terms = np.full((R, S, K), np.nan)
+        self.slot_term_days = np.zeros((R, S), dtype=np.int64)
+        self.slot_declared_by = np.full((R, S), -1, dtype=np.int64)
         self.lapse_due, self.expiry_due = Schedule((R, S)), Schedule((R, S))  # NEVER: none
         self.breakdowns = np.zeros(R, dtype=np.int64)  # per replicate, for walk-out escalation
         self.horizon: int | None = None
@@ -317,6 +322,9 @@ class DealBook:
         )  # fmt: skip
         for column, value in columns.items():
             self._cols[column][rows] = value
+        self.slot_terms[r, slot] = terms
+        self.slot_term_days[r, slot] = columns["term_days"]
+        self.slot_declared_by[r, slot] = columns["declared_by"]
         self.state[r, slot] = PENDING
         self.row[r, slot] = rows
         self.fronts[r, slot] = fronts

@@ -104,11 +104,11 @@ def resume_gains_compiled(w, day: int, out: np.ndarray) -> np.ndarray:
     P = w.parties
     no_shift = p.rearmament < 0
     return kernels.resume_gains(
-        day, book.state, book.since, book.row, book.expiry_due.day, NEVER,
-        book.agreements.columns["term_days"], book.kept_terms, book.fronts, w.decided,
+        day, book.state, book.since, book.expiry_due.day, NEVER, book.slot_term_days,
+        book.kept_terms, book.fronts, w.decided,
         w.control, w.fighter_beliefs(), w.fighter_col[P], P, (p.side_sign[P] != 0).any(axis=1),
         p.side_sign, p.stakes, p.intensity, p.front_cost, p.planning_horizon, p.rearmament,
-        book.agreements.columns["terms"], w.status_quo,
+        book.slot_terms, w.status_quo,
         w.control if no_shift else p.rearmament_shift, w.comprehensive, w.coercion.sanctions,
         out,
     )  # fmt: skip

@@ -266,9 +266,9 @@ def defections_today_compiled(book: DealBook, day: int, gain: np.ndarray):
     """:func:`defections_today` bit for bit, as one compiled pass over the book
     (kernels.defections): no gathers of each deal's rows."""
     r, slot, j, when = kernels.defections(
-        day, book.state, book.since, book.row, gain, book.settings["blame_cost"],
-        book.monitoring, book.guaranteed, book.settings["defection_rate"],
-        book.agreements.columns["declared_by"], book.parties, book.defection_left,
+        day, book.state, book.since, gain, book.settings["blame_cost"], book.monitoring,
+        book.guaranteed, book.settings["defection_rate"], book.slot_declared_by, book.parties,
+        book.defection_left,
     )  # fmt: skip
     return r, slot, j, np.zeros(r.size), when
 

@@ -76,7 +76,7 @@ def posterior_mean(prior_mean, prior_var, noise_var, evidence, days_seen):
 
 @numba.njit(cache=True)
 def resume_gains(
-    day, state, since, row, expiry_day, never, term_days, kept_terms, deal_fronts, decided,
+    day, state, since, expiry_day, never, term_days, kept_terms, deal_fronts, decided,
     control, beliefs, belief_col, parties, fights, side_sign, stakes, intensity, front_cost,
     planning_horizon, rearmament, terms, status_quo, rearmament_shift, comprehensive,
     sanctions, out,
@@ -84,10 +84,12 @@ def resume_gains(
     """defection.resume_gains over the book's arrays: -(V_j L_rem/L + sum_f F_jf + sanctions).
 
     Every slot in force since before ``day`` is written, the rest of ``out`` (R, S, P) is
-    left as it was. ``beliefs`` (R, fighters, F) with ``belief_col`` (P,) the parties'
-    columns; ``fights`` (P,) bool: the party is a side of some front (battle.halt_parts
-    leaves the others' war terms 0); ``rearmament`` the rearmament issue (-1: none);
-    ``comprehensive`` (T,) bool, the tracks that halt every front.
+    left as it was. ``term_days`` (R, S) and ``terms`` (R, S, K): the live deals' columns
+    of the agreements table, as the book keeps them by slot. ``beliefs`` (R, fighters, F)
+    with ``belief_col`` (P,) the parties' columns; ``fights`` (P,) bool: the party is a
+    side of some front (battle.halt_parts leaves the others' war terms 0); ``rearmament``
+    the rearmament issue (-1: none); ``comprehensive`` (T,) bool, the tracks that halt
+    every front.
     """
     R, S = state.shape
     P, F = parties.shape[0], control.shape[1]
@@ -97,14 +99,13 @@ def resume_gains(
         for slot in range(S):
             if state[r, slot] != 2 or since[r, slot] >= day:
                 continue
-            deal = row[r, slot]
             due = expiry_day[r, slot]
             remaining = max(due - day, 1) if due < never else 0  # 0: open-ended
-            term = term_days[deal]
+            term = term_days[r, slot]
             left = remaining / max(term, 1) if term > 0 else 1.0
             free = 0.0
             if rearmament >= 0:
-                x = terms[deal, rearmament]
+                x = terms[r, slot, rearmament]
                 free = 1.0 - (status_quo[r, rearmament] if np.isnan(x) else x)
             for j in range(P):
                 a = parties[j]
@@ -135,8 +136,8 @@ def resume_gains(
 
 @numba.njit(cache=True)
 def defections(
-    day, state, since, row, gain, blame_cost, monitoring, guaranteed, defection_rate,
-    declared_by, parties, defection_left,
+    day, state, since, gain, blame_cost, monitoring, guaranteed, defection_rate, declared_by,
+    parties, defection_left,
 ):  # fmt: skip
     """hazards.defections_today over the book's arrays: use up each committed party's
     defection hazard (``defection_left`` in place); the defectors in np.nonzero's order
@@ -152,7 +153,7 @@ def defections(
             if state[r, slot] != 2 or since[r, slot] >= day:
                 continue
             cost = blame_cost[r] * (monitoring[r, slot] + guaranteed[r, slot])
-            declarer = declared_by[row[r, slot]]
+            declarer = declared_by[r, slot]
             for j in range(P):
                 net = gain[r, slot, j] - cost
                 net = 0.0 if net <= 0.0 else net  # np.maximum(0.0, net): NaN stays

@@ -136,3 +136,15 @@ def test_defections_kernel_is_the_numpy_rule_on_a_running_model(running, gen):
     assert same_bits(got_left, want_left) and not same_bits(want_left, left)
     for a, b in zip(got, want, strict=True):
         assert a.dtype == b.dtype and same_bits(a, b)
+
+
+def test_the_books_slot_copies_are_the_live_deals_rows(running):
+    """The kernels read a live deal's term, terms and declarer from the book's slots: they
+    must be its row of the agreements table."""
+    book = running.worlds[0].book
+    r, slot = np.nonzero(book.state != 0)
+    rows, cols = book.row[r, slot], book.agreements.columns
+    assert r.size > 100 and np.unique(slot).size >= 3
+    assert np.array_equal(book.slot_term_days[r, slot], cols["term_days"][rows])
+    assert np.array_equal(book.slot_declared_by[r, slot], cols["declared_by"][rows])
+    assert same_bits(book.slot_terms[r, slot], cols["terms"][rows])
