@@ -193,19 +193,21 @@ class World(WorldBeliefs):
             ev = self.evidence.reshape(-1)
             ev[seen] += control[~newly] - before[~newly]
             self.days_seen.reshape(-1)[seen] += 1
-        if newly.any():  # battle.step_fronts' winners, on the few fronts decided today
-            full = np.zeros_like(self.decided)
-            full.reshape(-1)[at[newly]] = True
-            won = np.full(self.decided.shape, -1, dtype=np.int8)
-            won.reshape(-1)[at[newly]] = won_second[newly]
-            self.decided |= full
-            self.decided_day[full] = day
+        if newly.any():  # battle.step_fronts' winners, in the few replicates decided today
+            hit = at[newly]
+            rows, local = np.unique(hit // self.F, return_inverse=True)
+            full = np.zeros((rows.size, self.F), dtype=bool)
+            full[local, hit % self.F] = True
+            won = np.full(full.shape, -1, dtype=np.int8)
+            won[local, hit % self.F] = won_second[newly]
+            self.decided[rows] |= full
+            self.decided_day[rows] = np.where(full, day, self.decided_day[rows])
             by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
-            self.decided_by = np.where(full, by, self.decided_by)
+            self.decided_by[rows] = np.where(full, by, self.decided_by[rows])
             mask, value = battle.settled_terms(full, won, p.issue_front)
-            self.settled |= mask
-            self.status_quo = np.where(mask, value, self.status_quo)
-            self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
+            self.settled[rows] |= mask
+            self.status_quo[rows] = np.where(mask, value, self.status_quo[rows])
+            self.package[rows] = np.where(mask[:, None, :], value[:, None, :], self.package[rows])
 
     # --- 4. deals in force ------------------------------------------------------------
 
