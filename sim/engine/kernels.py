@@ -10,6 +10,7 @@ gathers each deal's rows), not by the arithmetic (issue 11, "Speed").
 What "the same arithmetic" needs, checked against numpy by tests/unit/engine/test_kernels.py:
 - no fast-math: numba then keeps IEEE order and never fuses a multiply and an add;
 - np.clip(x, 0, 1) is ``0 if x < 0``, then ``1 if x > 1``: -0.0 and NaN pass through;
+- np.maximum(a, b) gives ``b`` on a tie (so np.maximum(0.0, -0.0) is -0.0);
 - a sum over a short last axis is numpy's: 0.0 plus the entries in order below 8 of them,
   eight running sums from 8 to 128 (numpy's pairwise_sum); longer ones go back to numpy.
 
@@ -34,6 +35,16 @@ def clip01(x: float) -> float:
     if x > 1.0:
         x = 1.0
     return x
+
+
+@numba.njit(cache=True)
+def maximum(a: float, b: float) -> float:
+    """np.maximum(a, b) bit for bit: a NaN wins, and a tie (0.0 and -0.0) gives ``b``."""
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a > b else b
 
 
 @numba.njit(cache=True)
@@ -111,7 +122,7 @@ def resume_gains(
                 a = parties[j]
                 horizon = planning_horizon[r, a]
                 halt = min(float(remaining), horizon) if remaining > 0 else horizon
-                weight = halt * max(horizon - halt, 0.0) / MONTH2
+                weight = halt * maximum(horizon - halt, 0.0) / MONTH2
                 for f in range(F):
                     keep = 1.0 if deal_fronts[r, slot, f] and not decided[r, f] else 0.0
                     if not fights[j]:
@@ -156,7 +167,7 @@ def defections(
             declarer = declared_by[r, slot]
             for j in range(P):
                 net = gain[r, slot, j] - cost
-                net = 0.0 if net <= 0.0 else net  # np.maximum(0.0, net): NaN stays
+                net = maximum(0.0, net)
                 committed = 1.0 if declarer < 0 or declarer == parties[j] else 0.0
                 hazard = defection_rate[r] * net * committed
                 left = defection_left[r, slot, j]

@@ -148,3 +148,9 @@ def test_the_books_slot_copies_are_the_live_deals_rows(running):
     assert np.array_equal(book.slot_term_days[r, slot], cols["term_days"][rows])
     assert np.array_equal(book.slot_declared_by[r, slot], cols["declared_by"][rows])
     assert same_bits(book.slot_terms[r, slot], cols["terms"][rows])
+
+
+def test_maximum_is_numpy_maximum_on_the_edge_cases():
+    edge = [-0.0, 0.0, 1.0, -1.0, np.nan, np.inf, -np.inf]
+    a, b = np.array([x for x in edge for _ in edge]), np.array(edge * len(edge))
+    assert same_bits([kernels.maximum(x, y) for x, y in zip(a, b, strict=True)], np.maximum(a, b))
