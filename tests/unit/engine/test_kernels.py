@@ -154,3 +154,22 @@ def test_maximum_is_numpy_maximum_on_the_edge_cases():
     edge = [-0.0, 0.0, 1.0, -1.0, np.nan, np.inf, -np.inf]
     a, b = np.array([x for x in edge for _ in edge]), np.array(edge * len(edge))
     assert same_bits([kernels.maximum(x, y) for x, y in zip(a, b, strict=True)], np.maximum(a, b))
+
+
+def test_public_gain_kernel_is_the_numpy_rule(running, gen):
+    from sim.engine import session
+
+    w = running.worlds[0]
+    mediator = running.mediator
+    for t in range(w.T):
+        v = session.view(w, np.arange(0, w.R, 3), t)
+        S, K = v.q.shape
+        packages = gen.random((S, 4, K))
+        packages[:, 0] = v.q  # no change: gains of exactly 0
+        packages[:, 1] = np.round(packages[:, 1])  # on the poles, at red lines
+        packages[:, 2, :] = v.pos[:, 0]  # a party's own position
+        got = mediator.public_gain(v, packages)
+        assert got.shape == (S, 4, v.actors.size)
+        assert same_bits(got, mediator.public_gain_numpy(v, packages))
+        one = packages[:, 3]
+        assert same_bits(mediator.public_gain(v, one), mediator.public_gain_numpy(v, one))
