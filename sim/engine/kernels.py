@@ -15,7 +15,8 @@ What "the same arithmetic" needs, checked against numpy by tests/unit/engine/tes
   eight running sums from 8 to 128 (numpy's pairwise_sum); longer ones go back to numpy.
 
 numba compiles each kernel on first use and caches the machine code next to this file
-(``cache=True``): a few seconds once per installation, then a fraction of a second to load.
+(``cache=True``): about 4 s of CPU the first time (measured for all kernels together), then
+about 0.3 s to load them in each new process.
 """
 
 from __future__ import annotations
