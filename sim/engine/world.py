@@ -282,13 +282,14 @@ class World(WorldBeliefs):
         pressure = self.holdout * p.holdout_pressure[:, None]
         chance = p.gesture_rate[:, None] * p.gesture * pressure
         for i in self.parties:
-            if not (chance[:, i] > 0).any():
+            rows = np.flatnonzero(chance[:, i] > 0)  # elsewhere u < chance never holds
+            if rows.size == 0:
                 continue
-            u = rng.uniform(p.seed, p.replicate, day, "truce", i, len(p.truces) + i)
+            u = rng.uniform(p.seed, p.replicate[rows], day, "truce", i, len(p.truces) + i)
+            declare = np.zeros(self.R, dtype=bool)
+            declare[rows] = u < chance[rows, i]
             every = np.ones(self.F, dtype=bool)
-            self.book.declare_unilateral(
-                u < chance[:, i], int(i), day, every, GESTURE_DAYS, Purpose.GENERAL
-            )
+            self.book.declare_unilateral(declare, int(i), day, every, GESTURE_DAYS, Purpose.GENERAL)
 
     # --- 8. concession and influence --------------------------------------------------------
 
