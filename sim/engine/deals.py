@@ -141,7 +141,10 @@ class DealBook:
 
     def expiring(self, day: int) -> np.ndarray:
         """(R, T) bool: track deals whose term ends today (the caller judges extension)."""
-        return (self.state[:, : self.T] == IN_FORCE) & (self.expiry_due.day[:, : self.T] == day)
+        out = np.zeros((self.R, self.T), dtype=bool)
+        r = np.flatnonzero(self.expiry_due.soonest <= day)  # as the book's own expiry finds them
+        out[r] = (self.state[r, : self.T] == IN_FORCE) & (self.expiry_due.day[r, : self.T] == day)
+        return out
 
     def reconsider(self, day: int) -> np.ndarray:
         """(R, T) bool: pending deals whose implementers reconsider today (``consent_chance``).
