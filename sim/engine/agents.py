@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.engine import rules, talks
+from sim.engine import kernels_talks, rules, talks
 from sim.engine.codes import Answer
 from sim.engine.session import View, needed, take
 
@@ -89,6 +89,17 @@ class Mediator(Negotiator):
         """G_i(p): what a package gives each answering actor on the track's issues, by
         public stances, less the public red-line penalty. ``packages`` (S, K_t) gives
         (S, A); candidates (S, C, K_t) give (S, C, A)."""
+        p = self.model.params
+        one = packages.ndim == 2
+        pkg = packages[:, None, :] if one else packages
+        gain = kernels_talks.public_gain(
+            np.ascontiguousarray(pkg), v.q, v.pos, v.sal, v.decide, v.low, v.high, v.tol,
+            p.red_line_penalty[v.rows],
+        )  # fmt: skip
+        return gain[:, 0] if one else gain
+
+    def public_gain_numpy(self, v: View, packages: np.ndarray) -> np.ndarray:
+        """:meth:`public_gain` in numpy, the readable reference of the compiled loop."""
         p = self.model.params
         one = packages.ndim == 2
         pkg = packages[:, None, :] if one else packages

@@ -116,6 +116,11 @@ class DealBook:
         # what each party's deal gives it on its issue terms, valued at agreement (set by
         # the caller: defection.terms_value); a truce decides none (0)
         self.kept_terms = np.zeros((R, S, P))
+        # the live deal's columns the daily risks read, by slot: its row of the table would
+        # be a cache miss per deal a day (the rows of a replicate are far apart)
+        self.slot_terms = np.full((R, S, K), np.nan)
+        self.slot_term_days = np.zeros((R, S), dtype=np.int64)
+        self.slot_declared_by = np.full((R, S), -1, dtype=np.int64)
         self.lapse_due, self.expiry_due = Schedule((R, S)), Schedule((R, S))  # NEVER: none
         self.breakdowns = np.zeros(R, dtype=np.int64)  # per replicate, for walk-out escalation
         self.horizon: int | None = None
@@ -124,9 +129,10 @@ class DealBook:
 
     # --- reading the book ---------------------------------------------------------------
 
-    def halted(self) -> np.ndarray:
-        """(R, F) bool: the fronts some deal in force halts (the battlefield skips them)."""
-        return self._halts > 0
+    def halted(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(R, F) bool: the fronts some deal in force halts (the battlefield skips them);
+        ``rows`` of them only if given."""
+        return self._halts[rows] > 0
 
     def in_force(self) -> np.ndarray:
         """(R, S) bool: slots whose deal is in force (columns T.. are the parties' truces)."""
@@ -138,7 +144,10 @@ class DealBook:
 
     def expiring(self, day: int) -> np.ndarray:
         """(R, T) bool: track deals whose term ends today (the caller judges extension)."""
-        return (self.state[:, : self.T] == IN_FORCE) & (self.expiry_due.day[:, : self.T] == day)
+        out = np.zeros((self.R, self.T), dtype=bool)
+        r = np.flatnonzero(self.expiry_due.soonest <= day)  # as the book's own expiry finds them
+        out[r] = (self.state[r, : self.T] == IN_FORCE) & (self.expiry_due.day[r, : self.T] == day)
+        return out
 
     def reconsider(self, day: int) -> np.ndarray:
         """(R, T) bool: pending deals whose implementers reconsider today (``consent_chance``).
@@ -242,7 +251,7 @@ class DealBook:
         self.lapse_due.refresh()
         breakers = [hazards.violations_today(self, day)]
         if gain is not None:
-            breakers.append(hazards.defections_today(self, day, np.asarray(gain)))
+            breakers.append(hazards.defections_today_compiled(self, day, np.asarray(gain)))
         self._break(day, *(np.concatenate(c) for c in zip(*breakers, strict=True)))
         self._expire(day, satisfied)
 
@@ -321,6 +330,9 @@ class DealBook:
         )  # fmt: skip
         for column, value in columns.items():
             self._cols[column][rows] = value
+        self.slot_terms[r, slot] = terms
+        self.slot_term_days[r, slot] = columns["term_days"]
+        self.slot_declared_by[r, slot] = columns["declared_by"]
         self.state[r, slot] = PENDING
         self.row[r, slot] = rows
         self.fronts[r, slot] = fronts

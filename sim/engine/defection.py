@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import battle, talks
+from sim.engine import battle, kernels, talks
 from sim.engine.agreements import NEVER
 
 
@@ -95,6 +95,23 @@ def resume_gains(w, day: int, out: np.ndarray) -> np.ndarray:
         )
     out[r, slot] = -keep
     return out
+
+
+def resume_gains_compiled(w, day: int, out: np.ndarray) -> np.ndarray:
+    """:func:`resume_gains` bit for bit, as one compiled pass over the book (kernels.py):
+    no gathers of each deal's rows and no (deals, party, front) temporaries."""
+    p, book = w.p, w.book
+    P = w.parties
+    no_shift = p.rearmament < 0
+    return kernels.resume_gains(
+        day, book.state, book.since, book.expiry_due.day, NEVER, book.slot_term_days,
+        book.kept_terms, book.fronts, w.decided,
+        w.control, w.fighter_beliefs(), w.fighter_col[P], P, (p.side_sign[P] != 0).any(axis=1),
+        p.side_sign, p.stakes, p.intensity, p.front_cost, p.planning_horizon, p.rearmament,
+        book.slot_terms, w.status_quo,
+        w.control if no_shift else p.rearmament_shift, w.comprehensive, w.coercion.sanctions,
+        out,
+    )  # fmt: skip
 
 
 def _beliefs(w, r: np.ndarray, parties: np.ndarray) -> np.ndarray:

@@ -12,10 +12,13 @@ hash of the name, so adding a stream never shifts the numbers of another.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
 from scipy.special import ndtri
+
+from sim.engine import kernels
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -24,6 +27,7 @@ _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
 _TWO_POW_MINUS_53 = 2.0**-53
 
 
+@functools.cache
 def stream_id(name: str) -> int:
     """Stable 63-bit integer for a stream name (independent of Python's hash seed)."""
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little") >> 1
@@ -42,7 +46,22 @@ def _as_u64(value: int | np.ndarray) -> np.ndarray:
 
 
 def hash_counters(seed: int, *counters: int | np.ndarray) -> np.ndarray:
-    """Hash (seed, *counters) to uint64, broadcasting the counters against each other."""
+    """Hash (seed, *counters) to uint64, broadcasting the counters against each other.
+
+    Computed by the compiled loop kernels.hash_counters (integer arithmetic: the same bits
+    on any machine); :func:`hash_counters_numpy` is the readable reference."""
+    with np.errstate(over="ignore"):
+        start = _mix(np.uint64(int(seed) & 0xFFFFFFFFFFFFFFFF) + _GOLDEN)
+    arrays = [np.asarray(c, dtype=np.int64) for c in counters]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    flat = np.empty((len(arrays), int(np.prod(shape))), dtype=np.int64)
+    for row, a in zip(flat, arrays, strict=True):
+        row.reshape(shape)[...] = a
+    return kernels.hash_counters(start, flat.view(np.uint64)).reshape(shape)
+
+
+def hash_counters_numpy(seed: int, *counters: int | np.ndarray) -> np.ndarray:
+    """:func:`hash_counters` in numpy: one pass over the arrays per operation."""
     with np.errstate(over="ignore"):
         h = _mix(np.asarray(np.uint64(int(seed) & 0xFFFFFFFFFFFFFFFF)) + _GOLDEN)
         for c in counters:

@@ -100,6 +100,8 @@ class World(WorldBeliefs):
         self.accepted_today = np.zeros((R, N, T), dtype=bool)
         self.gain_buffer = np.zeros((R, T + len(self.parties), len(self.parties)))
         self._halted = None
+        self.cost_today = np.zeros((R, N))  # the parties' columns: concede_inputs
+        self._party_costs = None  # their fighting costs (R, P, F), kept until an event
         self.all_actors, self.all_fronts = np.arange(N), np.arange(F)
         # per track: its issues, the actors who answer, the fronts it halts
         self.track_issue_idx = [np.flatnonzero(p.track_issues[t]) for t in range(T)]
@@ -125,17 +127,14 @@ class World(WorldBeliefs):
     def halted(self) -> np.ndarray:
         """(R, F) bool: fronts a deal in force halts, cached until the book changes."""
         if self._halted is None:
-            self._halted = self.halted_rows(slice(None))
+            self._halted = self.book.halted()
         return self._halted
 
     def halted_rows(self, rows: np.ndarray) -> np.ndarray:
-        """(S, F) bool: the halted fronts of some replicates, from the book as it is now."""
-        book = self.book
-        fronts, live = book.fronts[rows], book.state[rows] == 2
-        out = fronts[:, 0] & live[:, 0, None]
-        for slot in range(1, live.shape[1]):  # a loop over the few slots beats a strided any
-            out |= fronts[:, slot] & live[:, slot, None]
-        return out
+        """(S, F) bool: the halted fronts of some replicates, from the book as it is now
+        (its counts of the deals in force halting each front, kept as deals enter and end,
+        not a pass over every slot)."""
+        return self.book.halted(rows)
 
     def book_changed(self) -> None:
         self._halted = None
@@ -187,25 +186,28 @@ class World(WorldBeliefs):
             ev = self.evidence.reshape(-1)
             ev[seen] += control[~newly] - before[~newly]
             self.days_seen.reshape(-1)[seen] += 1
-        if newly.any():  # battle.step_fronts' winners, on the few fronts decided today
-            full = np.zeros_like(self.decided)
-            full.reshape(-1)[at[newly]] = True
-            won = np.full(self.decided.shape, -1, dtype=np.int8)
-            won.reshape(-1)[at[newly]] = won_second[newly]
-            self.decide(day, full, won)
+        if newly.any():  # battle.step_fronts' winners, in the few replicates decided today
+            hit = at[newly]
+            rows, local = np.unique(hit // self.F, return_inverse=True)
+            full = np.zeros((rows.size, self.F), dtype=bool)
+            full[local, hit % self.F] = True
+            won = np.full(full.shape, -1, dtype=np.int8)
+            won[local, hit % self.F] = won_second[newly]
+            self.decide(day, full, won, rows)
 
-    def decide(self, day: int, full: np.ndarray, won: np.ndarray) -> None:
-        """Fronts decided today (``full`` (R, F) bool; ``won`` (R, F) int8: 1 where the
-        second side took all, 0 the first, -1 elsewhere): the winner holds the front for good
-        and the issues tied to it are settled on its terms (battle.settled_terms)."""
-        self.decided |= full
-        self.decided_day[full] = day
+    def decide(self, day: int, full: np.ndarray, won: np.ndarray, rows=slice(None)) -> None:
+        """Fronts decided today in the replicates ``rows`` (all by default; ``full``
+        (rows, F) bool; ``won`` (rows, F) int8: 1 where the second side took all, 0 the first,
+        -1 elsewhere): the winner holds the front for good and the issues tied to it are
+        settled on its terms (battle.settled_terms)."""
+        self.decided[rows] |= full
+        self.decided_day[rows] = np.where(full, day, self.decided_day[rows])
         by = np.where(won == 1, self.second_side[None, :], self.first_side[None, :])
-        self.decided_by = np.where(full, by, self.decided_by)
+        self.decided_by[rows] = np.where(full, by, self.decided_by[rows])
         mask, value = battle.settled_terms(full, won, self.p.issue_front)
-        self.settled |= mask
-        self.status_quo = np.where(mask, value, self.status_quo)
-        self.package = np.where(mask[:, None, :], value[:, None, :], self.package)
+        self.settled[rows] |= mask
+        self.status_quo[rows] = np.where(mask, value, self.status_quo[rows])
+        self.package[rows] = np.where(mask[:, None, :], value[:, None, :], self.package[rows])
 
     # --- 4. deals in force ------------------------------------------------------------
 
@@ -216,7 +218,7 @@ class World(WorldBeliefs):
             session.consent(self, day)
         gain = None
         if p.mechanisms.defection and self.F and book.in_force().any():
-            gain = defection.resume_gains(self, day, self.gain_buffer)
+            gain = defection.resume_gains_compiled(self, day, self.gain_buffer)
         satisfied = session.satisfied(self, day) if self.T and book.expiring(day).any() else None
         before, rows_before = book.breakdowns.copy(), book.row.copy()
         book.day(day, gain, satisfied)
@@ -280,12 +282,15 @@ class World(WorldBeliefs):
         pressure = self.holdout * p.holdout_pressure[:, None]
         chance = p.gesture_rate[:, None] * p.gesture * pressure
         for i in self.parties:
-            if not (chance[:, i] > 0).any():
+            rows = np.flatnonzero(chance[:, i] > 0)  # elsewhere u < chance never holds
+            if rows.size == 0:
                 continue
-            u = rng.uniform(p.seed, p.replicate, day, "truce", i, len(p.truces) + i)
+            u = rng.uniform(p.seed, p.replicate[rows], day, "truce", i, len(p.truces) + i)
+            declare = np.zeros(self.R, dtype=bool)
+            declare[rows] = u < chance[rows, i]
             every = np.ones(self.F, dtype=bool)
             term = p.gesture_days[:, i].astype(np.int64)  # actors.*.gesture_days
-            self.book.declare_unilateral(u < chance[:, i], int(i), day, every, term)
+            self.book.declare_unilateral(declare, int(i), day, every, term)
 
     # --- 8. concession and influence --------------------------------------------------------
 
@@ -293,12 +298,15 @@ class World(WorldBeliefs):
         """Today's cost of war and pressure for the parties' concession (False: switched off).
 
         cost_i(t) = sum of active fronts' intensity x cost + sanctions flow; pressure_i(t)
-        = holdout_pressure while i is the holdout (model2.md, "Aspiration")."""
+        = holdout_pressure while i is the holdout (model2.md, "Aspiration"). The cost is
+        computed for the parties alone (the others' columns stay 0): only they concede."""
         p = self.p
         if not p.mechanisms.concession:
             return False
-        self.cost_today = battle.war_cost_today(
-            p.intensity, p.front_cost, self.active(), self.coercion.sanctions
+        if self._party_costs is None:  # the parties' rows: only parties concede
+            self._party_costs = p.front_cost[:, self.parties]
+        self.cost_today[:, self.parties] = battle.war_cost_today(
+            p.intensity, self._party_costs, self.active(), self.coercion.sanctions[:, self.parties]
         )
         self.pressure = self.holdout * p.holdout_pressure[:, None]
         return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import battle, beliefs
+from sim.engine import battle, kernels
 from sim.engine.session import ix, take
 
 
@@ -64,7 +64,7 @@ class WorldBeliefs:
                     v = p.volatility * p.volatility
                     self._belief_vars = (p.prior_mean[:, a], sd * sd, _by_actor(v, a.size))
                 mean, prior_var, noise_var = self._belief_vars
-                self._fighter_beliefs = beliefs.posterior_mean(
+                self._fighter_beliefs = kernels.posterior_mean(  # beliefs.posterior_mean
                     mean, prior_var, noise_var, self.evidence, self.days_seen
                 )
         return self._fighter_beliefs

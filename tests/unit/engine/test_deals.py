@@ -342,3 +342,20 @@ def test_default_breakdown_hazards_are_those_of_the_ceasefire_data():
         at_risk = (ended > a).sum()
         model = ((ended > a) & (ended <= b)).sum() / at_risk / (b - a)
         assert hazard / 2 < model < hazard * 2, ((a, b), model, hazard)
+
+
+def test_expiring_finds_every_track_deal_whose_term_ends_today():
+    """DealBook.expiring looks only at the replicates its schedule says are due: it must
+    find what a pass over every slot finds, day after day of a running model."""
+    from sim.engine.model import CeasefireModel
+    from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
+
+    m = CeasefireModel(load_scenario(DEFAULT_SCENARIO), 300, seed=3, record="none")
+    found = 0
+    for _ in range(200):
+        book, day = m.worlds[0].book, m.day
+        every = (book.state[:, : book.T] == 2) & (book.expiry_due.day[:, : book.T] == day)
+        assert np.array_equal(book.expiring(day), every)
+        found += every.sum()
+        m.step()
+    assert found > 20

@@ -62,3 +62,35 @@ def test_step_fronts_moves_only_the_fought_fronts(gen):
     assert np.array_equal(new[r, f], moved)
     assert np.array_equal(newly, ~still & ((new <= 0) | (new >= 1)))
     assert ((winner >= 0) == newly).all()
+
+
+def test_war_cost_of_the_parties_alone_is_their_columns_of_everyone(gen):
+    """concede_inputs computes the cost of war for the parties only: the same bits as the
+    parties' columns of every actor's."""
+    for R, N, F in [(400, 7, 5), (50, 5, 9), (30, 7, 17), (3, 4, 1)]:
+        intensity, active = gen.random((R, F)), gen.random((R, F)) < 0.7
+        cost = gen.random((R, N, F)) * 10.0 ** gen.integers(-5, 5, (R, N, F))
+        sanctions, parties = gen.random((R, N)), np.array([1, 2])
+        everyone = battle.war_cost_today(intensity, cost, active, sanctions)
+        alone = battle.war_cost_today(intensity, cost[:, parties], active, sanctions[:, parties])
+        assert np.array_equal(alone, everyone[:, parties])
+
+
+def test_halted_fronts_from_the_books_counts_are_those_of_its_slots():
+    """World.halted reads the deal book's counts of deals in force per front, kept as deals
+    enter and end; they must be what a pass over every live slot finds, day after day."""
+    from sim.engine.model import CeasefireModel
+    from sim.scenario.load import DEFAULT_SCENARIO, load_scenario
+
+    m = CeasefireModel(load_scenario(DEFAULT_SCENARIO), 300, seed=2, record="none")
+    halted_days = 0
+    for _ in range(150):
+        m.step()
+        w = m.worlds[0]
+        book = w.book
+        from_slots = (book.fronts & (book.state == 2)[:, :, None]).any(axis=1)
+        assert np.array_equal(w.halted(), from_slots)
+        rows = np.arange(0, w.R, 7)
+        assert np.array_equal(w.halted_rows(rows), from_slots[rows])
+        halted_days += from_slots.any()
+    assert halted_days > 50
