@@ -83,7 +83,6 @@ class Parameters:
     # actors (R, N)
     capability: np.ndarray
     noise: np.ndarray
-    pressure_sensitivity: np.ndarray
     monitoring_capacity: np.ndarray
     guarantee: np.ndarray
     aspiration: np.ndarray

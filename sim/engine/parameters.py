@@ -60,7 +60,6 @@ NEGOTIATION_ARRAYS = (
 ACTOR_ARRAYS = (
     "capability",
     "noise",
-    "pressure_sensitivity",
     "monitoring_capacity",
     "guarantee",
     "aspiration",

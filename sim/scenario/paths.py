@@ -31,7 +31,6 @@ ACTOR_FIELDS = {
     "planning_horizon": "planning_horizon",
     "gesture": "gesture",
     "gesture_days": "gesture_days",
-    "pressure_sensitivity": "pressure_sensitivity",
     "noise": "noise",
     "monitoring_capacity": "monitoring_capacity",
     "guarantee": "guarantee",

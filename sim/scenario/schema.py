@@ -231,9 +231,6 @@ class ActorSpread(_Strict):
         0.0, description="Standard deviation of `planning_horizon` (days)."
     )
     gesture: Unit = Field(0.0, description="Standard deviation of `gesture`.")
-    pressure_sensitivity: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        0.0, description="Standard deviation of `pressure_sensitivity`."
-    )
     noise: Unit = Field(0.0, description="Standard deviation of `noise`.")
 
 
@@ -243,6 +240,9 @@ REMOVED_ACTOR_FIELDS = {
     "war_cost": "the cost of war now comes from [fronts] (`cost` x `intensity` per day)",
     "concession_style": "concession no longer follows a deadline; `concession_rate` lowers "
     "the aspiration as costs and pressure accumulate",
+    "pressure_sensitivity": "no rule read it; the pressure on a holdout is "
+    "`negotiation.holdout_pressure` (times the actor's `concession_rate`), and a carried-out "
+    "threat's cost is its `severity`",
 }
 
 
@@ -294,11 +294,6 @@ class Actor(_Strict):
         3,
         description="Term in whole days of a pressure-driven unilateral truce the actor "
         "declares (assumption: a short gesture, not an offer of a ceasefire).",
-    )
-    pressure_sensitivity: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        0.0,
-        description="pi: how much pressure moves the actor: scales the holdout pressure and "
-        "what a threat costs it.",
     )
     noise: Unit = Field(
         0.0, description="sigma: standard deviation of the noise on the utility it perceives."

@@ -680,6 +680,15 @@ CASES = [
     ),
     # --- format v2: removed v1 fields say what replaced them
     Case(
+        "removed-pressure-sensitivity",
+        lambda t: set_key(t, "actors.russia", "pressure_sensitivity", "0.8"),
+        [
+            "actors.russia: `pressure_sensitivity` was removed in model 2: no rule read it; the "
+            "pressure on a holdout is `negotiation.holdout_pressure` (times the actor's "
+            "`concession_rate`), and a carried-out threat's cost is its `severity`"
+        ],
+    ),
+    Case(
         "removed-reservation",
         lambda t: set_key(t, "actors.russia", "reservation", "0.84"),
         [

@@ -127,11 +127,14 @@ def test_defections_kernel_is_the_numpy_rule_on_a_running_model(running, gen):
     book = w.book
     gain = defection.resume_gains(w, day, np.zeros(w.gain_buffer.shape))
     gain += gain.std() * gen.normal(0, 3, gain.shape)  # some far above the blame: defectors
+    rate = book.settings["defection_rate"]
+    book.settings["defection_rate"] = np.full_like(rate, 1.0)  # enough defectors in one day
     left = book.defection_left.copy()
     want = hazards.defections_today(book, day, gain)
     want_left, book.defection_left[...] = book.defection_left.copy(), left
     got = hazards.defections_today_compiled(book, day, gain)
     got_left, book.defection_left[...] = book.defection_left.copy(), left
+    book.settings["defection_rate"] = rate
     assert want[0].size > 5  # some defect today
     assert same_bits(got_left, want_left) and not same_bits(want_left, left)
     for a, b in zip(got, want, strict=True):
