@@ -9,9 +9,14 @@
 - ``identifiability.csv``, ``correlations.csv``, ``charts/identifiability.png``: posterior
   against prior width per parameter (on the prior's unit scale: 1 = the data taught nothing)
   and the pairwise weighted correlations (a ridge: only a combination is identified);
-- ``calibrated-scenario.toml``: the scenario with each fitted value set to its posterior
-  median, the table's ``calibrated = "<target set>, <date>"`` provenance and a comment
-  giving the 90% interval.
+- ``calibrated-scenario.toml``: the scenario with each fitted value set to the final
+  population's best-fitting particle (the accepted parameter set with the smallest
+  distance), the table's ``calibrated = "<target set>, <date>"`` provenance and a comment
+  giving the posterior median and 90% interval. One joint set rather than the marginal
+  medians: with correlated or skewed marginals the medians taken one by one can form a set
+  the posterior barely holds (the shipped fit's medians gave compliance deals a 0.8%
+  breakdown by day 30 against the data's 6.1%, though the posterior predicts 3.4%), while
+  the best particle reproduced its targets at the model's own ensemble.
 """
 
 from __future__ import annotations
@@ -89,6 +94,7 @@ def tables(cal: Calibration, pops: list[abc.Population]) -> dict:
             }
         )
     ident = []
+    best = int(np.argmin(last.distances))  # the first of equal distances
     for d, (path, p) in enumerate(cal.spec.parameters.items()):
         q = weighted_quantile(values[:, d], w, [0.05, 0.5, 0.95])
         ratio = float(weighted_sd(last.z[:, d], w) / PRIOR_SD)
@@ -101,6 +107,8 @@ def tables(cal: Calibration, pops: list[abc.Population]) -> dict:
                 "posterior_q05": float(q[0]),
                 "posterior_median": float(q[1]),
                 "posterior_q95": float(q[2]),
+                "best": float(values[best, d]),
+                "best_distance": float(last.distances[best]),
                 "width_ratio": ratio,
                 "identified": bool(ratio < 0.5),
             }
@@ -138,7 +146,7 @@ def _cell(v) -> str:
 
 
 def calibrated_text(cal: Calibration, ident: list[dict], when: dt.date) -> str:
-    """The scenario file with each fitted ``table.field`` set to its posterior median."""
+    """The scenario file with each fitted ``table.field`` set to the best-fitting particle."""
     text = cal.scenario_text
     stamp = f"{cal.settings.target_set}, {when.isoformat()}"
     by_table: dict[str, list[tuple[str, dict]]] = {}
@@ -157,7 +165,7 @@ def calibrated_text(cal: Calibration, ident: list[dict], when: dt.date) -> str:
         body = text[start:end]
         lines = []
         for field, row in fields:
-            value = row["posterior_median"]
+            value = row["best"]
             if cal.scenario.model_dump().get(table, {}).get(field) is not None and isinstance(
                 cal.scenario.model_dump()[table][field], int
             ):
@@ -166,8 +174,9 @@ def calibrated_text(cal: Calibration, ident: list[dict], when: dt.date) -> str:
                 shown = f"{value:.6g}"
             body = re.sub(rf"^{re.escape(field)}\s*=[^\n]*\n", "", body, flags=re.M)
             lines.append(
-                f"{field} = {shown}  # calibrated: posterior median, 90% interval "
-                f"{row['posterior_q05']:.4g} to {row['posterior_q95']:.4g}\n"
+                f"{field} = {shown}  # calibrated: best fit (distance "
+                f"{row['best_distance']:.3g}); posterior median {row['posterior_median']:.4g}, "
+                f"90% {row['posterior_q05']:.4g} to {row['posterior_q95']:.4g}\n"
             )
         if table == "implementation":
             body = re.sub(r"^calibrated\s*=[^\n]*\n", "", body, flags=re.M)

@@ -61,7 +61,9 @@ def render_calibration_report(c) -> str:
             "Reproduce",
             f"<pre>ceasefire calibrate {esc(c.path / 'calibration.toml')} --out NEW_DIR</pre>"
             "<p>The calibrated scenario is <code>calibrated-scenario.toml</code> in this "
-            "directory; its changed values carry the <code>calibrated</code> provenance.</p>",
+            "directory: each fitted value is the final population's best-fitting parameter "
+            "set (one joint set, not the marginal medians), and the table carries the "
+            "<code>calibrated</code> provenance.</p>",
         ),
     ]
     return page(f"Calibration: {c.title}", lede, sections)

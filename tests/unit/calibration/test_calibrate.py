@@ -169,6 +169,11 @@ def test_posterior_covers_the_true_value(tmp_path):
     calibrated = tmp_path / "out" / "calibrated-scenario.toml"
     s = load_scenario_text(calibrated)[0]
     assert s.implementation.calibrated and s.implementation.calibrated.startswith("ETH/PRIO")
+    # its value is the accepted particle with the smallest distance, one joint set
+    post = pq.read_table(tmp_path / "out" / "posterior.parquet").to_pandas()
+    best = post["implementation.violation_rate"][post["distance"].idxmin()]
+    assert s.implementation.violation_rate == pytest.approx(best, rel=1e-5)
+    assert "# calibrated: best fit (distance " in text and "posterior median" in text
 
 
 def _start(path: Path, out: Path, workers: int = 1) -> subprocess.Popen:
