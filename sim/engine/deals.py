@@ -42,9 +42,9 @@ class DealBook:
 
     Shapes: R replicates, P parties (``parties`` are their actor indices), F fronts, K
     issues, T tracks. ``settings`` maps each name of ``hazards.DEAL_SETTINGS`` to a value or
-    an (R,) array (the scenario's [implementation] table). ``compliance_min`` and
-    ``definitive_min`` (value or (R,)) class a deal when it is agreed, as do
-    ``monitoring_capacity`` and ``guarantee``, the supporters' totals (R,).
+    an (R,) array (the scenario's [implementation] table). ``compliance_min``,
+    ``definitive_min`` and the supporters' totals ``monitoring_capacity`` and ``guarantee``
+    (R,) class a deal and set its levels when it is agreed.
     """
 
     def __init__(
@@ -81,15 +81,11 @@ class DealBook:
         missing = [n for n in hazards.DEAL_SETTINGS if n not in settings]
         if missing:
             raise KeyError(f"deal settings missing from [implementation]: {', '.join(missing)}")
-        self.settings = {
-            n: np.broadcast_to(np.asarray(settings[n], dtype=float), (R,)).copy()
-            for n in hazards.DEAL_SETTINGS
-        }
-        self.factors = hazards.factor_tables(self.settings)
+        self.set_settings(settings)
         self.monitoring_issue, self.definitive_issue = monitoring_issue, definitive_issue
-        # the class thresholds, per replicate (a sweep may vary them within a block)
-        self.compliance_min = np.broadcast_to(np.asarray(compliance_min, float), (R,)).copy()
-        self.definitive_min = np.broadcast_to(np.asarray(definitive_min, float), (R,)).copy()
+        # per replicate, views of the caller's arrays: an event's change classes later deals
+        self.compliance_min = np.broadcast_to(np.asarray(compliance_min, float), (R,))
+        self.definitive_min = np.broadcast_to(np.asarray(definitive_min, float), (R,))
         self.monitoring_capacity = np.broadcast_to(np.asarray(monitoring_capacity, float), (R,))
         self.guarantee = np.broadcast_to(np.asarray(guarantee, float), (R,))
         self.party_names = party_names or tuple(f"party{j}" for j in range(P))
@@ -113,11 +109,9 @@ class DealBook:
         self.violation_due = Schedule((R, S, P))
         self.violation_at = np.full((R, S, P), np.inf)
         self.defection_left = np.zeros((R, S, P))
-        # what each party's deal gives it on its issue terms, valued at agreement (set by
-        # the caller: defection.terms_value); a truce decides none (0)
+        # each party's value of its deal's issue terms at agreement (defection.terms_value; truce 0)
         self.kept_terms = np.zeros((R, S, P))
-        # the live deal's columns the daily risks read, by slot: its row of the table would
-        # be a cache miss per deal a day (the rows of a replicate are far apart)
+        # the live deal's columns the daily risks read, by slot (table rows: a cache miss each)
         self.slot_terms = np.full((R, S, K), np.nan)
         self.slot_term_days = np.zeros((R, S), dtype=np.int64)
         self.slot_declared_by = np.full((R, S), -1, dtype=np.int64)
@@ -127,11 +121,18 @@ class DealBook:
         self.agreements = Agreements(P, K, capacity)
         self._cols = self.agreements.columns  # the same dict, whatever the capacity
 
+    def set_settings(self, settings: Mapping[str, np.ndarray | float]) -> None:
+        """The [implementation] settings (R,) and their violation factors, from now on."""
+        self.settings = {
+            n: np.broadcast_to(np.asarray(settings[n], dtype=float), (self.R,)).copy()
+            for n in hazards.DEAL_SETTINGS
+        }
+        self.factors = hazards.factor_tables(self.settings)
+
     # --- reading the book ---------------------------------------------------------------
 
     def halted(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """(R, F) bool: the fronts some deal in force halts (the battlefield skips them);
-        ``rows`` of them only if given."""
+        """(R, F) bool (of ``rows``): fronts some deal in force halts (the battlefield skips)."""
         return self._halts[rows] > 0
 
     def in_force(self) -> np.ndarray:
@@ -213,8 +214,7 @@ class DealBook:
         term: int | np.ndarray,
         purpose: int = Purpose.GENERAL,
     ) -> None:
-        """A party's unilateral truce on ``fronts`` (F,) or (R, F), for ``term`` days (one
-        term, or (R,) terms).
+        """A party's unilateral truce on ``fronts`` (F,) or (R, F), for ``term`` days, or (R,).
 
         Typed unilateral, bare, not mediated; in force at once. A party with a truce still
         in force declares no second one (the mask is narrowed to free slots). It replaces no

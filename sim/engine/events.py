@@ -16,8 +16,9 @@ the change is made to that state, or the event would change nothing the model re
 - ``issues.*.opening`` moves the opening package of tracks that have tabled nothing yet
   (where the track has no opening of its own for the issue);
 - ``outcomes.compliance_min`` and ``outcomes.definitive_min`` class the deals agreed from
-  that day, and supporters' ``monitoring_capacity`` and ``guarantee`` reach their
-  monitoring and guarantee levels (a deal in force keeps the levels it was agreed with).
+  that day, supporters' ``monitoring_capacity`` and ``guarantee`` reach their monitoring
+  and guarantee levels, and ``implementation.*`` the deal book's hazards (a deal in force
+  keeps the levels it was agreed with and the violation times drawn when it began).
 
 Every new value is clipped to the bounds the schema gives its path.
 """
@@ -46,13 +47,13 @@ def apply_events(w: World, day: int, bounds: dict[str, tuple[float, float]]) -> 
         changed.add(change.array)
     if not changed:
         return
-    w._belief_vars = None
+    w._belief_vars = w._party_costs = None  # the world's caches of event-able parameters
     if "salience" in changed:
         w.salience = rules.normalise_salience(p.salience, p.absolute_salience)
     if changed & {"monitoring_capacity", "guarantee"}:
         w.supporters_to_book()
-    if changed & {"compliance_min", "definitive_min"}:
-        w.thresholds_to_book()
+    if any(name.startswith("impl_") for name in changed):  # [implementation] settings
+        w.book.set_settings(p.impl)
     w.position = rules.clip_to_red_lines(w.position, p.red_low, p.red_high)
     w.influence_matrix()
 

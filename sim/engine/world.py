@@ -152,11 +152,6 @@ class World(WorldBeliefs):
         self.book.monitoring_capacity = p.monitoring_capacity[:, supporter].sum(axis=1)
         self.book.guarantee = p.guarantee[:, supporter].sum(axis=1)
 
-    def thresholds_to_book(self) -> None:
-        """The outcome class thresholds, as the deals agreed from now are classed by them."""
-        self.book.compliance_min[:] = self.p.compliance_min
-        self.book.definitive_min[:] = self.p.definitive_min
-
     # --- 2-3. battlefield and beliefs -------------------------------------------------------
 
     def fight(self, day: int) -> None:

@@ -250,3 +250,31 @@ def test_a_supporters_monitoring_and_guarantee_events_reach_the_deals_agreed_tha
     assert np.allclose(after.book.monitoring[:, t], min(1.0, 0.6 * (1 + 0.14 + 0.5)))
     assert np.allclose(before.book.guaranteed[:, t], 0.4)
     assert np.allclose(after.book.guaranteed[:, t], 0.4 - 0.15 + 0.5)
+
+
+def test_a_cost_event_reaches_the_parties_cost_of_war_after_it_was_first_computed():
+    """The parties' fighting costs are kept between days (World.concede_inputs); an event on
+    a front's cost must reach them, also when they were computed before the event."""
+    s = with_events(dearer={"shift": {"fronts.main.cost.russia": 0.01}})
+    w = World(build_parameters(s, 8, 3, stated(s)))
+    assert w.concede_inputs()  # the costs of day 0, before the event
+    before = w.cost_today.copy()
+    w.apply_events(DAY, {e.path: path_bounds(s, e.path) for e in w.p.events})
+    w.concede_inputs()
+    russia, ukraine = list(s.actors).index("russia"), list(s.actors).index("ukraine")
+    f = list(s.fronts).index("main")
+    added = 0.01 * w.p.intensity[:, f] * w.active()[:, f]
+    assert np.allclose(w.cost_today[:, russia], before[:, russia] + added)
+    assert np.array_equal(w.cost_today[:, ukraine], before[:, ukraine])
+
+
+def test_an_implementation_event_reaches_the_deal_books_hazards():
+    """[implementation] settings live in the deal book (its settings and the violation
+    factors built from them): an event on one must reach the deals from its day."""
+    s = with_events(hotter={"set": {"implementation.violation_rate": 0.2,
+                                    "implementation.partial_factor": 7.0}})  # fmt: skip
+    before = World(build_parameters(s, 8, 3, stated(s))).book
+    w = world_on_event_day(s)
+    assert np.all(w.book.settings["violation_rate"] == 0.2)
+    assert np.all(w.book.factors["rate"] == 0.2) and not np.any(before.factors["rate"] == 0.2)
+    assert np.all(w.book.factors["coverage"][:, 0] == 7.0)  # Coverage.PARTIAL
