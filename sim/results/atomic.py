@@ -65,11 +65,32 @@ def write_atomically(
                     remove_ours(tmp)
                 else:
                     _rename_noreplace(tmp, out)
-        except BaseException:
+        except BaseException as err:
             if tmp.exists():
                 remove_ours(tmp)
+            _reraise_masked_interrupt(err)
             raise
     return out
+
+
+def _reraise_masked_interrupt(err: BaseException) -> None:
+    """Raise KeyboardInterrupt if ``err`` is another error that an interrupt turned into: a
+    library's clean-up failing on the way out (numpy's savez closing its zip file while an
+    entry is still open raises ValueError). The commands report interrupts, not those."""
+    if not isinstance(err, KeyboardInterrupt) and _was_interrupted(err):
+        raise KeyboardInterrupt from err
+
+
+def _was_interrupted(err: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is in the exceptions ``err`` arose from."""
+    seen: set[int] = set()
+    cause: BaseException | None = err
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 @contextlib.contextmanager
@@ -153,8 +174,9 @@ def write_file(
         os.replace(tmp, path)
         if durable:
             fsync(path.parent)
-    except BaseException:
+    except BaseException as err:
         tmp.unlink(missing_ok=True)
+        _reraise_masked_interrupt(err)
         raise
     return path
 
@@ -170,6 +192,9 @@ def write_files(writes: dict[Path, Callable[[Path], None]]) -> list[Path]:
             write(tmps[path])
         for path, tmp in tmps.items():
             os.replace(tmp, path)
+    except BaseException as err:
+        _reraise_masked_interrupt(err)
+        raise
     finally:
         for tmp in tmps.values():
             tmp.unlink(missing_ok=True)
