@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.engine import kernels_talks, rules, talks
 from sim.engine.codes import Answer
-from sim.engine.session import View, needed, take
+from sim.engine.session import View, needed, take, values, view
 
 if TYPE_CHECKING:
     from sim.engine.model import CeasefireModel
@@ -178,15 +178,60 @@ class Mediator(Negotiator):
 
 
 class Chair:
-    """Tables packages when the scenario has no mediator (unmediated talks): the mediator's
-    rule without a mediator's own utility. Not an actor of the scenario, not an agent."""
+    """Talks without a mediator: the parties table packages themselves, in turn.
+
+    What a mediator adds, in the literature and here, is what this class leaves out: it
+    formulates packages aimed at what every side accepts, weighted by a utility of its own
+    (Touval & Zartman 1985, formulation), and it presses the holdout (Beardsley et al. 2006,
+    leverage: ``World.mediator_pressure`` is 0 without a mediator). Without one, the
+    proposer alternates among the parties in the scenario's order (Rubinstein 1982,
+    alternating offers; Baron & Ferejohn 1989 for n parties, with turns in place of random
+    recognition so that no draw is needed), and each tables the candidate that maximises
+    its own expected gain: the others' chance of accepting times its own surplus,
+    P_hat_-i(p) x Delta_i(p), over the mediator's candidates and its own ideal package.
+    The parties see the same answers a mediator would, so they learn the same bounds
+    (talks.learn); the proposer knows its own value exactly. Not an actor of the scenario,
+    not an agent. The baselines ``compromise`` and ``nash`` step as a mediator would.
+    """
 
     index = -1
     learns = Mediator.learns
     public_gain = Mediator.public_gain
     table = Mediator.table
-    _learned = Mediator._learned
     _compromise = Mediator._compromise  # over the parties only (index -1: no mediator)
 
     def __init__(self, model: CeasefireModel):
         self.model = model
+
+    def _learned(self, w, v, current, compromise, lo_box, hi_box):
+        """The proposer's best candidate: argmax P_hat_-i x Delta_i over those it would
+        accept itself (Delta_i > 0); if it would accept none, its most valuable one."""
+        rows, t = v.rows, v.t
+        n = w.parties.size
+        turn = (w.tablings[rows, t] - 1) % n  # column of the proposer (parties come first)
+        rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
+        named = take(w.named, rows, v.actors, t, v.issues)
+        target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
+        cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
+        own = v.pos[np.arange(rows.size), turn]  # the proposer's ideal, inside the box
+        own = np.where(v.decide, np.clip(own, lo_box, hi_box), v.q)
+        cands = np.concatenate([cands, own[:, None, :]], axis=1)
+        S, C, K = cands.shape
+        gain = self.public_gain(v, cands)  # (S, C, A)
+        lo, hi = take(w.lo, rows, v.actors, t), take(w.hi, rows, v.actors, t)
+        chance = talks.accept_chance(gain, lo[:, None], hi[:, None])
+        chance = np.where(needed(v, cands), chance, 1.0)
+        chance[np.arange(S), :, turn] = 1.0  # the proposer knows its own answer
+        others = chance.prod(axis=2)  # (S, C)
+        stacked = view(w, np.repeat(rows, C), t)
+        value, _, over, _ = values(w, stacked, cands.reshape(S * C, K))
+        mine = value[np.arange(S * C), np.repeat(turn, C)].reshape(S, C)
+        crossed = talks.crosses(over, stacked.tol)[np.arange(S * C), np.repeat(turn, C)]
+        mine = np.where(crossed.reshape(S, C), -np.inf, mine)
+        worth = mine > 0
+        best = np.where(
+            worth.any(axis=1),
+            np.argmax(np.where(worth, others * mine, -np.inf), axis=1),
+            np.argmax(mine, axis=1),
+        )
+        return cands[np.arange(S), best]

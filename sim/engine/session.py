@@ -205,6 +205,7 @@ def hold_talks(w, day: int, mediator) -> None:
         package = mediator.table(w, v, day)
         w.package[rows[:, None], t, v.issues[None, :]] = package
         w.tabled[rows, t] = True
+        w.tablings[rows, t] += 1
         yes, need = respond(w, v, package, day)
         full = np.zeros((rows.size, w.N), dtype=bool)
         full[:, v.actors] = yes

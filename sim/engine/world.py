@@ -41,6 +41,7 @@ class World(WorldBeliefs):
         self.aspiration = p.aspiration.copy()
         self.package = p.track_opening.copy()  # (R, T, K): last tabled (or the opening)
         self.tabled = np.zeros((R, T), dtype=bool)
+        self.tablings = np.zeros((R, T), dtype=np.int64)  # packages tabled on each track
         self.agreed_terms = np.full((R, T, K), np.nan)  # of the last deal on each track
         self.lo = np.full((R, N, T), -1.0)
         self.hi = np.full((R, N, T), 1.0)
@@ -274,8 +275,7 @@ class World(WorldBeliefs):
             self.book.declare_unilateral(u < occ.chance, occ.actor, day, occ.fronts, occ.days)
         if not (p.gesture_rate > 0).any():
             return
-        pressure = self.holdout * p.holdout_pressure[:, None]
-        chance = p.gesture_rate[:, None] * p.gesture * pressure
+        chance = p.gesture_rate[:, None] * p.gesture * self.mediator_pressure()
         for i in self.parties:
             rows = np.flatnonzero(chance[:, i] > 0)  # elsewhere u < chance never holds
             if rows.size == 0:
@@ -303,8 +303,19 @@ class World(WorldBeliefs):
         self.cost_today[:, self.parties] = battle.war_cost_today(
             p.intensity, self._party_costs, self.active(), self.coercion.sanctions[:, self.parties]
         )
-        self.pressure = self.holdout * p.holdout_pressure[:, None]
+        self.pressure = self.mediator_pressure()
         return True
+
+    def mediator_pressure(self) -> np.ndarray:
+        """(R, N): the pressure on each holdout, ``holdout_pressure`` while it is the holdout.
+
+        It is the mediator's (Beardsley et al. 2006: leverage, 'manipulative' mediation):
+        in talks without a mediator nobody presses, so it is 0 there, and so is the chance
+        of a pressure-driven truce it drives."""
+        p = self.p
+        if p.mediator < 0:
+            return np.zeros((self.R, self.N))
+        return self.holdout * p.holdout_pressure[:, None]
 
     def influence(self) -> None:
         """Friedkin-Johnsen influence among the actors at today's sessions (they meet):

@@ -256,8 +256,9 @@ class Actor(_Strict):
 
     name: Name = Field(description="Display name on charts and tables.")
     role: Literal["mediator", "party", "supporter"] = Field(
-        description="`mediator` makes the proposals (at most one; without one the parties' "
-        "chair tables them by the same rule, with no utility of its own); a `party` answers "
+        description="`mediator` makes the proposals and presses the holdout (at most one; "
+        "without one the parties table packages in turn, each the one best for itself, and "
+        "nobody presses); a `party` answers "
         "under `negotiation.decision_rule` (at least one; under unanimity each holds a "
         "veto); a `supporter` has no vote, pulls the actors tied to it and adds monitoring "
         "and guarantees to an agreed ceasefire."
