@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.engine import kernels_talks, rules, talks
+from sim.engine import coalition, kernels_talks, rules, talks
 from sim.engine.codes import Answer
 from sim.engine.session import View, needed, take
 
@@ -157,7 +157,9 @@ class Mediator(Negotiator):
         return talks.compromise_target(position, sal, cap, weight, lo_box, hi_box)
 
     def _learned(self, w, v, current, compromise, lo_box, hi_box):
-        """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose)."""
+        """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose);
+        under a qualified majority, P(carried) in place of the parties' product
+        (coalition.choose)."""
         p, rows, t = w.p, v.rows, v.t
         rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
         named = take(w.named, rows, v.actors, t, v.issues)
@@ -173,7 +175,12 @@ class Mediator(Negotiator):
             u_med = 1.0 - (s[:, None, :] * np.abs(cands - x[:, None, :])).sum(axis=-1)
         else:
             u_med = np.zeros(cands.shape[:2])
-        best = talks.choose(chance, u_med, p.mediator_bias[rows])
+        if p.decision_rule == "qualified-majority":  # aim at a winning coalition
+            cap = take(p.capability, rows, v.actors[v.party])
+            threshold, bias = p.majority_threshold[rows], p.mediator_bias[rows]
+            best = coalition.choose(chance, v.party, cap, threshold, u_med, bias)
+        else:
+            best = talks.choose(chance, u_med, p.mediator_bias[rows])
         return cands[np.arange(rows.size), best]
 
 
