@@ -10,10 +10,11 @@ package is carried, taking each party's yes as independent with its chance P_hat
     P(carried) = sum over yes-sets Y with sum_{i in Y} c_i >= tau sum_i c_i of
                  prod_{i in Y} P_hat_i prod_{i not in Y} (1 - P_hat_i)
 
-(the probability of a weighted voting game's outcome: Owen 1975, 'Multilinear extensions
-of games', whose multilinear extension is this sum). Needed implementers who are not
-parties still consent one by one (linkage), so their P_hat multiply it. Pure functions over
-numpy arrays; nothing here holds state or draws random numbers.
+(the multilinear extension of the weighted voting game: Owen 1972, 'Multilinear extensions
+of games', Management Science 18(5)). Needed implementers who are not parties still consent
+one by one (linkage), so their P_hat multiply it. Independence is the proposer's belief,
+not the model's: a conditional yes (``accepts_only_with``) is not modelled in the score, as
+it is not in talks.choose. Pure functions over numpy arrays; no state, no random draws.
 """
 
 from __future__ import annotations
