@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.engine import kernels_talks, rules, talks
+from sim.engine import coalition, kernels_talks, rules, talks
 from sim.engine.codes import Answer
 from sim.engine.session import View, needed, take, values, view
 
@@ -73,8 +73,9 @@ class Mediator(Negotiator):
 
     ``learning`` (MODEL.md section 4): per (replicate, party, track) the mediator bounds the
     party's threshold theta by what its answers revealed and tables the candidate most
-    likely to be accepted by every party and needed implementer, weighted by its own
-    utility. ``compromise`` and ``nash`` are version 1's rules, kept as baselines: they
+    likely to be carried (by every party, or under a qualified majority by a winning
+    coalition: sim/engine/coalition.py) and accepted by the needed implementers, weighted
+    by its own utility. ``compromise`` and ``nash`` are version 1's rules, kept as baselines: they
     move the package toward a target and never learn.
     """
 
@@ -157,7 +158,9 @@ class Mediator(Negotiator):
         return talks.compromise_target(position, sal, cap, weight, lo_box, hi_box)
 
     def _learned(self, w, v, current, compromise, lo_box, hi_box):
-        """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose)."""
+        """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose);
+        under a qualified majority, P(carried) in place of the parties' product
+        (coalition.choose)."""
         p, rows, t = w.p, v.rows, v.t
         rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
         named = take(w.named, rows, v.actors, t, v.issues)
@@ -173,7 +176,12 @@ class Mediator(Negotiator):
             u_med = 1.0 - (s[:, None, :] * np.abs(cands - x[:, None, :])).sum(axis=-1)
         else:
             u_med = np.zeros(cands.shape[:2])
-        best = talks.choose(chance, u_med, p.mediator_bias[rows])
+        if p.decision_rule == "qualified-majority":  # aim at a winning coalition
+            cap = take(p.capability, rows, v.actors[v.party])
+            threshold, bias = p.majority_threshold[rows], p.mediator_bias[rows]
+            best = coalition.choose(chance, v.party, cap, threshold, u_med, bias)
+        else:
+            best = talks.choose(chance, u_med, p.mediator_bias[rows])
         return cands[np.arange(rows.size), best]
 
 
@@ -206,7 +214,7 @@ class Chair:
     def _learned(self, w, v, current, compromise, lo_box, hi_box):
         """The proposer's best candidate: argmax P_hat_-i x Delta_i over those it would
         accept itself (Delta_i > 0); if it would accept none, its most valuable one."""
-        rows, t = v.rows, v.t
+        p, rows, t = w.p, v.rows, v.t
         n = w.parties.size
         turn = (w.tablings[rows, t] - 1) % n  # column of the proposer (parties come first)
         rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
@@ -222,7 +230,12 @@ class Chair:
         chance = talks.accept_chance(gain, lo[:, None], hi[:, None])
         chance = np.where(needed(v, cands), chance, 1.0)
         chance[np.arange(S), :, turn] = 1.0  # the proposer knows its own answer
-        others = chance.prod(axis=2)  # (S, C)
+        if p.decision_rule == "qualified-majority":  # the others must complete a coalition
+            cap = take(p.capability, rows, v.actors[v.party])
+            carry = coalition.carry_chance(chance[:, :, v.party], cap, p.majority_threshold[rows])
+            others = carry * chance[:, :, ~v.party].prod(axis=2)
+        else:
+            others = chance.prod(axis=2)  # (S, C)
         stacked = view(w, np.repeat(rows, C), t)
         value, _, over, _ = values(w, stacked, cands.reshape(S * C, K))
         mine = value[np.arange(S * C), np.repeat(turn, C)].reshape(S, C)

@@ -42,8 +42,10 @@ class Negotiation(_Strict):
     proposal_rule: Literal["learning", "compromise", "nash"] = Field(
         "learning",
         description="How the mediator chooses its package: `learning`, the package it expects "
-        "most likely to be accepted by every party and implementer, from what their answers "
-        "revealed; or a baseline that never learns: `compromise`, the capability-and-salience "
+        "most likely to be carried (accepted by every party, or by a winning coalition under a "
+        "qualified majority, and by the implementers it needs), from what their answers "
+        "revealed (without a mediator each party in turn tables the one best for itself); "
+        "or a baseline that never learns: `compromise`, the capability-and-salience "
         "weighted mean of the parties' and its own positions, or `nash`, the Nash bargaining "
         "solution over the parties.",
     )
