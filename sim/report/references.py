@@ -20,7 +20,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from sim.report.html import esc
+from sim.report.html import esc, section
 from sim.scenario.docs import rewrite_block
 
 REFERENCES = Path(__file__).resolve().parent.parent / "data" / "references.toml"
@@ -157,6 +157,17 @@ def references_html(works: list[Reference]) -> str:
     works = sorted(set(works), key=lambda r: order.get(r.key, len(order)))
     items = "".join(f'<li id="ref-{esc(r.key)}">{reference_html(r)}</li>' for r in works)
     return f'<ul class="references">{items}</ul>'
+
+
+def references_section() -> str:
+    """The run report's References: the whole bibliography of docs/model.md, since the
+    model's mechanisms draw on all of it and docs/model.md says which work each follows."""
+    note = (
+        '<p class="note">The literature the model\'s mechanisms draw on; docs/model.md in the '
+        "ceasefire-sim project says which work each mechanism follows.</p>"
+    )
+    works = list(load_references().values())
+    return section("references", "References", note + references_html(works))
 
 
 def references_block() -> str:
