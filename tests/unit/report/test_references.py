@@ -112,6 +112,13 @@ def test_the_loader_names_the_table_of_a_bad_entry(tmp_path):
         refs.load_references(bad)
 
 
+def test_the_bibliography_ships_with_the_package():
+    """Reports are written from an installed package, where docs/ is absent."""
+    pyproject = tomllib.loads((refs.MODEL_DOC.parents[1] / "pyproject.toml").read_text())
+    shipped = pyproject["tool"]["setuptools"]["package-data"]["sim"]
+    assert refs.REFERENCES.relative_to(refs.REFERENCES.parents[1]).as_posix() in shipped
+
+
 # --- docs/model.md -------------------------------------------------------------------------
 
 
