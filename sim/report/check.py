@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from sim.report.html import esc, page, section, table
+from sim.report.references import cited, references_html
 from sim.results.open import ReportError
 from sim.validation.suite import number
 
@@ -60,8 +61,19 @@ def check_section(stored: dict) -> str:
         f"{esc(meta['patterns_sha256'][:12])}) before the run.</p>"
         + table(header, rows, (2, 5))
         + (f"<ul>{notes}</ul>" if notes else "")
+        + sources_cited(stored["rows"])
     )
     return section("validation", "Validation: patterns", body)
+
+
+def sources_cited(rows: list[dict]) -> str:
+    """The works the table's Source column cites, each once, in the bibliography's order:
+    a reader checks a pattern against its literature without docs/model.md at hand. Cites of
+    the model's own sections and of the shipped data files name no work and are left out."""
+    works = [work for r in rows for work in cited(r.get("source", ""))]
+    if not works:
+        return ""
+    return "<h3>References</h3>" + references_html(works)
 
 
 def render_check_report(path: Path) -> str:

@@ -19,6 +19,7 @@ from sim.calibration.results import is_calibration_dir
 from sim.report.check import is_check_dir, render_check_report
 from sim.report.html import esc, interval, page, pct, section, table
 from sim.report.plot import charts_html
+from sim.report.references import references_section
 from sim.report.sections import (
     _scenario,
     evidence_section,
@@ -234,6 +235,7 @@ def render_run_report(run: RunResult, scenario, problem: str | None = None) -> s
         evidence_section(scenario),
         timeline_section(scenario, extra),
         section("charts", "Charts", charts),
+        references_section(),
         reproduce_section(
             meta,
             command,

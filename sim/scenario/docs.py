@@ -217,29 +217,41 @@ def field_reference() -> str:
     return "\n".join(out) + "\n"
 
 
-def with_reference(document: str, reference: str) -> str:
+def with_reference(document: str, reference: str, begin: str = BEGIN, end: str = END) -> str:
     """``document`` with the text between the markers replaced by ``reference``."""
-    head, found, rest = document.partition(BEGIN)
-    _, found_end, tail = rest.partition(END)
+    head, found, rest = document.partition(begin)
+    _, found_end, tail = rest.partition(end)
     if not found or not found_end:
-        raise ValueError(f"markers not found: {BEGIN!r} ... {END!r}")
-    return f"{head}{BEGIN}\n{reference}{END}{tail}"
+        raise ValueError(f"markers not found: {begin!r} ... {end!r}")
+    return f"{head}{begin}\n{reference}{end}{tail}"
 
 
-def main(argv: list[str] | None = None, document: Path = SCENARIOS_DOC) -> int:
-    """Rewrite the reference in ``document``; with ``--check`` only report (exit 1 if stale)."""
-    argv = sys.argv[1:] if argv is None else argv
+def rewrite_block(
+    document: Path, block: str, check: bool, begin: str, end: str, command: str
+) -> int:
+    """Write ``block`` between the markers of ``document``; with ``check`` only report
+    (exit 1 if stale). Shared with every generated block of the docs, so they all behave
+    the same and their tests read alike."""
     current = document.read_text(encoding="utf-8")
-    updated = with_reference(current, field_reference())
-    if "--check" in argv:
+    updated = with_reference(current, block, begin, end)
+    if check:
         if updated != current:
-            print(f"{document}: field reference is out of date; run `python -m sim.scenario.docs`")
+            print(f"{document}: the generated block is out of date; run `{command}`")
             return 1
         return 0
     if updated != current:
         document.write_text(updated, encoding="utf-8")
         print(f"updated {document}")
     return 0
+
+
+def main(argv: list[str] | None = None, document: Path = SCENARIOS_DOC) -> int:
+    """Rewrite the reference in ``document``; with ``--check`` only report (exit 1 if stale)."""
+    argv = sys.argv[1:] if argv is None else argv
+    block = field_reference()
+    return rewrite_block(
+        document, block, "--check" in argv, BEGIN, END, "python -m sim.scenario.docs"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

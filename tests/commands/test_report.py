@@ -28,7 +28,16 @@ from tests.support.sweep_dirs import BOUNDS, make_sweep_dir
 
 cli = CliRunner()
 IMG = re.compile(r'<img[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-RUN_SECTIONS = ("results", "forecasts", "scenario", "evidence", "timeline", "charts", "reproduce")
+RUN_SECTIONS = (
+    "results",
+    "forecasts",
+    "scenario",
+    "evidence",
+    "timeline",
+    "charts",
+    "references",
+    "reproduce",
+)
 SWEEP_SECTIONS = ("design", "charts", "points", "scenario", "evidence", "timeline", "reproduce")
 MAX_BYTES = 5_000_000
 
@@ -151,6 +160,20 @@ def test_run_report_explains_the_scenario_tracks_and_fronts(large_report, scenar
     evidence = _section(text, "evidence")
     n_stances = sum(len(a.stances) for a in scenario.actors.values())
     assert evidence.count("<tr>") == n_stances + 1  # header row
+
+
+def test_run_report_lists_the_models_bibliography_before_reproduce(large_report):
+    """The whole of sim/data/references.toml (docs/model.md's References), each work once."""
+    from sim.report.references import load_references, reference_html
+
+    text = large_report.read_text(encoding="utf-8")
+    assert text.index('<section id="references">') < text.index('<section id="reproduce">')
+    body = _section(text, "references")
+    works = load_references()
+    assert re.findall(r'<li id="ref-([a-z0-9]+)">', body) == list(works)
+    for ref in works.values():
+        assert body.count(reference_html(ref)) == 1
+    assert "docs/model.md" in body
 
 
 def test_run_report_timeline_and_reproduction(large_report, runs, scenario):
