@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.engine import coalition, kernels_talks, rules, talks
+from sim.engine import coalition, kernels_talks, rules, session, talks
 from sim.engine.codes import Answer
-from sim.engine.session import View, needed, take, values, view
+from sim.engine.session import View, needed, take, values
 
 if TYPE_CHECKING:
     from sim.engine.model import CeasefireModel
@@ -120,7 +120,7 @@ class Mediator(Negotiator):
         proposed at Jeddah); later sessions table the learned choice or a baseline's step."""
         p, rows, t = w.p, v.rows, v.t
         current = take(w.package, rows, t, v.issues)
-        first = ~w.tabled[rows, t]
+        first = w.tablings[rows, t] == 0
         if first.all():
             return current
         party = v.party
@@ -161,15 +161,8 @@ class Mediator(Negotiator):
         """The candidate with the best prod_i P_hat_i x (1 + bias x U_med) (talks.choose);
         under a qualified majority, P(carried) in place of the parties' product
         (coalition.choose)."""
-        p, rows, t = w.p, v.rows, v.t
-        rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
-        named = take(w.named, rows, v.actors, t, v.issues)
-        target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
-        cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
-        gain = self.public_gain(v, cands)  # (S, C, A)
-        lo, hi = take(w.lo, rows, v.actors, t), take(w.hi, rows, v.actors, t)
-        chance = talks.accept_chance(gain, lo[:, None], hi[:, None])
-        chance = np.where(needed(v, cands), chance, 1.0)
+        p, rows = w.p, v.rows
+        cands, chance = self._chances(w, v, current, compromise, lo_box, hi_box)
         if self.index >= 0:
             x = w.position[rows, self.index][:, v.issues]
             s = w.salience[rows, self.index][:, v.issues]
@@ -183,6 +176,23 @@ class Mediator(Negotiator):
         else:
             best = talks.choose(chance, u_med, p.mediator_bias[rows])
         return cands[np.arange(rows.size), best]
+
+    def _chances(self, w, v, current, compromise, lo_box, hi_box, extra=None):
+        """The candidates (S, C, K_t) and each answering actor's estimated chance of
+        accepting each (S, C, A), 1 where its answer is not needed: the current package
+        moved toward the holdouts' named conditions, the compromise target, and ``extra``
+        (S, K_t) if given (a proposing party's own ideal)."""
+        rows, t = v.rows, v.t
+        rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
+        named = take(w.named, rows, v.actors, t, v.issues)
+        target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
+        cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
+        if extra is not None:
+            cands = np.concatenate([cands, extra[:, None, :]], axis=1)
+        gain = self.public_gain(v, cands)  # (S, C, A)
+        lo, hi = take(w.lo, rows, v.actors, t), take(w.hi, rows, v.actors, t)
+        chance = talks.accept_chance(gain, lo[:, None], hi[:, None])
+        return cands, np.where(needed(v, cands), chance, 1.0)
 
 
 class Chair:
@@ -206,6 +216,7 @@ class Chair:
     learns = Mediator.learns
     public_gain = Mediator.public_gain
     table = Mediator.table
+    _chances = Mediator._chances
     _compromise = Mediator._compromise  # over the parties only (index -1: no mediator)
 
     def __init__(self, model: CeasefireModel):
@@ -217,26 +228,17 @@ class Chair:
         p, rows, t = w.p, v.rows, v.t
         n = w.parties.size
         turn = (w.tablings[rows, t] - 1) % n  # column of the proposer (parties come first)
-        rejecting = take(w.answers, rows, v.actors, t) == Answer.REJECT
-        named = take(w.named, rows, v.actors, t, v.issues)
-        target = talks.holdout_target(current, v.pos, named, rejecting & v.party)
-        cands = talks.candidates(current, target, compromise, lo_box, hi_box, v.q, v.decide)
         own = v.pos[np.arange(rows.size), turn]  # the proposer's ideal, inside the box
         own = np.where(v.decide, np.clip(own, lo_box, hi_box), v.q)
-        cands = np.concatenate([cands, own[:, None, :]], axis=1)
+        cands, chance = self._chances(w, v, current, compromise, lo_box, hi_box, own)
         S, C, K = cands.shape
-        gain = self.public_gain(v, cands)  # (S, C, A)
-        lo, hi = take(w.lo, rows, v.actors, t), take(w.hi, rows, v.actors, t)
-        chance = talks.accept_chance(gain, lo[:, None], hi[:, None])
-        chance = np.where(needed(v, cands), chance, 1.0)
         chance[np.arange(S), :, turn] = 1.0  # the proposer knows its own answer
         if p.decision_rule == "qualified-majority":  # the others must complete a coalition
             cap = take(p.capability, rows, v.actors[v.party])
-            carry = coalition.carry_chance(chance[:, :, v.party], cap, p.majority_threshold[rows])
-            others = carry * chance[:, :, ~v.party].prod(axis=2)
+            others = coalition.pass_chance(chance, v.party, cap, p.majority_threshold[rows])
         else:
             others = chance.prod(axis=2)  # (S, C)
-        stacked = view(w, np.repeat(rows, C), t)
+        stacked = session.repeated(v, C)  # each replicate's view once per candidate
         value, _, over, _ = values(w, stacked, cands.reshape(S * C, K))
         mine = value[np.arange(S * C), np.repeat(turn, C)].reshape(S, C)
         crossed = talks.crosses(over, stacked.tol)[np.arange(S * C), np.repeat(turn, C)]

@@ -87,6 +87,14 @@ def _quantised(chance, capability, threshold):
     return (mass * wins[:, None, :]).sum(axis=-1)
 
 
+def pass_chance(chance, party, capability, threshold) -> np.ndarray:
+    """P(carried) x prod_{j needed, not a party} P_hat_j  -> (S, C): the chance that the
+    parties carry the package and the needed implementers consent to it (``chance`` (S, C,
+    A) as for :func:`choose`)."""
+    carry = carry_chance(chance[:, :, party], capability, threshold)
+    return carry * chance[:, :, ~party].prod(axis=2)
+
+
 def choose(chance, party, capability, threshold, mediator_utility, bias) -> np.ndarray:
     """Index of the best candidate under a qualified majority  -> (S,):
     argmax P(carried) x prod_{j needed, not a party} P_hat_j x (1 + bias x U_med).
@@ -96,7 +104,6 @@ def choose(chance, party, capability, threshold, mediator_utility, bias) -> np.n
     in their order in ``chance``; ``threshold``, ``bias`` (S,); ``mediator_utility`` (S, C).
     Ties go to the first candidate (the smallest move), as in talks.choose.
     """
-    carry = carry_chance(chance[:, :, party], capability, threshold)
-    linked = chance[:, :, ~party].prod(axis=2)
-    score = carry * linked * (1.0 + bias[:, None] * mediator_utility)
+    score = pass_chance(chance, party, capability, threshold)
+    score = score * (1.0 + bias[:, None] * mediator_utility)
     return np.argmax(score, axis=1)

@@ -92,7 +92,7 @@ def apply_change(w: World, change: ScheduledChange, bounds: tuple[float, float])
         (k,) = change.index
         p.opening[:, k] = _new_value(change, p.opening[:, k], bounds)
         # tracks yet to table anything, with no opening of their own, on unsettled issues
-        waiting = ~w.tabled & ~p.track_own_opening[None, :, k] & ~w.settled[:, k, None]
+        waiting = (w.tablings == 0) & ~p.track_own_opening[None, :, k] & ~w.settled[:, k, None]
         w.package[:, :, k] = np.where(waiting, p.opening[:, k, None], w.package[:, :, k])
     else:
         target = p.array(change.array)

@@ -11,6 +11,7 @@ for 10^5 runs of a year (issue 11, "Speed"); the rules are those of :mod:`sim.en
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,6 +90,20 @@ def view(w, rows: np.ndarray, t: int) -> View:
         take(w.salience, rows, actors, issues), low, high, tol,
         p.implementers[ix(issues, actors)],
     )  # fmt: skip
+
+
+def repeated(v: View, times: int) -> View:
+    """``v`` with each replicate's row repeated ``times`` times in a row (np.repeat): the
+    view of ``view(w, np.repeat(v.rows, times), t)`` without gathering and shifting the
+    red lines again, for valuing several packages of each replicate in one pass."""
+    return dataclasses.replace(
+        v,
+        rows=np.repeat(v.rows, times),
+        **{f: np.repeat(getattr(v, f), times, axis=0) for f in _ROW_FIELDS},
+    )
+
+
+_ROW_FIELDS = ("decide", "q", "pos", "sal", "low", "high", "tol")  # View's per-replicate axes
 
 
 def values(w, v: View, package: np.ndarray):
@@ -204,7 +219,6 @@ def hold_talks(w, day: int, mediator) -> None:
         v = view(w, rows, t)
         package = mediator.table(w, v, day)
         w.package[rows[:, None], t, v.issues[None, :]] = package
-        w.tabled[rows, t] = True
         w.tablings[rows, t] += 1
         yes, need = respond(w, v, package, day)
         full = np.zeros((rows.size, w.N), dtype=bool)

@@ -40,7 +40,6 @@ class World(WorldBeliefs):
         self.status_quo = p.status_quo.copy()
         self.aspiration = p.aspiration.copy()
         self.package = p.track_opening.copy()  # (R, T, K): last tabled (or the opening)
-        self.tabled = np.zeros((R, T), dtype=bool)
         self.tablings = np.zeros((R, T), dtype=np.int64)  # packages tabled on each track
         self.agreed_terms = np.full((R, T, K), np.nan)  # of the last deal on each track
         self.lo = np.full((R, N, T), -1.0)

@@ -225,7 +225,7 @@ def test_an_opening_event_moves_the_package_of_tracks_yet_to_table():
     s = with_events(heavier={"set": {"issues.monitoring.opening": 0.7}})
     w = World(build_parameters(s, 2, 3, stated(s)))
     full = TRACKS.index("full")
-    w.tabled[0, full] = True  # replicate 0 has tabled its own package on the full track
+    w.tablings[0, full] = 1  # replicate 0 has tabled its own package on the full track
     tabled = w.package[0, full, MONITORING]
     w.apply_events(DAY, {e.path: path_bounds(s, e.path) for e in w.p.events})
     assert w.package[0, full, MONITORING] == tabled

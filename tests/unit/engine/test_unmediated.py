@@ -71,7 +71,7 @@ def test_each_party_in_turn_tables_a_package_it_would_accept_itself():
     a neutral chair would table the same one whoever's turn it was."""
     model, w = after_the_opening(UNMEDIATED)
     t = list(UNMEDIATED.tracks).index("full")
-    assert w.tabled[:, t].all()
+    assert (w.tablings[:, t] == 1).all()
     packages = [table_as(model, w, t, turn) for turn in (0, 1)]
     assert not np.allclose(packages[0][0], packages[1][0])
     for turn, (package, v) in enumerate(packages):
